@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hocso.identity.models import Role
+from hocso.identity.scoping import roles_of
+
+
+def navigation(request) -> dict:
+    """Menu entries for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    items: list[tuple[str, str]] = []
+    roles: set[str] = set()
+    if user is not None and user.is_authenticated:
+        roles = roles_of(user)
+        items.append((reverse("core:home"), _("Home")))
+        if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
+            items.append((reverse("org:tree"), _("Units")))
+            items.append((reverse("people:list"), _("People")))
+            items.append((reverse("people:roles"), _("Roles")))
+        if Role.PROVINCE_ADMIN in roles:
+            items.append((reverse("org:target_groups"), _("Target groups")))
+            items.append((reverse("identity:api_keys"), _("API keys")))
+            items.append((reverse("core:audit"), _("Audit log")))
+    return {
+        "nav_items": items,
+        "user_roles": roles,
+        "province_name": settings.HOCSO_PROVINCE_NAME,
+    }

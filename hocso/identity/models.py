@@ -1,0 +1,116 @@
+"""Accounts, roles (with the unit subtree they apply to) and API keys."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who can sign in. Their learner profile, if any, is `user.learner`."""
+
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def unit_scope(self):
+        from .scoping import scope_for_user
+
+        return scope_for_user(self)
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("Province administrator")
+    FOCAL_POINT = "focal_point", _("Unit focal point")
+    INSTRUCTOR = "instructor", _("Instructor")
+    COORDINATOR = "coordinator", _("Bridge-site coordinator")
+
+
+# Roles whose assignment names a unit (the subtree they act on).
+UNIT_ROLES = {Role.FOCAL_POINT, Role.INSTRUCTOR, Role.COORDINATOR}
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="identity_role_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(unit__isnull=True), name="identity_role_unique_global"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}" + (f" — {self.unit}" if self.unit_id else "")
+
+
+def hash_api_key(raw_key: str) -> str:
+    # Keys are 32 random bytes: a fast hash is enough (no dictionary to attack), and keeps lookups cheap.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiKey(models.Model):
+    """A key for an integration (IOC, e-portal, an agency's site). Shown once; only its hash is stored."""
+
+    name = models.CharField(_("name"), max_length=200)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit scope"), null=True, blank=True, on_delete=models.CASCADE,
+        help_text=_("Empty means the whole province."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def unit_scope(self):
+        from hocso.core.scoping import EVERYTHING, UnitScope
+
+        if self.unit_id is None:
+            return EVERYTHING
+        return UnitScope(paths=(self.unit.path,))

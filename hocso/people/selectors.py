@@ -1,0 +1,73 @@
+"""Reads about people, scoped to what the acting user or API key may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hocso.identity.models import RoleAssignment
+from hocso.identity.scoping import is_province_admin, scope_of
+from hocso.org.models import Unit
+
+from .models import Learner, Membership
+
+
+def learner_list(
+    *,
+    actor,
+    query: str = "",
+    unit: Unit | None = None,
+    target_group_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Learner]:
+    qs = Learner.objects.visible_to(actor).select_related("unit", "target_group")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if target_group_id:
+        qs = qs.filter(target_group_id=target_group_id)
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.search(query)
+    return qs.order_by("sort_key", "id")
+
+
+def learner_get(*, actor, pk: int) -> Learner:
+    learner = Learner.objects.visible_to(actor).select_related("unit", "target_group", "user").filter(pk=pk).first()
+    if learner is None:
+        raise Http404(_("Person not found."))
+    return learner
+
+
+def learner_memberships(*, learner: Learner) -> QuerySet[Membership]:
+    return learner.memberships.select_related("unit").order_by("-start_date", "-id")
+
+
+def unit_membership_history(*, units: list[Unit]) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(unit__in=units)
+        .select_related("learner", "unit")
+        .order_by("-start_date", "learner__sort_key")
+    )
+
+
+def can_see_full_cccd(actor, learner: Learner) -> bool:
+    """Admins and the focal points responsible for the person need the full number; others see it masked."""
+    if getattr(actor, "pk", None) and learner.user_id == actor.pk:
+        return True
+    if is_province_admin(actor):
+        return True
+    return learner.unit is not None and scope_of(actor).covers(learner.unit.path)
+
+
+def can_edit_learner(actor, learner: Learner) -> bool:
+    return learner.unit is not None and scope_of(actor).covers(learner.unit.path)
+
+
+def role_assignments_visible(*, actor) -> QuerySet[RoleAssignment]:
+    qs = RoleAssignment.objects.select_related("user", "unit", "user__learner")
+    scope = scope_of(actor)
+    if scope.everything:
+        return qs
+    return qs.filter(scope.q("unit__path"), unit__isnull=False)

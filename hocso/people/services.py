@@ -1,0 +1,174 @@
+"""Writes about people: profiles, memberships and roles. Keyword-only, transactional, scoped, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocso.core.audit import audit, snapshot
+from hocso.core.cccd import validate_cccd
+from hocso.core.text import normalize
+from hocso.identity.models import UNIT_ROLES, Role, RoleAssignment
+from hocso.identity.scoping import ensure, forget_roles, is_province_admin, scope_of
+from hocso.org.models import Unit
+
+from .models import Learner, LearnerStatus, Membership, MembershipReason
+
+PROFILE_FIELDS = (
+    "family_name", "middle_name", "given_name", "cccd", "date_of_birth", "gender", "position", "rank_code",
+    "target_group", "email", "phone", "status",
+)
+
+
+def _ensure_unit_in_scope(actor, unit: Unit) -> None:
+    ensure(scope_of(actor).covers(unit.path), _("%(unit)s is outside the units you manage.") % {"unit": unit})
+
+
+def prepare_learner(learner: Learner) -> Learner:
+    """Normalise text, validate the CCCD against birth date and gender, refresh keys. Raises ValidationError."""
+    for name in ("family_name", "middle_name", "given_name", "position", "phone"):
+        setattr(learner, name, normalize(getattr(learner, name)))
+    learner.email = normalize(learner.email).lower()
+    errors: dict[str, list] = {}
+    if learner.cccd:
+        try:
+            learner.cccd = validate_cccd(learner.cccd, birth_date=learner.date_of_birth, gender=learner.gender)
+        except ValidationError as exc:
+            errors["cccd"] = exc.messages
+    else:
+        learner.cccd = None
+    learner.refresh_keys()
+    try:
+        learner.full_clean(exclude=["cccd", "unit", "user"] if "cccd" in errors else ["unit", "user"])
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return learner
+
+
+@transaction.atomic
+def learner_create(*, actor, unit: Unit, start_date: dt.date | None = None, **profile) -> Learner:
+    _ensure_unit_in_scope(actor, unit)
+    learner = prepare_learner(Learner(unit=unit, **profile))
+    learner.save()
+    Membership.objects.create(
+        learner=learner, unit=unit, start_date=start_date or timezone.localdate(), reason=MembershipReason.JOINED
+    )
+    audit(actor, "learner.create", learner, after={**snapshot(learner, PROFILE_FIELDS), "unit": unit.pk})
+    return learner
+
+
+@transaction.atomic
+def learner_update(*, actor, learner: Learner, **changes) -> Learner:
+    ensure(learner.unit is not None and scope_of(actor).covers(learner.unit.path), _("You cannot edit this person."))
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    before = snapshot(learner, PROFILE_FIELDS)
+    for name, value in changes.items():
+        setattr(learner, name, value)
+    prepare_learner(learner)
+    learner.save()
+    audit(actor, "learner.update", learner, before=before, after=snapshot(learner, PROFILE_FIELDS))
+    return learner
+
+
+def _transfer(learner: Learner, target: Unit | None, on: dt.date, reason: str, note: str = "") -> None:
+    """Close the open membership at `on` and open one in `target` (none if the person left)."""
+    current = learner.memberships.filter(end_date__isnull=True).first()
+    if current is not None:
+        if current.unit_id == (target.pk if target else None):
+            return
+        if on < current.start_date:
+            raise ValidationError(
+                _("The transfer date must not be before %(date)s, when the current membership began.")
+                % {"date": current.start_date.strftime("%d/%m/%Y")}
+            )
+        current.end_date = on
+        current.save(update_fields=["end_date"])
+    if target is not None:
+        Membership.objects.create(learner=learner, unit=target, start_date=on, reason=reason, note=note)
+    Learner.objects.filter(pk=learner.pk).update(unit=target)
+    learner.unit = target
+
+
+@transaction.atomic
+def learner_move(*, actor, learner: Learner, to_unit: Unit, on: dt.date, note: str = "") -> Learner:
+    ensure(learner.unit is not None and scope_of(actor).covers(learner.unit.path), _("You cannot move this person."))
+    _ensure_unit_in_scope(actor, to_unit)
+    if not to_unit.is_current:
+        raise ValidationError(_("People cannot be moved into a former unit."))
+    old_unit = learner.unit
+    _transfer(learner, to_unit, on, MembershipReason.TRANSFER, note)
+    audit(actor, "learner.move", learner, before={"unit": old_unit.pk}, after={"unit": to_unit.pk},
+          extra={"on": on})
+    return learner
+
+
+@transaction.atomic
+def learner_leave(*, actor, learner: Learner, on: dt.date, status: str = LearnerStatus.LEFT) -> Learner:
+    """A person retires or leaves: their membership ends, their history stays."""
+    ensure(learner.unit is not None and scope_of(actor).covers(learner.unit.path), _("You cannot change this person."))
+    old_unit = learner.unit
+    _transfer(learner, None, on, MembershipReason.LEFT)
+    Learner.objects.filter(pk=learner.pk).update(status=status)
+    learner.status = status
+    audit(actor, "learner.leave", learner, before={"unit": old_unit.pk}, after={"unit": None, "status": status})
+    return learner
+
+
+def memberships_transfer_unit(*, actor, source: Unit, target: Unit, on: dt.date) -> int:
+    """Move every current member of `source` to `target` (used by merges). Returns how many moved."""
+    learners = list(Learner.objects.filter(unit=source))
+    for learner in learners:
+        _transfer(learner, target, on, MembershipReason.REORGANISATION,
+                  _("Reorganisation: %(source)s → %(target)s") % {"source": source, "target": target})
+    return len(learners)
+
+
+def memberships_transfer_learners(*, actor, learner_ids: list[int], target: Unit, on: dt.date) -> int:
+    learners = list(Learner.objects.filter(pk__in=learner_ids))
+    for learner in learners:
+        _transfer(learner, target, on, MembershipReason.REORGANISATION,
+                  _("Reorganisation: %(source)s → %(target)s") % {"source": learner.unit, "target": target})
+    return len(learners)
+
+
+def can_assign_role(actor, role: str, unit: Unit | None) -> bool:
+    if is_province_admin(actor):
+        return True
+    if role == Role.PROVINCE_ADMIN or unit is None:
+        return False
+    return scope_of(actor).covers(unit.path)
+
+
+@transaction.atomic
+def role_assign(*, actor, user, role: str, unit: Unit | None = None) -> RoleAssignment:
+    if role in UNIT_ROLES and unit is None:
+        raise ValidationError(_("This role needs a unit."))
+    if role == Role.PROVINCE_ADMIN:
+        unit = None
+    ensure(can_assign_role(actor, role, unit), _("You cannot give this role for this unit."))
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, unit=unit, defaults={"created_by": actor if actor.is_authenticated else None}
+    )
+    if created:
+        audit(actor, "role.assign", user, extra={"role": role, "unit": unit.pk if unit else None})
+    forget_roles(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    ensure(can_assign_role(actor, assignment.role, assignment.unit), _("You cannot remove this role."))
+    if assignment.user_id == actor.pk and assignment.role == Role.PROVINCE_ADMIN:
+        raise ValidationError(_("You cannot remove your own administrator role."))
+    audit(actor, "role.revoke", assignment.user, extra={"role": assignment.role, "unit": assignment.unit_id})
+    assignment.delete()
+    forget_roles(assignment.user)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .api import api
+
+urlpatterns = [
+    path("", include("hocso.core.urls")),
+    path("", include("hocso.identity.urls")),
+    path("don-vi/", include("hocso.org.urls")),
+    path("can-bo/", include("hocso.people.urls")),
+    path("ngon-ngu/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
