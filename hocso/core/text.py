@@ -14,7 +14,9 @@ _SPACES = re.compile(r"\s+")
 
 # Vietnamese alphabet (CLDR vi), with f j w z placed where the Latin alphabet puts them.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-# Each letter gets a two-digit primary weight; digits sort before letters; "00" separates words.
+# Each letter gets a two-digit primary weight (10-99); digits sort before letters. "02" separates the parts
+# of a key (given | family | middle), "03" separates words, and "00" ends the primary weights so that a
+# shorter string sorts first whatever its tones.
 _PRIMARY = {ch: f"{i + 30:02d}" for i, ch in enumerate(_ALPHABET)}
 _PRIMARY.update({str(d): f"{d + 10:02d}" for d in range(10)})
 
@@ -64,10 +66,10 @@ def collation_key(*words: str) -> str:
     secondary: list[str] = []
     for part_index, text in enumerate(words):
         if part_index:
-            primary.append("00")
+            primary.append("02")
         for word_index, word in enumerate(normalize(text).lower().split(" ")):
             if word_index:
-                primary.append("01")
+                primary.append("03")
             for char in word:
                 base, tone = _split_letter(char)
                 weight = _PRIMARY.get(base)
@@ -75,7 +77,7 @@ def collation_key(*words: str) -> str:
                     continue  # punctuation and symbols do not affect order
                 primary.append(weight)
                 secondary.append(tone)
-    return "".join(primary) + "0" + "".join(secondary)
+    return "".join(primary) + "00" + "".join(secondary)
 
 
 def person_sort_key(family_name: str, middle_name: str, given_name: str) -> str:
