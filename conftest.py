@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
+import pytest
 
-os.environ.setdefault("HOCSO_TESTING", "1")
-
-import pytest  # noqa: E402
-
-from hocso.identity.models import Role  # noqa: E402
-from hocso.org.models import UnitKind  # noqa: E402
-from hocso.tests.factories import make_learner, make_unit, make_user  # noqa: E402
+from hocso.identity.models import Role
+from hocso.org.models import UnitKind
+from hocso.tests.factories import make_learner, make_unit, make_user
 
 PASSWORD = "mat-khau-demo-2026"
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hocso.core.cccd import FEMALE, MALE, mask_cccd
+from hocso.core.cccd import FEMALE, MALE, clean_cccd, mask_cccd
 from hocso.core.text import fold, person_sort_key
 
 RANK_CODE_RE = re.compile(r"^(\d{2}\.\d{3}[a-z]?|V\.\d{2}\.\d{2}\.\d{2})$")
@@ -59,8 +59,10 @@ class LearnerQuerySet(models.QuerySet):
         folded = fold(query)
         if not folded:
             return self
-        if folded.isdigit():
-            return self.filter(cccd__contains=folded) if len(folded) >= 6 else self.none()
+        if folded.replace(" ", "").isdigit():
+            # Only a whole number matches: partial digits would let a caller probe a CCCD digit by digit.
+            number = clean_cccd(folded)
+            return self.filter(cccd=number) if len(number) == 12 else self.none()
         qs = self
         for term in folded.split(" "):
             qs = qs.filter(search_key__contains=term)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -71,3 +72,31 @@ def role_assignments_visible(*, actor) -> QuerySet[RoleAssignment]:
     if scope.everything:
         return qs
     return qs.filter(scope.q("unit__path"), unit__isnull=False)
+
+
+def user_role_assignments(*, user) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=user).select_related("unit").order_by("role", "unit__sort_key")
+
+
+def assignable_users(*, actor) -> QuerySet:
+    """Accounts the actor may give roles to: anyone for admins, else people in their own subtree.
+
+    Focal points do not get to probe for arbitrary usernames elsewhere in the province.
+    """
+    User = get_user_model()
+    users = User.objects.filter(is_active=True)
+    scope = scope_of(actor)
+    if scope.everything:
+        return users
+    return users.filter(learner__in=Learner.objects.in_scope(scope))
+
+
+def learners_with_accounts(*, actor, query: str, limit: int = 10) -> list[Learner]:
+    """People with a sign-in account the actor manages, for picking whom to give a role."""
+    if not query.strip():
+        return []
+    scope = scope_of(actor)
+    return list(
+        Learner.objects.in_scope(scope).filter(user__isnull=False, user__is_active=True)
+        .search(query).select_related("user", "unit").order_by("sort_key", "id")[:limit]
+    )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,12 +15,13 @@ from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit, snapshot
 from hocso.core.cccd import validate_cccd
-from hocso.core.text import normalize
+from hocso.core.text import fold, normalize
 from hocso.identity.models import UNIT_ROLES, Role, RoleAssignment
 from hocso.identity.scoping import ensure, forget_roles, is_province_admin, scope_of
 from hocso.org.models import Unit
 
 from .models import Learner, LearnerStatus, Membership, MembershipReason
+from .selectors import can_edit_learner, can_see_full_cccd
 
 PROFILE_FIELDS = (
     "family_name", "middle_name", "given_name", "cccd", "date_of_birth", "gender", "position", "rank_code",
@@ -172,3 +177,55 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     audit(actor, "role.revoke", assignment.user, extra={"role": assignment.role, "unit": assignment.unit_id})
     assignment.delete()
     forget_roles(assignment.user)
+
+
+@transaction.atomic
+def learner_reveal_cccd(*, actor, learner: Learner) -> str:
+    """The full CCCD number for someone allowed to see it. Every look is audited: it is personal data."""
+    ensure(can_see_full_cccd(actor, learner), _("You cannot see this person's full CCCD number."))
+    audit(actor, "learner.view_cccd", learner)
+    return learner.cccd or ""
+
+
+_USERNAME_CHARS = re.compile(r"[^a-z0-9]")
+# No 0/O, 1/l/I: temporary passwords are read aloud or copied by hand.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def username_base(learner: Learner) -> str:
+    """'Đặng Thị Ánh' -> 'anhdt': the given name, then the initials of the family and middle names."""
+    given = _USERNAME_CHARS.sub("", fold(learner.given_name))
+    initials = "".join(fold(word)[:1] for word in f"{learner.family_name} {learner.middle_name}".split())
+    return (given + _USERNAME_CHARS.sub("", initials))[:30] or "canbo"
+
+
+def _free_username(base: str) -> str:
+    User = get_user_model()
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    number = 1
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+def temporary_password() -> str:
+    groups = ["".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(4)) for _g in range(3)]
+    return "-".join(groups)
+
+
+@transaction.atomic
+def account_create_for_learner(*, actor, learner: Learner) -> tuple[Any, str]:
+    """Create and link a sign-in account. Returns (user, temporary password); the password is not kept anywhere."""
+    ensure(can_edit_learner(actor, learner), _("You cannot create an account for this person."))
+    if learner.user_id is not None:
+        raise ValidationError(_("This person already has an account."))
+    password = temporary_password()
+    user = get_user_model()(username=_free_username(username_base(learner)), full_name=learner.full_name,
+                            first_name=learner.given_name[:150], last_name=learner.family_name[:150],
+                            email=learner.email)
+    user.set_password(password)
+    user.save()
+    Learner.objects.filter(pk=learner.pk).update(user=user)
+    learner.user = user
+    audit(actor, "learner.create_account", learner, extra={"username": user.username})
+    return user, password

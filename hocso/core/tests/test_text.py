@@ -25,7 +25,8 @@ def test_letters_before_tones():
 
 
 def test_vowel_letters_in_vietnamese_alphabet():
-    assert sort_vi(["ơ", "o", "ô", "ư", "u", "â", "ă", "a", "ê", "e"]) == ["a", "ă", "â", "e", "ê", "o", "ô", "ơ", "u", "ư"]
+    expected = ["a", "ă", "â", "e", "ê", "o", "ô", "ơ", "u", "ư"]
+    assert sort_vi(["ơ", "o", "ô", "ư", "u", "â", "ă", "a", "ê", "e"]) == expected
 
 
 def test_shorter_word_first():

@@ -1,0 +1,67 @@
+"""Writes about accounts and API keys. Keyword-only, transactional, permission-checked and audited."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocso.core.audit import audit, snapshot
+from hocso.core.text import normalize
+from hocso.org.models import Unit
+
+from .api_auth import KEY_PREFIX
+from .models import ApiKey, hash_api_key
+from .scoping import ensure, is_province_admin
+
+NAME_MAX_LENGTH = ApiKey._meta.get_field("name").max_length
+
+
+def _new_prefix() -> str:
+    # 8 hex digits: 4 billion values, so a clash is rare; retried anyway because prefixes are unique.
+    for _attempt in range(10):
+        prefix = secrets.token_hex(4)
+        if not ApiKey.objects.filter(prefix=prefix).exists():
+            return prefix
+    raise RuntimeError("could not find a free API key prefix")
+
+
+@transaction.atomic
+def api_key_issue(*, actor, name: str, unit: Unit | None = None) -> tuple[ApiKey, str]:
+    """Create a key and return it with the raw secret, which is shown once and never stored."""
+    ensure(is_province_admin(actor), _("Only province administrators can manage API keys."))
+    name = normalize(name)
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the key a name that says who uses it.")]
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = [_("The name is too long.")]
+    if unit is not None and not unit.is_current:
+        errors["unit"] = [_("A key cannot be limited to a former unit.")]
+    if errors:
+        raise ValidationError(errors)
+    prefix = _new_prefix()
+    raw_key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        name=name, prefix=prefix, key_hash=hash_api_key(raw_key), unit=unit,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit(actor, "api_key.issue", key, after={"name": name, "prefix": prefix, "unit": unit.pk if unit else None})
+    return key, raw_key
+
+
+@transaction.atomic
+def api_key_revoke(*, actor, key: ApiKey) -> ApiKey:
+    """Revoke a key at once; requests with it are refused from now on."""
+    ensure(is_province_admin(actor), _("Only province administrators can manage API keys."))
+    locked = ApiKey.objects.select_for_update().get(pk=key.pk)  # two admins revoking at once: one wins
+    before = snapshot(locked, ["revoked_at"])
+    if locked.revoked_at is not None:
+        raise ValidationError(_("This key has already been revoked."), code="already_revoked")
+    locked.revoked_at = key.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    audit(actor, "api_key.revoke", locked, before=before, after=snapshot(locked, ["revoked_at"]))
+    return locked

@@ -1,0 +1,97 @@
+"""/api/v1 endpoints for learners. Personal data is minimised: a masked CCCD and the year of birth only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
+from hocso.org.selectors import unit_get
+
+from .models import Learner, LearnerStatus
+from .selectors import learner_get, learner_list, learner_memberships
+
+router = Router(tags=["learners"])
+
+StatusValue = Literal[tuple(LearnerStatus.values)]  # type: ignore[valid-type]
+
+
+class TargetGroupRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    code: str | None
+
+
+class LearnerOut(Schema):
+    id: int
+    full_name: str
+    family_name: str
+    middle_name: str
+    given_name: str
+    cccd_masked: str = Field(description="The CCCD number with all but the first 3 and last 2 digits hidden.")
+    birth_year: int | None
+    gender: str = Field(description='"M", "F" or empty.')
+    position: str
+    rank_code: str
+    target_group: TargetGroupRef | None
+    unit: UnitRef | None
+    status: str
+
+    # Resolved explicitly from the model, so no other field (the full CCCD, the date of birth) can leak.
+    @staticmethod
+    def resolve_cccd_masked(obj: Learner) -> str:
+        return obj.masked_cccd
+
+    @staticmethod
+    def resolve_birth_year(obj: Learner) -> int | None:
+        return obj.date_of_birth.year if obj.date_of_birth else None
+
+
+class LearnerPage(Page[LearnerOut]):
+    pass
+
+
+class MembershipOut(Schema):
+    unit: UnitRef
+    start_date: dt.date
+    end_date: dt.date | None
+    reason: str
+
+
+class LearnerDetailOut(LearnerOut):
+    memberships: list[MembershipOut] = Field(description="Where the learner worked, newest first.")
+
+    @staticmethod
+    def resolve_memberships(obj: Learner) -> list:
+        return list(learner_memberships(learner=obj))
+
+
+class LearnerFilters(Schema):
+    q: str = Field("", description="Search in names and e-mail (accents and case are ignored).")
+    unit: int | None = Field(None, description="Only learners in this unit and the units below it.")
+    target_group: int | None = Field(None, description="Target group id.")
+    status: StatusValue | None = None  # type: ignore[valid-type]
+
+
+@router.get("/learners", response=LearnerPage, summary="List learners")
+def list_learners(request: HttpRequest, filters: Query[LearnerFilters], paging: Query[PageParams]):
+    actor = actor_of(request)
+    unit = unit_get(actor=actor, pk=filters.unit) if filters.unit is not None else None
+    qs = learner_list(
+        actor=actor, query=filters.q, unit=unit, target_group_id=filters.target_group, status=filters.status
+    )
+    return paginate_queryset(qs, paging)
+
+
+@router.get("/learners/{learner_id}", response=LearnerDetailOut, summary="One learner with membership history")
+def get_learner(request: HttpRequest, learner_id: int):
+    return learner_get(actor=actor_of(request), pk=learner_id)

@@ -1,0 +1,159 @@
+"""The roles page: who sees which assignments, who may give or remove which role where."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hocso.core.models import AuditEntry
+from hocso.identity.models import Role, RoleAssignment
+from hocso.tests.factories import make_learner, make_user
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Assertions read English messages; the UI itself defaults to Vietnamese once the catalogue exists."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def teacher(school_a):
+    """A person in commune A's school with an account, and no role yet."""
+    learner = make_learner(school_a, "Vũ Thị Lan")
+    learner.user = make_user(username="lanvt1", full_name="Vũ Thị Lan")
+    learner.save(update_fields=["user"])
+    return learner.user
+
+
+@pytest.fixture
+def clerk_b(commune_b):
+    """A person in commune B with an account."""
+    learner = make_learner(commune_b, "Hà Văn Sơn")
+    learner.user = make_user(username="sonhv1", full_name="Hà Văn Sơn")
+    learner.save(update_fields=["user"])
+    return learner.user
+
+
+def usernames_listed(response) -> list[str]:
+    table = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    return re.findall(r"<td><code>([^<]+)</code></td>", table)
+
+
+def test_roles_page_needs_a_managing_role(client, learner_user):
+    client.force_login(learner_user)
+    assert client.get("/can-bo/vai-tro/").status_code == 403
+
+
+def test_focal_point_sees_only_assignments_in_their_subtree(client, province_admin, focal_a, focal_b, teacher,
+                                                            school_a):
+    RoleAssignment.objects.create(user=teacher, role=Role.INSTRUCTOR, unit=school_a)
+    client.force_login(focal_a)
+    assert sorted(usernames_listed(client.get("/can-bo/vai-tro/"))) == ["daumoi_a", "lanvt1"]
+    client.force_login(province_admin)
+    assert sorted(usernames_listed(client.get("/can-bo/vai-tro/"))) == ["admin", "daumoi_a", "daumoi_b", "lanvt1"]
+
+
+def test_roles_filter_by_role(client, province_admin, focal_a, teacher, school_a):
+    RoleAssignment.objects.create(user=teacher, role=Role.INSTRUCTOR, unit=school_a)
+    client.force_login(province_admin)
+    assert usernames_listed(client.get("/can-bo/vai-tro/", {"role": "instructor"})) == ["lanvt1"]
+
+
+def test_roles_list_query_count_is_bounded(client, django_assert_max_num_queries, province_admin, school_a):
+    for i in range(20):
+        learner = make_learner(school_a, f"Trịnh Văn Số{i}")
+        learner.user = make_user()
+        learner.save(update_fields=["user"])
+        RoleAssignment.objects.create(user=learner.user, role=Role.INSTRUCTOR, unit=school_a,
+                                      created_by=province_admin)
+    client.force_login(province_admin)
+    with django_assert_max_num_queries(10):
+        response = client.get("/can-bo/vai-tro/")
+    assert len(usernames_listed(response)) == 21
+
+
+def test_focal_point_assigns_focal_point_within_subtree(client, focal_a, teacher, school_a):
+    client.force_login(focal_a)
+    response = client.post("/can-bo/vai-tro/", {"username": "lanvt1", "role": "focal_point", "unit": school_a.pk})
+    assert response.status_code == 302
+    assert RoleAssignment.objects.filter(user=teacher, role=Role.FOCAL_POINT, unit=school_a).exists()
+    assert AuditEntry.objects.filter(action="role.assign", actor=focal_a).exists()
+
+
+def test_focal_point_cannot_assign_outside_subtree(client, focal_a, teacher, commune_b):
+    client.force_login(focal_a)
+    response = client.post("/can-bo/vai-tro/", {"username": "lanvt1", "role": "focal_point", "unit": commune_b.pk})
+    assert response.status_code in (200, 403)
+    if response.status_code == 200:
+        assert "unit" in response.context["form"].errors
+    assert not RoleAssignment.objects.filter(user=teacher).exists()
+
+
+def test_focal_point_cannot_assign_province_admin(client, focal_a, teacher):
+    client.force_login(focal_a)
+    html = client.get("/can-bo/vai-tro/").content.decode()
+    assert 'value="province_admin"' not in html.split('id="assign"')[1]
+    response = client.post("/can-bo/vai-tro/", {"username": "lanvt1", "role": "province_admin"})
+    assert response.status_code in (200, 403)
+    assert not RoleAssignment.objects.filter(user=teacher).exists()
+
+
+def test_focal_point_cannot_reach_accounts_outside_subtree(client, focal_a, clerk_b, school_a):
+    client.force_login(focal_a)
+    response = client.post("/can-bo/vai-tro/", {"username": "sonhv1", "role": "instructor", "unit": school_a.pk})
+    assert "username" in response.context["form"].errors
+    assert not RoleAssignment.objects.filter(user=clerk_b).exists()
+
+
+def test_unit_roles_need_a_unit(client, province_admin, teacher):
+    client.force_login(province_admin)
+    response = client.post("/can-bo/vai-tro/", {"username": "lanvt1", "role": "instructor", "unit": ""})
+    assert "unit" in response.context["form"].errors
+    assert not RoleAssignment.objects.filter(user=teacher).exists()
+
+
+def test_province_admin_assigns_province_admin(client, province_admin, teacher, school_a):
+    client.force_login(province_admin)
+    response = client.post("/can-bo/vai-tro/", {"username": "lanvt1", "role": "province_admin",
+                                               "unit": school_a.pk})
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(user=teacher)
+    assert (assignment.role, assignment.unit) == (Role.PROVINCE_ADMIN, None)
+
+
+def test_person_search_finds_only_people_with_accounts_in_scope(client, focal_a, teacher, clerk_b, school_a):
+    make_learner(school_a, "Vũ Văn Lâm")  # no account: cannot be given a role
+    client.force_login(focal_a)
+    html = client.get("/can-bo/vai-tro/tim-nguoi/", {"person": "vu"}).content.decode()
+    assert "Vũ Thị Lan" in html and "?assign_user=lanvt1" in html
+    assert "Vũ Văn Lâm" not in html
+    assert "sonhv1" not in client.get("/can-bo/vai-tro/tim-nguoi/", {"person": "son"}).content.decode()
+    # The link fills in the username on the assignment form.
+    response = client.get("/can-bo/vai-tro/", {"assign_user": "lanvt1"})
+    assert response.context["form"]["username"].value() == "lanvt1"
+
+
+def test_focal_point_revokes_within_subtree(client, focal_a, teacher, school_a):
+    assignment = RoleAssignment.objects.create(user=teacher, role=Role.INSTRUCTOR, unit=school_a)
+    client.force_login(focal_a)
+    assert client.get(f"/can-bo/vai-tro/{assignment.pk}/thu-hoi/").status_code == 405
+    response = client.post(f"/can-bo/vai-tro/{assignment.pk}/thu-hoi/")
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert AuditEntry.objects.filter(action="role.revoke").exists()
+
+
+def test_focal_point_cannot_revoke_outside_subtree(client, focal_a, focal_b, province_admin):
+    client.force_login(focal_a)
+    for assignment in RoleAssignment.objects.exclude(user=focal_a):
+        assert client.post(f"/can-bo/vai-tro/{assignment.pk}/thu-hoi/").status_code == 404
+    assert RoleAssignment.objects.count() == 3
+
+
+def test_admin_cannot_remove_own_admin_role(client, province_admin):
+    assignment = RoleAssignment.objects.get(user=province_admin)
+    client.force_login(province_admin)
+    response = client.post(f"/can-bo/vai-tro/{assignment.pk}/thu-hoi/", follow=True)
+    assert "cannot remove your own administrator role" in response.content.decode()
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
