@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from hocso.core.text import fold
 from hocso.identity.scoping import scope_of
 
-from .models import SEGMENT_WIDTH, Reorganisation, Unit
+from .models import SEGMENT_WIDTH, Reorganisation, TargetGroup, Unit
 
 
 def units_visible(*, actor, include_former: bool = False) -> QuerySet[Unit]:
@@ -115,3 +115,97 @@ def unit_reorganisations(unit: Unit) -> QuerySet[Reorganisation]:
     return (
         Reorganisation.objects.filter(sources=unit) | Reorganisation.objects.filter(targets=unit)
     ).distinct().prefetch_related("sources", "targets").order_by("-effective_date", "-id")
+
+
+# --- Reads used by the web pages -------------------------------------------------------------------------------
+
+
+def units_with_counts(units: list[Unit], *, include_former: bool = False) -> list[Unit]:
+    """`with_counts`, where `child_count` also counts former children if `include_former` (the 'former' view)."""
+    if not include_former or not units:
+        return with_counts(units)
+    counts = subtree_learner_counts(units)
+    child_counts = dict(
+        Unit.objects.filter(parent__in=units).values("parent").annotate(n=Count("id")).values_list("parent", "n")
+    )
+    for unit in units:
+        unit.learner_count = counts.get(unit.pk, 0)
+        unit.child_count = child_counts.get(unit.pk, 0)
+    return units
+
+
+def unit_children_map(*, actor, units: list[Unit], include_former: bool = False) -> dict[int, list[Unit]]:
+    """Children (with counts) of several units at once, in a fixed number of queries; only units in scope."""
+    if not units:
+        return {}
+    qs = Unit.objects.filter(scope_of(actor).q("path"), parent__in=units)
+    if not include_former:
+        qs = qs.current()
+    children = units_with_counts(list(qs.order_by("kind", "sort_key")), include_former=include_former)
+    result: dict[int, list[Unit]] = {unit.pk: [] for unit in units}
+    for child in children:
+        result[child.parent_id].append(child)
+    return result
+
+
+def unit_ancestors_map(units: list[Unit]) -> dict[int, list[Unit]]:
+    """The ancestors (root first) of each unit, read in one query."""
+    wanted = {path for unit in units for path in unit.ancestor_paths()[:-1]}
+    by_path = {u.path: u for u in Unit.objects.filter(path__in=wanted)} if wanted else {}
+    return {unit.pk: [by_path[p] for p in unit.ancestor_paths()[:-1] if p in by_path] for unit in units}
+
+
+def units_for_parent_choice(*, actor, exclude: Unit | None = None, query: str = "") -> QuerySet[Unit]:
+    """Current units the actor may place a unit under (their scope), minus `exclude`'s own subtree."""
+    qs = units_visible(actor=actor)
+    if exclude is not None:
+        qs = qs.exclude(path__startswith=exclude.path)
+    for term in fold(query).split():
+        qs = qs.filter(search_key__contains=term)
+    return qs.order_by("path")
+
+
+def merge_candidates(*, actor, unit: Unit, query: str = "") -> QuerySet[Unit]:
+    """Current units that could be merged with `unit`: managed by the actor, neither above nor below it."""
+    qs = units_visible(actor=actor).exclude(path__startswith=unit.path).exclude(path__in=unit.ancestor_paths())
+    scope = scope_of(actor)
+    if not scope.everything:
+        # Focal points may restructure only strictly below their own units.
+        qs = qs.exclude(path__in=scope.paths)
+    for term in fold(query).split():
+        qs = qs.filter(search_key__contains=term)
+    return qs.order_by("depth", "sort_key")
+
+
+def units_direct_counts(units: list[Unit]) -> dict[int, tuple[int, int]]:
+    """(current members directly in the unit, current sub-units) per unit, in two queries."""
+    from hocso.people.models import Learner
+
+    if not units:
+        return {}
+    people = dict(
+        Learner.objects.filter(unit__in=units).values("unit").annotate(n=Count("id")).values_list("unit", "n")
+    )
+    children = dict(
+        Unit.objects.current().filter(parent__in=units).values("parent").annotate(n=Count("id"))
+        .values_list("parent", "n")
+    )
+    return {unit.pk: (people.get(unit.pk, 0), children.get(unit.pk, 0)) for unit in units}
+
+
+def unit_members(*, unit: Unit):
+    """The people currently in `unit` itself (not its sub-units), in Vietnamese name order."""
+    from hocso.people.models import Learner
+
+    return Learner.objects.filter(unit=unit).order_by("sort_key", "id")
+
+
+def target_group_list(*, actor) -> QuerySet[TargetGroup]:
+    return TargetGroup.objects.order_by("position", "name")
+
+
+def target_group_get(*, actor, pk: int) -> TargetGroup:
+    group = TargetGroup.objects.filter(pk=pk).first()
+    if group is None:
+        raise Http404(_("Target group not found."))
+    return group

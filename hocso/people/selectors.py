@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -45,9 +45,25 @@ def learner_memberships(*, learner: Learner) -> QuerySet[Membership]:
     return learner.memberships.select_related("unit").order_by("-start_date", "-id")
 
 
-def unit_membership_history(*, units: list[Unit]) -> QuerySet[Membership]:
+def unit_history(*, unit: Unit, predecessors: list[Unit]) -> QuerySet[Membership]:
+    """Memberships of `unit` and of the units it came from.
+
+    A unit merged into this one brings its whole history. A unit split into several parts brings to each part
+    only the history of the people who went to that part.
+    """
+    merged_ids = {unit.pk}
+    changed = True
+    while changed:  # follow chains of merges back from `unit`
+        before = len(merged_ids)
+        merged_ids |= {p.pk for p in predecessors if p.successor_id in merged_ids}
+        changed = len(merged_ids) != before
+    split_ids = [p.pk for p in predecessors if p.pk not in merged_ids]
+    condition = Q(unit__in=merged_ids)
+    if split_ids:
+        arrived = Membership.objects.filter(unit__in=merged_ids).values("learner")
+        condition |= Q(unit__in=split_ids, learner__in=arrived)
     return (
-        Membership.objects.filter(unit__in=units)
+        Membership.objects.filter(condition)
         .select_related("learner", "unit")
         .order_by("-start_date", "learner__sort_key")
     )

@@ -7,7 +7,7 @@ from hocso.org.models import Reorganisation, Unit, UnitKind
 from hocso.org.selectors import unit_predecessors, with_counts
 from hocso.org.services import SplitPart, unit_move, unit_split, unit_update, units_merge
 from hocso.people.models import Membership
-from hocso.people.selectors import unit_membership_history
+from hocso.people.selectors import unit_history
 from hocso.tests.factories import make_learner, make_unit
 
 MERGE_DAY = dt.date(2025, 7, 1)
@@ -43,7 +43,7 @@ def test_merge_into_new_unit_keeps_past_memberships_on_old_units(province_admin,
     assert school.parent == merged and school.path.startswith(merged.path)
     # The merged unit shows both histories.
     assert set(unit_predecessors(merged)) == {a, b}
-    history = unit_membership_history(units=[merged, *unit_predecessors(merged)])
+    history = unit_history(unit=merged, predecessors=unit_predecessors(merged))
     assert {m.unit_id for m in history} == {a.pk, b.pk, merged.pk}
     assert Reorganisation.objects.get(kind="merge").targets.get() == merged
 
@@ -103,3 +103,29 @@ def test_focal_point_cannot_restructure_outside_subtree(focal_a, commune_b, scho
     with pytest.raises(PermissionDenied):
         unit_update(actor=focal_a, unit=commune_a, name="X")  # their own root is the province's business
     unit_update(actor=focal_a, unit=school_a, short_name="TH Đại Phúc")
+
+
+def test_split_part_history_shows_only_its_own_people(province_admin, two_communes):
+    from hocso.people.selectors import unit_history
+
+    a, _ = two_communes
+    p1 = make_learner(a, "Nguyễn Văn An")
+    p2 = make_learner(a, "Phạm Thị Dung")
+    part1, _part2 = unit_split(actor=province_admin, source=a, on=MERGE_DAY,
+                              parts=[SplitPart(name="Xã A1", learner_ids=[p1.pk]),
+                                     SplitPart(name="Xã A2", learner_ids=[p2.pk])])
+    history = unit_history(unit=part1, predecessors=unit_predecessors(part1))
+    assert {m.learner_id for m in history} == {p1.pk}
+    assert {m.unit_id for m in history} == {a.pk, part1.pk}
+
+
+def test_merged_unit_history_includes_people_who_left_before_the_merge(province_admin, two_communes):
+    from hocso.people.selectors import unit_history
+    from hocso.people.services import learner_leave
+
+    a, b = two_communes
+    gone = make_learner(a, "Võ Thị Hoa")
+    learner_leave(actor=province_admin, learner=gone, on=dt.date(2025, 3, 1))
+    merged = units_merge(actor=province_admin, sources=[a, b], new_name="Xã Mới", on=MERGE_DAY)
+    history = unit_history(unit=merged, predecessors=unit_predecessors(merged))
+    assert gone.pk in {m.learner_id for m in history}
