@@ -62,3 +62,13 @@ def learner_user(learner_in_a):
     learner_in_a.user = user
     learner_in_a.save(update_fields=["user"])
     return user
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request with another language must not leak into the next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -371,7 +371,7 @@ def test_split_shows_the_service_error_and_writes_nothing(admin_client, big_scho
     school, (an, binh, *_rest) = big_school
     response = admin_client.post(reverse("org:split", args=[school.pk]), _split_data({an: "0", binh: "1"}))
     assert response.status_code == 200
-    assert "2 people are not assigned to any new unit." in html(response)
+    assert "2 cán bộ chưa được phân về đơn vị mới nào." in html(response)
     assert not Unit.objects.filter(name="Trường THCS Đại Phúc").exists()
     school.refresh_from_db()
     assert school.is_current
