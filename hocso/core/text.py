@@ -42,6 +42,17 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped.replace("đ", "d")).strip()
 
 
+def search_key(*texts: str | None) -> str:
+    """Stored search form: folded words, each preceded by a space, so a query term matches word starts."""
+    words = " ".join(fold(t) for t in texts if t)
+    return " " + words if words else ""
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The query's words as they must occur in a `search_key`: at the start of a word."""
+    return [" " + term for term in fold(query).split(" ") if term]
+
+
 def _split_letter(char: str) -> tuple[str, str]:
     """Split one character into (base letter incl. shape marks, tone digit)."""
     decomposed = unicodedata.normalize("NFD", char)

@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
-from hocso.core.text import fold
 
 from .models import TargetGroup
 from .selectors import unit_children, unit_get, units_visible, with_counts
@@ -59,8 +58,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters], paging: Query[
     qs = units_visible(actor=actor, include_former=filters.former)
     if filters.parent is not None:
         qs = qs.filter(parent=unit_get(actor=actor, pk=filters.parent))
-    for term in fold(filters.q).split():
-        qs = qs.filter(search_key__contains=term)
+    qs = qs.search(filters.q)
     return paginate_queryset(qs.order_by("depth", "sort_key", "id"), paging, transform=with_counts)
 
 

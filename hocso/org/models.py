@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hocso.core.text import collation_key, fold
+from hocso.core.text import collation_key, search_key, search_terms
 
 # QCVN 102:2016/BTTTT agency e-identifier: 000.00.00.H55 (levels 4.3.2.1, level 1 = province letter+2 digits).
 AGENCY_CODE_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
@@ -55,6 +55,13 @@ class UnitQuerySet(models.QuerySet):
     def in_subtree(self, unit: Unit, *, include_self: bool = True):
         qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def search(self, query: str):
+        """Units whose name, short name or code has words starting with every word of `query`."""
+        qs = self
+        for term in search_terms(query):
+            qs = qs.filter(search_key__contains=term)
+        return qs
 
     def tree_order(self):
         return self.order_by("path")
@@ -106,7 +113,7 @@ class Unit(models.Model):
 
     def refresh_keys(self) -> None:
         self.sort_key = collation_key(self.name)
-        self.search_key = " ".join(filter(None, [fold(self.name), fold(self.short_name), self.code or ""]))
+        self.search_key = search_key(self.name, self.short_name, self.code)
 
     def ancestor_paths(self) -> list[str]:
         step = SEGMENT_WIDTH + 1

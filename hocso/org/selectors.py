@@ -10,7 +10,6 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hocso.core.text import fold
 from hocso.identity.scoping import scope_of
 
 from .models import SEGMENT_WIDTH, Reorganisation, TargetGroup, Unit
@@ -40,8 +39,7 @@ def unit_roots(*, actor, include_former: bool = False) -> list[Unit]:
 
 def unit_search(*, actor, query: str, limit: int = 20, include_former: bool = False) -> QuerySet[Unit]:
     qs = units_visible(actor=actor, include_former=include_former)
-    for term in fold(query).split():
-        qs = qs.filter(search_key__contains=term)
+    qs = qs.search(query)
     return qs.order_by("depth", "sort_key")[:limit]
 
 
@@ -160,8 +158,7 @@ def units_for_parent_choice(*, actor, exclude: Unit | None = None, query: str = 
     qs = units_visible(actor=actor)
     if exclude is not None:
         qs = qs.exclude(path__startswith=exclude.path)
-    for term in fold(query).split():
-        qs = qs.filter(search_key__contains=term)
+    qs = qs.search(query)
     return qs.order_by("path")
 
 
@@ -172,8 +169,7 @@ def merge_candidates(*, actor, unit: Unit, query: str = "") -> QuerySet[Unit]:
     if not scope.everything:
         # Focal points may restructure only strictly below their own units.
         qs = qs.exclude(path__in=scope.paths)
-    for term in fold(query).split():
-        qs = qs.filter(search_key__contains=term)
+    qs = qs.search(query)
     return qs.order_by("depth", "sort_key")
 
 

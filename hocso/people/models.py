@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hocso.core.cccd import FEMALE, MALE, clean_cccd, mask_cccd
-from hocso.core.text import fold, person_sort_key
+from hocso.core.text import fold, person_sort_key, search_key, search_terms
 
 RANK_CODE_RE = re.compile(r"^(\d{2}\.\d{3}[a-z]?|V\.\d{2}\.\d{2}\.\d{2})$")
 
@@ -64,7 +64,7 @@ class LearnerQuerySet(models.QuerySet):
             number = clean_cccd(folded)
             return self.filter(cccd=number) if len(number) == 12 else self.none()
         qs = self
-        for term in folded.split(" "):
+        for term in search_terms(folded):
             qs = qs.filter(search_key__contains=term)
         return qs
 
@@ -121,7 +121,7 @@ class Learner(models.Model):
 
     def refresh_keys(self) -> None:
         self.sort_key = person_sort_key(self.family_name, self.middle_name, self.given_name)
-        self.search_key = " ".join(filter(None, [fold(self.full_name), fold(self.email)]))
+        self.search_key = search_key(self.full_name, self.email)
 
 
 class MembershipReason(models.TextChoices):
