@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hocso.identity",
     "hocso.org",
     "hocso.people",
+    "hocso.assessment",
 ]
 
 MIDDLEWARE = [

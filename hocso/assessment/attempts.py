@@ -1,0 +1,402 @@
+"""The exam: start (draw and freeze a paper), save answers (hot path), submit and grade, expire, regrade.
+
+Saving an answer is one SQL statement: an INSERT … SELECT that only finds the attempt when the token matches, the
+attempt is open and its deadline has not passed, with ON CONFLICT … DO UPDATE … WHERE seq is newer. No session,
+no ORM objects, no re-rendering: the request costs one round trip to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from random import Random
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hocso.core.audit import audit
+
+from .grading import grade
+from .models import (
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizOverride,
+    QuizSlot,
+)
+from .question_data import choice_ids
+
+MAX_RESPONSE_BYTES = 20_000
+
+
+class ExamError(Exception):
+    """A refusal the learner must understand. `code` is stable for the API; `message` is translated."""
+
+    MESSAGES = {
+        "not_found": gettext_lazy("This attempt does not exist."),
+        "not_eligible": gettext_lazy("This quiz is not open to you."),
+        "not_open": gettext_lazy("This quiz is not open yet."),
+        "closed": gettext_lazy("This quiz is closed."),
+        "no_attempts_left": gettext_lazy("You have used all your attempts at this quiz."),
+        "expired": gettext_lazy("Time is up: answers can no longer be changed."),
+        "submitted": gettext_lazy("This attempt has been submitted: answers can no longer be changed."),
+        "invalid_slot": gettext_lazy("There is no such question in this attempt."),
+        "invalid_response": gettext_lazy("The answer could not be read."),
+        "bank_too_small": gettext_lazy("The question bank has too few questions for this quiz. Tell the author."),
+        "no_questions": gettext_lazy("This quiz has no questions yet."),
+    }
+
+    def __init__(self, code: str, message: str | None = None):
+        self.code = code
+        self.message = message or str(self.MESSAGES.get(code, code))
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Window:
+    open_at: dt.datetime | None
+    close_at: dt.datetime | None
+    attempts_allowed: int
+    time_limit: dt.timedelta | None
+
+
+def effective_window(quiz: Quiz, learner) -> Window:
+    """The quiz's window and limits for this learner, with any override applied."""
+    override = QuizOverride.objects.filter(quiz=quiz, learner=learner).first()
+    limit = dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if override is None:
+        return Window(quiz.open_at, quiz.close_at, quiz.attempts_allowed, limit)
+    if limit is not None and override.extra_minutes:
+        limit += dt.timedelta(minutes=override.extra_minutes)
+    return Window(
+        override.open_at or quiz.open_at,
+        override.close_at or quiz.close_at,
+        override.attempts_allowed if override.attempts_allowed is not None else quiz.attempts_allowed,
+        limit,
+    )
+
+
+def _in_subtree(learner, unit) -> bool:
+    return learner.unit is not None and learner.unit.path.startswith(unit.path)
+
+
+def is_eligible(quiz: Quiz, learner) -> bool:
+    if not quiz.is_published or learner is None:
+        return False
+    if quiz.audience_unit_id is not None and not _in_subtree(learner, quiz.audience_unit):
+        return False
+    group_ids = [g.pk for g in quiz.audience_groups.all()]
+    return not group_ids or learner.target_group_id in group_ids
+
+
+# --- drawing the paper --------------------------------------------------------------------------------------
+
+
+def _candidates(slot: QuizSlot) -> list[int]:
+    """Question ids a random slot draws from; cached briefly so a start-of-exam rush does not repeat the query."""
+    key = f"hocso:slot-candidates:{slot.pk}:{slot.quiz.updated_at.timestamp()}"
+    ids = cache.get(key)
+    if ids is None:
+        category = slot.category
+        if slot.include_subcategories:
+            qs = Question.objects.filter(category__path__startswith=category.path)
+        else:
+            qs = Question.objects.filter(category=category)
+        qs = qs.filter(is_archived=False, current_version__isnull=False)
+        if slot.difficulty:
+            qs = qs.filter(difficulty=slot.difficulty)
+        if slot.tag_id:
+            qs = qs.filter(tags=slot.tag_id)
+        ids = sorted(qs.values_list("id", flat=True))
+        cache.set(key, ids, 60)
+    return ids
+
+
+def draw_paper(quiz: Quiz, rng: Random) -> list[tuple[QuestionVersion, Decimal, list[str]]]:
+    """Pick the questions (fixed, then random draws without repeats), order them and their options."""
+    slots = list(quiz.slots.select_related("question", "category").order_by("position"))
+    if not slots:
+        raise ExamError("no_questions")
+    fixed_ids = {s.question_id for s in slots if not s.is_random}
+    picks: list[tuple[int, QuizSlot]] = []
+    used: set[int] = set(fixed_ids)
+    for slot in slots:
+        if not slot.is_random:
+            picks.append((slot.question_id, slot))
+            continue
+        pool = [qid for qid in _candidates(slot) if qid not in used]
+        if len(pool) < slot.count:
+            raise ExamError("bank_too_small")
+        chosen = rng.sample(pool, slot.count)
+        used.update(chosen)
+        picks.extend((qid, slot) for qid in chosen)
+    versions = {
+        v.question_id: v
+        for v in QuestionVersion.objects.filter(
+            question__in=[qid for qid, _slot in picks], question__current_version=models.F("pk")
+        ).select_related("question")
+    }
+    if quiz.shuffle_questions:
+        rng.shuffle(picks)
+    paper = []
+    for qid, slot in picks:
+        version = versions.get(qid)
+        if version is None:
+            raise ExamError("no_questions")
+        order = choice_ids(version.question.qtype, version.data)
+        if quiz.shuffle_options and version.data.get("shuffle", True):
+            rng.shuffle(order)
+        mark = slot.mark if slot.mark is not None else version.default_mark
+        paper.append((version, mark, order))
+    return paper
+
+
+# --- start ---------------------------------------------------------------------------------------------------
+
+
+def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None) -> Attempt:
+    """Start an attempt, or return the one already open (a second tab or device resumes it)."""
+    now = now or timezone.now()
+    open_attempt = Attempt.objects.filter(quiz=quiz, learner=learner, state=AttemptState.IN_PROGRESS).first()
+    if open_attempt is not None:
+        if not _is_overdue(open_attempt, now):
+            return open_attempt
+        attempt_submit(attempt=open_attempt, auto=True, now=now)
+    if not is_eligible(quiz, learner):
+        raise ExamError("not_eligible")
+    window = effective_window(quiz, learner)
+    if window.open_at and now < window.open_at:
+        raise ExamError("not_open")
+    if window.close_at and now >= window.close_at:
+        raise ExamError("closed")
+    used = Attempt.objects.filter(quiz=quiz, learner=learner).aggregate(n=Max("number"))["n"] or 0
+    if window.attempts_allowed and used >= window.attempts_allowed:
+        raise ExamError("no_attempts_left")
+    paper = draw_paper(quiz, Random(secrets.randbits(64)))
+    deadline = now + window.time_limit if window.time_limit else None
+    if window.close_at and (deadline is None or deadline > window.close_at):
+        deadline = window.close_at
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz, learner=learner, unit_id=learner.unit_id, number=used + 1, token=secrets.token_urlsafe(32),
+                question_count=len(paper), started_at=now, deadline=deadline,
+                max_score=sum((mark for _v, mark, _o in paper), Decimal(0)),
+            )
+            AttemptQuestion.objects.bulk_create(
+                AttemptQuestion(attempt=attempt, slot=index, version=version, mark=mark, option_order=order)
+                for index, (version, mark, order) in enumerate(paper, start=1)
+            )
+    except IntegrityError:
+        # Two tabs started at once: the other one won; resume its attempt.
+        existing = Attempt.objects.filter(quiz=quiz, learner=learner, state=AttemptState.IN_PROGRESS).first()
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+# --- save (the hot path) ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    slot: int
+    seq: int
+    saved_at: dt.datetime
+
+
+def _grace() -> dt.timedelta:
+    # An answer given just before the deadline may arrive a moment after it.
+    return dt.timedelta(seconds=getattr(settings, "HOCSO_EXAM_SAVE_GRACE_SECONDS", 5))
+
+
+def _upsert_sql() -> str:
+    json_param = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    return (
+        "INSERT INTO assessment_answer (attempt_id, slot, response, seq, saved_at) "
+        f"SELECT a.id, %s, {json_param}, %s, %s FROM assessment_attempt a "
+        "WHERE a.token = %s AND a.state = 'in_progress' AND (a.deadline IS NULL OR a.deadline > %s) "
+        "AND %s BETWEEN 1 AND a.question_count "
+        "ON CONFLICT (attempt_id, slot) DO UPDATE SET response = excluded.response, seq = excluded.seq, "
+        "saved_at = excluded.saved_at WHERE assessment_answer.seq < excluded.seq"
+    )
+
+
+def answer_save(*, token: str, slot: int, response: dict, seq: int, now: dt.datetime | None = None) -> SaveResult:
+    """Save the learner's response to one slot. Idempotent: repeating a save (same or older seq) changes nothing."""
+    now = now or timezone.now()
+    if not isinstance(response, dict) or not isinstance(slot, int) or not isinstance(seq, int) or seq < 0:
+        raise ExamError("invalid_response")
+    payload = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
+    if len(payload.encode()) > MAX_RESPONSE_BYTES:
+        raise ExamError("invalid_response")
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), [slot, payload, seq, now, token, now - _grace(), slot])
+        written = cursor.rowcount
+    if written == 1:
+        return SaveResult(slot=slot, seq=seq, saved_at=now)
+    return _explain_unsaved(token=token, slot=slot, seq=seq, now=now)
+
+
+def _explain_unsaved(*, token: str, slot: int, seq: int, now: dt.datetime) -> SaveResult:
+    """Nothing was written: say why (rare path, so an extra query or two is fine)."""
+    attempt = Attempt.objects.filter(token=token).values("id", "state", "deadline", "question_count").first()
+    if attempt is None:
+        raise ExamError("not_found")
+    if attempt["state"] != AttemptState.IN_PROGRESS:
+        raise ExamError("submitted")
+    if attempt["deadline"] is not None and attempt["deadline"] <= now - _grace():
+        raise ExamError("expired")
+    if not 1 <= slot <= attempt["question_count"]:
+        raise ExamError("invalid_slot")
+    stored = Answer.objects.filter(attempt_id=attempt["id"], slot=slot).values("seq", "saved_at").first()
+    if stored is None:  # pragma: no cover - only a concurrent delete could get here
+        raise ExamError("not_found")
+    # An older or repeated save: the newer answer already stored stands, and the client may forget this one.
+    return SaveResult(slot=slot, seq=stored["seq"], saved_at=stored["saved_at"])
+
+
+# --- submit and grade --------------------------------------------------------------------------------------------
+
+
+def _is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
+    return attempt.deadline is not None and attempt.deadline + _grace() <= now
+
+
+def _quantize(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def grade_attempt(attempt: Attempt) -> Attempt:
+    """(Re)compute every auto-graded question and the attempt's totals; essays keep their manual grade."""
+    questions = list(attempt.questions.select_related("version__question"))
+    answers = {a.slot: a.response for a in Answer.objects.filter(attempt=attempt)}
+    pending = False
+    for aq in questions:
+        qtype = aq.version.question.qtype
+        fraction = grade(qtype, aq.version.data, answers.get(aq.slot))
+        if fraction is None:
+            if aq.fraction is None:
+                if answers.get(aq.slot):
+                    pending = True
+                else:  # an essay left blank earns nothing; no one needs to grade it
+                    aq.fraction, aq.score = Decimal(0), Decimal(0)
+            continue
+        aq.fraction = fraction
+        aq.score = _quantize(aq.mark * fraction)
+    AttemptQuestion.objects.bulk_update(questions, ["fraction", "score"])
+    total = sum((aq.score for aq in questions if aq.score is not None), Decimal(0))
+    attempt.score = _quantize(max(Decimal(0), total))
+    attempt.percent = (
+        (attempt.score * 100 / attempt.max_score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if attempt.max_score else Decimal(0)
+    )
+    if pending:
+        attempt.state, attempt.passed = AttemptState.NEEDS_GRADING, None
+    else:
+        attempt.state = AttemptState.GRADED
+        attempt.passed = attempt.percent >= attempt.quiz.pass_percent
+    attempt.save(update_fields=["score", "percent", "state", "passed"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt, auto: bool = False, now: dt.datetime | None = None) -> Attempt:
+    """Submit and grade. Submitting twice, from two tabs, or after an automatic submit is harmless."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return attempt
+    attempt.submitted_at = min(now, attempt.deadline + _grace()) if attempt.deadline else now
+    attempt.auto_submitted = auto
+    attempt.save(update_fields=["submitted_at", "auto_submitted"])
+    return grade_attempt(attempt)
+
+
+def submit_overdue_attempts(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Submit attempts whose time ran out while the learner was away. Run periodically (command or task)."""
+    now = now or timezone.now()
+    overdue = list(
+        Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lte=now - _grace())
+        .order_by("deadline")[:limit]
+    )
+    for attempt in overdue:
+        attempt_submit(attempt=attempt, auto=True, now=now)
+    return len(overdue)
+
+
+@transaction.atomic
+def essay_grade(*, actor, attempt_question: AttemptQuestion, score: Decimal, comment: str = "") -> Attempt:
+    """An instructor grades an essay; the attempt's totals follow."""
+    from django.core.exceptions import ValidationError
+
+    if not Decimal(0) <= score <= attempt_question.mark:
+        raise ValidationError(_("The score must be between 0 and %(mark)s.") % {"mark": attempt_question.mark})
+    before = {"score": str(attempt_question.score) if attempt_question.score is not None else None}
+    attempt_question.score = _quantize(score)
+    attempt_question.fraction = (score / attempt_question.mark) if attempt_question.mark else Decimal(0)
+    attempt_question.comment = comment.strip()
+    attempt_question.graded_by = actor if getattr(actor, "pk", None) else None
+    attempt_question.graded_at = timezone.now()
+    attempt_question.save(update_fields=["score", "fraction", "comment", "graded_by", "graded_at"])
+    audit(actor, "attempt.grade_essay", attempt_question.attempt, before=before,
+          after={"score": str(attempt_question.score)}, extra={"slot": attempt_question.slot})
+    return grade_attempt(Attempt.objects.select_related("quiz").get(pk=attempt_question.attempt_id))
+
+
+@transaction.atomic
+def attempts_regrade(*, actor, quiz: Quiz, question: Question) -> int:
+    """After a key is corrected (a new version), regrade the quiz's finished attempts against it.
+
+    The corrected version must offer the same options (same identifiers), or the answers given would not mean
+    the same thing; otherwise a ValidationError explains why.
+    """
+    from django.core.exceptions import ValidationError
+
+    new_version = question.current_version
+    affected = list(
+        AttemptQuestion.objects.filter(attempt__quiz=quiz, version__question=question)
+        .exclude(attempt__state=AttemptState.IN_PROGRESS)
+        .select_related("version")
+    )
+    for aq in affected:
+        if sorted(choice_ids(question.qtype, aq.version.data)) != sorted(choice_ids(question.qtype,
+                                                                                   new_version.data)):
+            raise ValidationError(
+                _("The corrected question has different options from the one answered; regrading would "
+                  "change the meaning of the answers.")
+            )
+    AttemptQuestion.objects.filter(pk__in=[aq.pk for aq in affected]).update(version=new_version)
+    attempt_ids = sorted({aq.attempt_id for aq in affected})
+    for attempt in Attempt.objects.filter(pk__in=attempt_ids).select_related("quiz"):
+        grade_attempt(attempt)
+    audit(actor, "quiz.regrade", quiz, extra={"question": question.pk, "version": new_version.number,
+                                              "attempts": len(attempt_ids)})
+    return len(attempt_ids)
+
+
+def final_grade(attempts: list[Attempt], method: str) -> Decimal | None:
+    """The learner's grade for a quiz from their finished attempts, by the quiz's grading method."""
+    graded = sorted((a for a in attempts if a.state == AttemptState.GRADED), key=lambda a: a.number)
+    if not graded:
+        return None
+    if method == "highest":
+        return max(a.percent for a in graded)
+    if method == "last":
+        return graded[-1].percent
+    if method == "first":
+        return graded[0].percent
+    return (sum((a.percent for a in graded), Decimal(0)) / len(graded)).quantize(Decimal("0.01"))

@@ -1,0 +1,40 @@
+"""Question-bank and quiz builders for tests, going through the bank services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hocso.assessment.bank import category_create, question_create
+from hocso.assessment.models import Category, Question, QuestionType, Quiz, QuizSlot
+from hocso.tests.factories import SYSTEM
+
+SINGLE_DATA = {"options": [
+    {"id": "a", "text": "Đúng", "fraction": 1},
+    {"id": "b", "text": "Sai", "fraction": 0},
+    {"id": "c", "text": "Không biết", "fraction": 0},
+]}
+
+
+def make_category(name: str = "Chuyển đổi số", parent: Category | None = None) -> Category:
+    return category_create(actor=SYSTEM, name=name, parent=parent)
+
+
+def make_question(category: Category, qtype: str = QuestionType.SINGLE, data: dict | None = None,
+                  name: str | None = None, text: str = "<p>Câu hỏi?</p>", **extra) -> Question:
+    return question_create(actor=SYSTEM, category=category, qtype=qtype, name=name or f"Q {qtype}",
+                           text=text, data=data if data is not None else SINGLE_DATA, audited=False, **extra)
+
+
+def make_quiz(*, questions: list[Question] = (), random_from: Category | None = None, random_count: int = 0,
+              **fields) -> Quiz:
+    fields.setdefault("title", "Kiểm tra định kỳ Quý IV/2026")
+    fields.setdefault("is_published", True)
+    quiz = Quiz.objects.create(**fields)
+    position = 1
+    for question in questions:
+        QuizSlot.objects.create(quiz=quiz, position=position, question=question)
+        position += 1
+    if random_from is not None:
+        QuizSlot.objects.create(quiz=quiz, position=position, category=random_from, count=random_count,
+                                mark=Decimal(1))
+    return quiz
