@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("hocso.identity.urls")),
     path("don-vi/", include("hocso.org.urls")),
     path("can-bo/", include("hocso.people.urls")),
+    path("kiem-tra/", include("hocso.assessment.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

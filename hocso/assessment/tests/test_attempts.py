@@ -156,7 +156,7 @@ def test_attempt_remembers_the_unit_at_start(bank, learner):
 
 
 def test_editing_a_question_does_not_change_a_drawn_paper_and_regrade_applies_the_fix(bank, learner):
-    category, questions = bank
+    _category, questions = bank
     quiz = make_quiz(questions=[questions[0]])
     attempt = attempt_start(learner=learner, quiz=quiz)
     answer_save(token=attempt.token, slot=1, response={"choice": "b"}, seq=1)
@@ -199,3 +199,22 @@ def test_final_grade_methods(bank, learner):
     assert final_grade(attempts, "first") == 50
     assert final_grade(attempts, "last") == 50
     assert final_grade(attempts, "average") == Decimal("33.33")
+
+
+def test_save_over_http_with_the_attempt_token_only(client, bank, learner, django_assert_max_num_queries):
+    quiz = make_quiz(questions=bank[1][:3])
+    attempt = attempt_start(learner=learner, quiz=quiz)
+    url = "/kiem-tra/luu-cau-tra-loi/"
+    with django_assert_max_num_queries(1):
+        response = client.post(url, {"slot": 2, "seq": 1, "response": {"choice": "c"}},
+                               content_type="application/json", HTTP_X_ATTEMPT_TOKEN=attempt.token)
+    assert response.status_code == 200 and response.json()["seq"] == 1
+    assert Answer.objects.get(attempt=attempt, slot=2).response == {"choice": "c"}
+    assert client.post(url, {"slot": 2, "seq": 2, "response": {}}, content_type="application/json",
+                       HTTP_X_ATTEMPT_TOKEN="nope").status_code == 404
+    assert client.post(url, "not json", content_type="application/json",
+                       HTTP_X_ATTEMPT_TOKEN=attempt.token).json()["error"]["code"] == "invalid_response"
+    attempt_submit(attempt=attempt)
+    refused = client.post(url, {"slot": 1, "seq": 1, "response": {"choice": "a"}}, content_type="application/json",
+                          HTTP_X_ATTEMPT_TOKEN=attempt.token)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "submitted"
