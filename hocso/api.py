@@ -20,6 +20,8 @@ from django.views.static import serve
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
+from hocso.assessment.api_authoring import router as quiz_authoring_router
+from hocso.assessment.api_learner import router as exam_router
 from hocso.core.api_common import (
     JSONRenderer,
     SessionAuth,
@@ -139,3 +141,5 @@ api = HocsoAPI(
 install_error_handlers(api)
 api.add_router("", org_router)
 api.add_router("", people_router)
+api.add_router("", exam_router)
+api.add_router("", quiz_authoring_router)

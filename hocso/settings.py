@@ -8,6 +8,7 @@ ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1 in demo/debug)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "hocso.core",
     "hocso.identity",
     "hocso.org",
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hocso.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hocso.core.middleware.LanguageMiddleware",
@@ -68,8 +73,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hocso.identity.signin.SignInGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hocso.core.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hocso.urls"
@@ -78,6 +85,10 @@ AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "identity:login"
+AUTHENTICATION_BACKENDS = [
+    "hocso.identity.throttling.AxesBackend",  # refuses locked-out accounts first
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -119,6 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "hocso.identity.passwords.LettersAndOthersValidator"},
 ]
 
 LANGUAGE_CODE = "vi"
@@ -158,15 +170,86 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG and env_bool("SECURE_SSL_REDIRECT", False):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A shared office computer must not stay signed in once the browser is closed.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# Content-Security-Policy and friends (hocso/core/security.py). The public widget may be framed by these sites.
+HOCSO_WIDGET_FRAME_ANCESTORS = os.environ.get("HOCSO_WIDGET_FRAME_ANCESTORS", "*")
+HOCSO_CSP_REPORT_URI = os.environ.get("HOCSO_CSP_REPORT_URI", "")
+HOCSO_PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Single sign-on with the provincial digital identity (OpenID Connect; docs/security.md). Off while OIDC_ISSUER is
+# empty. The provider must offer the authorization code flow with PKCE (S256).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")  # default: <issuer>/.well-known/openid-configuration
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_TOKEN_AUTH_METHOD = os.environ.get("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "Thái Nguyên ID")
+OIDC_CCCD_CLAIM = os.environ.get("OIDC_CCCD_CLAIM", "cccd")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+OIDC_NAME_CLAIM = os.environ.get("OIDC_NAME_CLAIM", "name")
+OIDC_ALLOW_SIGNUP = env_bool("OIDC_ALLOW_SIGNUP", False)
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+
+# Local sign-in: lock-out after repeated failures (django-axes; hocso/identity/throttling.py).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))  # per account
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "50"))  # per address (offices share one)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "hocso.identity.throttling.AxesHandler"
+AXES_CLIENT_IP_CALLABLE = "hocso.identity.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "hocso.identity.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # the sign-in view resets the account's count itself, after the second factor
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the lock-out), successful sign-ins are not: less personal data
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
+# Two-step verification (TOTP) is optional for everyone; this makes it compulsory for province administrators.
+HOCSO_TOTP_REQUIRED_FOR_ADMINS = env_bool("HOCSO_TOTP_REQUIRED_FOR_ADMINS", False)
+
+# E-mail (password reset). Demo/debug: printed to the console. Production: SMTP from these variables.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.%s.EmailBackend" % ("console" if (DEBUG or DEMO) else "smtp"),
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Học Số <no-reply@localhost>")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 
 # Organisation-wide names shown in the UI and on demo data.
 HOCSO_PROVINCE_NAME = os.environ.get("HOCSO_PROVINCE_NAME", "Tỉnh Thái Nguyên")
 HOCSO_PAGE_SIZE = 50
 
+# Background work (DESIGN §4): the database backend and its `hocso db_worker` in production; the immediate
+# backend (tasks run inside the request) in tests and the demo. HOCSO_TASKS_BACKEND overrides either.
+_TASKS_DEFAULT = "django_tasks.backends.immediate.ImmediateBackend" if (DEMO or TESTING) else (
+    "django_tasks_db.DatabaseBackend"
+)
+TASKS = {"default": {"BACKEND": os.environ.get("HOCSO_TASKS_BACKEND", _TASKS_DEFAULT)}}
+
+# Staff import (docs/import.md): files over these limits are refused before anything is read or written.
+HOCSO_IMPORT_MAX_BYTES = int(os.environ.get("HOCSO_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+HOCSO_IMPORT_MAX_ROWS = int(os.environ.get("HOCSO_IMPORT_MAX_ROWS", "50000"))
+# Files larger than this are read in a background task (with a progress bar); smaller ones within the request.
+HOCSO_IMPORT_BACKGROUND_BYTES = int(os.environ.get("HOCSO_IMPORT_BACKGROUND_BYTES", str(256 * 1024)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # CCCD numbers are masked in every log line, whichever code wrote it.
+    "formatters": {"masked": {"()": "hocso.core.logmask.MaskingFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masked"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -163,6 +164,34 @@ def draw_paper(quiz: Quiz, rng: Random) -> list[tuple[QuestionVersion, Decimal, 
     return paper
 
 
+# --- matching: per-attempt identifiers for the right-hand items ---------------------------------------------
+#
+# A matching pair's right-hand item is identified by the pair's own id, so sending it to the browser as is would
+# give the answer away (left "p1" ↔ right "p1"). The exam shows and stores per-attempt aliases instead: an HMAC of
+# the attempt and the real id under the server's secret, which the learner cannot compute or reverse.
+
+
+def matching_alias(attempt_id: int, right_id: str) -> str:
+    return "r" + salted_hmac("hocso.matching", f"{attempt_id}:{right_id}").hexdigest()[:12]
+
+
+def decode_response(qtype: str, data: dict, response: dict | None, attempt_id: int) -> dict | None:
+    """The stored response with matching aliases turned back into real ids (other types are unchanged)."""
+    if qtype != "matching" or not response:
+        return response
+    real = {matching_alias(attempt_id, rid): rid for rid in choice_ids(qtype, data)}
+    pairs = response.get("pairs") or {}
+    return {**response, "pairs": {left: real[alias] for left, alias in pairs.items() if alias in real}}
+
+
+def encode_response(qtype: str, response: dict | None, attempt_id: int) -> dict | None:
+    """The inverse of decode_response, for code that answers on a learner's behalf (demo data, tests)."""
+    if qtype != "matching" or not response:
+        return response
+    pairs = response.get("pairs") or {}
+    return {**response, "pairs": {left: matching_alias(attempt_id, rid) for left, rid in pairs.items()}}
+
+
 # --- start ---------------------------------------------------------------------------------------------------
 
 
@@ -287,7 +316,8 @@ def grade_attempt(attempt: Attempt) -> Attempt:
     pending = False
     for aq in questions:
         qtype = aq.version.question.qtype
-        fraction = grade(qtype, aq.version.data, answers.get(aq.slot))
+        response = decode_response(qtype, aq.version.data, answers.get(aq.slot), attempt.pk)
+        fraction = grade(qtype, aq.version.data, response)
         if fraction is None:
             if aq.fraction is None:
                 if answers.get(aq.slot):

@@ -350,3 +350,25 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}#{self.slot}"
+
+
+class QuestionImport(models.Model):
+    """A parsed import file kept between the preview and the author's confirmation (then applied once)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, verbose_name=_("import into"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("file"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=20)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -16,6 +16,13 @@ def navigation(request) -> dict:
     if user is not None and user.is_authenticated:
         roles = roles_of(user)
         items.append((reverse("core:home"), _("Home")))
+        # Everyone may be a learner (managers sit the tests too); the page explains when an account has no profile.
+        # Not checked here: that would cost a query on every page.
+        items.append((reverse("assessment:exam_my_quizzes"), _("My quizzes")))
+        if roles & {Role.PROVINCE_ADMIN, Role.INSTRUCTOR, Role.FOCAL_POINT}:
+            items.append((reverse("assessment:quiz_list"), _("Quizzes")))
+        if roles & {Role.PROVINCE_ADMIN, Role.INSTRUCTOR}:
+            items.append((reverse("assessment:bank_home"), _("Question bank")))
         if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
             items.append((reverse("org:tree"), _("Units")))
             items.append((reverse("people:list"), _("People")))

@@ -34,6 +34,7 @@ from hocso.people.models import Learner, LearnerStatus, Membership, MembershipRe
 from hocso.people.services import role_assign
 
 from . import data
+from .assessment import reset_assessment, seed_assessment
 
 BATCH = 500
 
@@ -416,6 +417,7 @@ def build_demo(
     admin, report.accounts = _create_accounts(tree, people[0])
     _merge_centres(admin, tree)
     root = tree.nodes[0].unit
+    seed_assessment(admin=admin, root=root, seed=seed, progress=say)
     audit(admin, "demo.seed", root, extra={"learners": len(people), "units": len(tree.nodes), "seed": seed})
     report.units = Unit.objects.filter(path__startswith=root.path).count()
     report.learners = len(people)
@@ -429,6 +431,7 @@ def reset_demo() -> dict[str, int]:
     """Delete the demo province, its people, their history and the demo accounts. Other data stays."""
     deleted: Counter[str] = Counter()
     root = demo_root()
+    deleted.update(reset_assessment(root))  # attempts and quizzes hold on to people and units: they go first
     if root is not None:
         prefix = root.path
         learner_ids = list(

@@ -6,3 +6,8 @@ class IdentityConfig(AppConfig):
     name = "hocso.identity"
     label = "identity"
     verbose_name = _("Identity and access")
+
+    def ready(self) -> None:
+        from . import privacy_sections
+
+        privacy_sections.register()

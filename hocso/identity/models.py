@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,8 @@ class User(AbstractUser):
     """A person who can sign in. Their learner profile, if any, is `user.learner`."""
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # Bumped by "sign out everywhere": every session signed with an older generation stops being valid.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -21,6 +24,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django's hook for both the current hash and those under SECRET_KEY_FALLBACKS. Generation 0 keeps
+        # Django's own value, so sessions opened before this field existed stay valid.
+        password_hash = super()._get_session_auth_hash(secret=secret)
+        if not self.session_generation:
+            return password_hash
+        return salted_hmac(
+            "hocso.identity.User.session_generation", f"{password_hash}:{self.session_generation}",
+            secret=secret, algorithm="sha256",
+        ).hexdigest()
 
     def unit_scope(self):
         from .scoping import scope_for_user
@@ -114,3 +128,76 @@ class ApiKey(models.Model):
         if self.unit_id is None:
             return EVERYTHING
         return UnitScope(paths=(self.unit.path,))
+
+
+class OidcIdentity(models.Model):
+    """A person's account at an OpenID Connect provider (issuer + subject), linked to one local account."""
+
+    class LinkedBy(models.TextChoices):
+        CCCD = "cccd", _("CCCD number")
+        EMAIL = "email", _("Verified e-mail, confirmed by the person")
+        SIGNUP = "signup", _("Self-registration")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(_("provider"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    linked_by = models.CharField(_("linked by"), max_length=10, choices=LinkedBy.choices)
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_oidc_subject_unique"),
+            # One identity per provider and account: a second one would be someone else's.
+            models.UniqueConstraint(fields=["user", "issuer"], name="identity_oidc_user_issuer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} / {self.subject}"
+
+
+class TotpDevice(models.Model):
+    """A TOTP authenticator app (RFC 6238). The secret stays on the server; `last_step` stops code reuse."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class ConsentRecord(models.Model):
+    """That a person was shown a version of the personal-data notice and accepted it (Decree 356/2025/ND-CP)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="consents"
+    )
+    version = models.CharField(_("notice version"), max_length=20)
+    accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-accepted_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="identity_consent_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.version} {self.accepted_at:%Y-%m-%d}"

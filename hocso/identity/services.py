@@ -6,6 +6,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from hocso.core.text import normalize
 from hocso.org.models import Unit
 
 from .api_auth import KEY_PREFIX
-from .models import ApiKey, hash_api_key
+from .models import ApiKey, User, hash_api_key
 from .scoping import ensure, is_province_admin
 
 NAME_MAX_LENGTH = ApiKey._meta.get_field("name").max_length
@@ -65,3 +66,12 @@ def api_key_revoke(*, actor, key: ApiKey) -> ApiKey:
     locked.save(update_fields=["revoked_at"])
     audit(actor, "api_key.revoke", locked, before=before, after=snapshot(locked, ["revoked_at"]))
     return locked
+
+
+@transaction.atomic
+def sessions_revoke_all(*, actor, user) -> None:
+    """Sign the person out on every device: sessions carry a hash of the generation, which moves on here."""
+    ensure(getattr(actor, "pk", None) == user.pk or is_province_admin(actor), _("You cannot sign this person out."))
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    audit(actor, "account.sign_out_everywhere", user)

@@ -1,22 +1,37 @@
 from __future__ import annotations
 
+import time
+
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.org.models import Unit
 
-from .forms import LoginForm
+from . import oidc, totp
+from .forms import LoginForm, OtpForm
 from .models import ApiKey
 from .scoping import is_province_admin
 from .services import api_key_issue, api_key_revoke
+from .signin import complete_sign_in
+from .throttling import lockout_response
+from .views_sso import ID_TOKEN_KEY
+
+PENDING_OTP_KEY = "hocso_pending_otp"
+OTP_STEP_SECONDS = 300
+OTP_MAX_TRIES = 5
 
 
 class LoginView(auth_views.LoginView):
@@ -24,9 +39,73 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cfg = oidc.config()
+        context["sso_provider_name"] = cfg.provider_name if cfg else ""
+        return context
+
+    def form_valid(self, form):
+        user = form.get_user()
+        next_url = self.get_redirect_url()
+        if totp.has_confirmed_device(user):
+            # The password was right; the session opens only after the code (nothing is signed in yet).
+            self.request.session[PENDING_OTP_KEY] = {
+                "user_id": user.pk, "backend": user.backend, "next": next_url,
+                "expires": time.time() + OTP_STEP_SECONDS, "tries": 0,
+            }
+            return redirect("identity:login_otp")
+        return complete_sign_in(self.request, user, backend=user.backend, method="password", next_url=next_url)
+
+
+@never_cache
+def login_otp(request):
+    """The second step of a password sign-in: the code from the authenticator app."""
+    pending = request.session.get(PENDING_OTP_KEY)
+    user = None
+    if pending and pending.get("expires", 0) > time.time():
+        user = get_user_model().objects.filter(pk=pending["user_id"], is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_OTP_KEY, None)
+        messages.info(request, _("Please sign in again."))
+        return redirect("identity:login")
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        request.session.pop(PENDING_OTP_KEY, None)
+        return lockout_response(request)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = totp.device_of(user)
+        if device is not None and device.is_confirmed and totp.verify(device, form.cleaned_data["code"]):
+            request.session.pop(PENDING_OTP_KEY, None)
+            return complete_sign_in(
+                request, user, backend=pending["backend"], method="password+totp", next_url=pending["next"]
+            )
+        # A wrong code counts like a wrong password towards the account's lock-out.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        pending["tries"] += 1
+        if pending["tries"] >= OTP_MAX_TRIES:
+            request.session.pop(PENDING_OTP_KEY, None)
+            messages.error(request, _("Too many wrong codes. Sign in again."))
+            return redirect("identity:login")
+        request.session[PENDING_OTP_KEY] = pending
+        form.add_error("code", _("That code is not right. Enter the 6 digits the app shows now."))
+    return render(request, "identity/login_otp.html", {"form": form})
+
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Signs out here, then, after a single sign-on, at the provider too (RP-initiated logout) when it offers it."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(ID_TOKEN_KEY)
+        response = super().post(request, *args, **kwargs)
+        if id_token:
+            url = oidc.end_session_url(
+                id_token=id_token, post_logout_redirect_uri=request.build_absolute_uri(reverse("identity:login"))
+            )
+            if url:
+                return HttpResponseRedirect(url)
+        return response
 
 
 # --- API keys (province administrators only) ------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
 from hocso.org.selectors import unit_get
 
+from .exporting import XLSX_TYPE, export_learners
 from .models import Learner, LearnerStatus
 from .selectors import learner_get, learner_list, learner_memberships
 
@@ -90,6 +91,36 @@ def list_learners(request: HttpRequest, filters: Query[LearnerFilters], paging: 
         actor=actor, query=filters.q, unit=unit, target_group_id=filters.target_group, status=filters.status
     )
     return paginate_queryset(qs, paging)
+
+
+@router.get(
+    "/learners/export",
+    summary="Export learners as .xlsx or CSV",
+    response={200: None},
+    openapi_extra={"responses": {"200": {
+        "description": "The file, with the same columns the staff import reads.",
+        "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                    "text/csv": {"schema": {"type": "string"}}},
+    }}},
+)
+def export_learners_file(request: HttpRequest, filters: Query[LearnerFilters],
+                         format: Literal["xlsx", "csv"] = "xlsx", masked: bool = False):
+    """The learners matching the filters (the same as `GET /learners`), all pages, as one file.
+
+    Full CCCD numbers and dates of birth are included only for a signed-in administrator or focal point
+    responsible for the person (and such an export is audited); API keys always get them masked.
+    """
+    actor = actor_of(request)
+    unit = unit_get(actor=actor, pk=filters.unit) if filters.unit is not None else None
+    qs = learner_list(
+        actor=actor, query=filters.q, unit=unit, target_group_id=filters.target_group, status=filters.status
+    )
+    export = export_learners(actor=actor, learners=qs, fmt=format, masked=masked, filters={
+        "q": filters.q, "unit": filters.unit, "target_group": filters.target_group, "status": filters.status})
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/learners/{learner_id}", response=LearnerDetailOut, summary="One learner with membership history")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,3 +158,62 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} @ {self.unit} ({self.start_date}–{self.end_date or ''})"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be read")
+    READING = "reading", _("Reading the file")
+    PREVIEW = "preview", _("Ready to confirm")
+    FAILED = "failed", _("Could not be read")
+    APPLYING = "applying", _("Importing")
+    APPLIED = "applied", _("Imported")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportJob(models.Model):
+    """One staff-list upload: the file, its preview and the outcome, kept server-side between the two steps.
+
+    The file itself (personal data) is dropped once the import is applied or cancelled, or after a few days.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    default_unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    effective_date = models.DateField(_("effective date"))
+    language = models.CharField(max_length=10, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    stage = models.CharField(max_length=20, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    error_report = models.BinaryField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff import")
+        verbose_name_plural = _("staff imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportJobStatus.QUEUED, ImportJobStatus.READING, ImportJobStatus.APPLYING)

@@ -33,8 +33,12 @@ def _ensure_unit_in_scope(actor, unit: Unit) -> None:
     ensure(scope_of(actor).covers(unit.path), _("%(unit)s is outside the units you manage.") % {"unit": unit})
 
 
-def prepare_learner(learner: Learner) -> Learner:
-    """Normalise text, validate the CCCD against birth date and gender, refresh keys. Raises ValidationError."""
+def prepare_learner(learner: Learner, *, bulk: bool = False) -> Learner:
+    """Normalise text, validate the CCCD against birth date and gender, refresh keys. Raises ValidationError.
+
+    `bulk=True` skips the checks that cost a query per person (CCCD uniqueness, the target group's existence):
+    the import makes them once for the whole file.
+    """
     for name in ("family_name", "middle_name", "given_name", "position", "phone"):
         setattr(learner, name, normalize(getattr(learner, name)))
     learner.email = normalize(learner.email).lower()
@@ -47,8 +51,11 @@ def prepare_learner(learner: Learner) -> Learner:
     else:
         learner.cccd = None
     learner.refresh_keys()
+    exclude = ["cccd", "unit", "user"] if "cccd" in errors else ["unit", "user"]
+    if bulk:
+        exclude.append("target_group")
     try:
-        learner.full_clean(exclude=["cccd", "unit", "user"] if "cccd" in errors else ["unit", "user"])
+        learner.full_clean(exclude=exclude, validate_unique=not bulk, validate_constraints=not bulk)
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(messages)

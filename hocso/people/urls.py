@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "people"
 urlpatterns = [
@@ -16,4 +16,15 @@ urlpatterns = [
     path("vai-tro/", views.roles, name="roles"),
     path("vai-tro/tim-nguoi/", views.role_person_search, name="role_person_search"),
     path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
+    # Staff import and export (views_import.py)
+    path("nhap/", views_import.import_upload, name="import"),
+    path("nhap/mau.xlsx", views_import.import_template, name="import_template"),
+    path("nhap/<uuid:pk>/", views_import.import_job, name="import_job"),
+    path("nhap/<uuid:pk>/tien-do/", views_import.import_progress, name="import_progress"),
+    path("nhap/<uuid:pk>/xac-nhan/", views_import.import_confirm, name="import_confirm"),
+    path("nhap/<uuid:pk>/huy/", views_import.import_cancel, name="import_cancel"),
+    path("nhap/<uuid:pk>/trang-tinh/", views_import.import_sheet, name="import_sheet"),
+    path("nhap/<uuid:pk>/loi.xlsx", views_import.import_errors, name="import_errors"),
+    path("xuat.xlsx", views_import.learner_export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("xuat.csv", views_import.learner_export, {"fmt": "csv"}, name="export_csv"),
 ]

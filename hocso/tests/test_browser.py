@@ -65,6 +65,11 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "/dang-nhap/" not in page.url, "sign-in failed"
+    if "/dong-y/" in page.url:  # the personal-data notice, accepted once per account
+        page.check("input[name=accept]")
+        page.click("form:has(input[name=accept]) button[type=submit]")
+        page.wait_for_load_state()
+        assert "/dong-y/" not in page.url, "the notice was not accepted"
 
 
 def test_focal_point_finds_a_person_by_unaccented_name(page, live_server, focal_a, learner_in_a, commune_b):

@@ -1,0 +1,196 @@
+"""Per-quiz results: one row per person, with their final grade by the quiz's grading method, and the .xlsx export.
+
+Everything is computed by the database in one grouped query (so the list can be filtered by "passed" and
+paginated): the attempts are joined once, filtered by scope and unit, and aggregated per person. Results belong to
+the unit the person was in when they sat the attempt (Attempt.unit), so a focal point sees the attempts sat in
+their subtree, even by people who have moved on since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hocso.core.scoping import UnitScope
+from hocso.org.models import Unit
+from hocso.people.models import Learner
+
+from .models import Attempt, AttemptState, GradingMethod, Quiz
+from .selectors_quiz import results_scope
+
+STATE_CHOICES = [
+    ("in_progress", gettext_lazy("Taking the quiz now")),
+    ("needs_grading", gettext_lazy("Waiting for grading")),
+    ("graded", gettext_lazy("Graded")),
+]
+STATE_LABELS = dict(STATE_CHOICES)
+
+
+@dataclass(frozen=True)
+class ResultFilters:
+    unit: Unit | None = None
+    state: str = ""
+    passed: bool | None = None
+    query: str = ""
+
+
+def _attempt_condition(quiz: Quiz, scope: UnitScope, unit: Unit | None, prefix: str) -> Q:
+    """Which attempts count, written against `prefix` ('attempts__' from Learner, '' from Attempt)."""
+    condition = Q(**{f"{prefix}quiz": quiz}) & scope.q(f"{prefix}unit__path")
+    if unit is not None:
+        condition &= Q(**{f"{prefix}unit__path__startswith": unit.path})
+    return condition
+
+
+def result_rows(*, actor, quiz: Quiz, filters: ResultFilters = ResultFilters()) -> QuerySet[Learner]:
+    """People with attempts at `quiz` the actor may see, each annotated with:
+    attempt_count, grade (percent by the grading method, None until an attempt is graded), passed (None until
+    graded), result_state (in_progress / needs_grading / graded), last_submitted_at and sat_unit_name (the unit of
+    their latest attempt). Vietnamese name order.
+    """
+    scope = results_scope(actor=actor, quiz=quiz)
+    if scope.is_empty:
+        return Learner.objects.none()
+    graded = Q(attempts__state=AttemptState.GRADED)
+    qs = Learner.objects.filter(_attempt_condition(quiz, scope, filters.unit, "attempts__"))
+    own = Attempt.objects.filter(_attempt_condition(quiz, scope, filters.unit, ""), learner=OuterRef("pk"))
+    percent = DecimalField(max_digits=6, decimal_places=2)
+    method = quiz.grading_method
+    if method == GradingMethod.AVERAGE:
+        grade = Round(Avg("attempts__percent", filter=graded, output_field=percent), 2, output_field=percent)
+    elif method in (GradingMethod.FIRST, GradingMethod.LAST):
+        ordered = own.filter(state=AttemptState.GRADED).order_by("number" if method == GradingMethod.FIRST
+                                                                 else "-number")
+        grade = Subquery(ordered.values("percent")[:1], output_field=percent)
+    else:
+        grade = Max("attempts__percent", filter=graded)
+    qs = qs.annotate(
+        attempt_count=Count("attempts"),
+        open_count=Count("attempts", filter=Q(attempts__state=AttemptState.IN_PROGRESS)),
+        pending_count=Count("attempts", filter=Q(attempts__state=AttemptState.NEEDS_GRADING)),
+        graded_count=Count("attempts", filter=graded),
+        last_submitted_at=Max("attempts__submitted_at"),
+        grade=grade,
+    ).annotate(
+        result_state=Case(
+            When(open_count__gt=0, then=Value("in_progress")),
+            When(pending_count__gt=0, then=Value("needs_grading")),
+            default=Value("graded"),
+            output_field=CharField(),
+        ),
+        passed=Case(
+            When(grade__isnull=True, then=Value(None)),
+            When(grade__gte=quiz.pass_percent, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(null=True),
+        ),
+        sat_unit_name=Subquery(own.order_by("-number").values("unit__name")[:1]),
+    )
+    if filters.state == "in_progress":
+        qs = qs.filter(open_count__gt=0)
+    elif filters.state == "needs_grading":
+        qs = qs.filter(open_count=0, pending_count__gt=0)
+    elif filters.state == "graded":
+        qs = qs.filter(open_count=0, pending_count=0)
+    if filters.passed is True:
+        qs = qs.filter(grade__gte=quiz.pass_percent)
+    elif filters.passed is False:
+        qs = qs.filter(grade__lt=quiz.pass_percent)
+    if filters.query:
+        qs = qs.search(filters.query)
+    return qs.select_related("target_group").order_by("sort_key", "pk")
+
+
+def result_summary(rows: QuerySet[Learner]) -> dict:
+    """How many people, how many of them passed, and the mean grade, for the rows as filtered."""
+    counts = {"people": 0, "graded": 0, "passed": 0}
+    total = Decimal(0)
+    for grade, passed in rows.values_list("grade", "passed"):
+        counts["people"] += 1
+        if grade is not None:
+            counts["graded"] += 1
+            total += grade
+        if passed:
+            counts["passed"] += 1
+    counts["mean"] = (total / counts["graded"]).quantize(Decimal("0.01")) if counts["graded"] else None
+    return counts
+
+
+# --- the export -----------------------------------------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+def _local(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def results_xlsx(*, actor, quiz: Quiz, filters: ResultFilters = ResultFilters()) -> bytes:
+    """The results as an .xlsx workbook: bold frozen header, people in Vietnamese order, CCCD masked."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Results")[:31])
+    sheet.freeze_panes = "A2"
+    headers = [
+        _("No."), _("Family and middle name"), _("Given name"), _("CCCD"), _("Unit when sitting the quiz"),
+        _("Target group"), _("Attempts"), _("Final grade (%)"), _("Passed"), _("State"), _("Last submitted"),
+    ]
+    widths = [6, 26, 14, 16, 40, 30, 10, 14, 10, 22, 18]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    bold = Font(bold=True)
+    header_cells = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=str(text))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    rows = result_rows(actor=actor, quiz=quiz, filters=filters)
+    for number, person in enumerate(rows.iterator(chunk_size=2000), start=1):
+        family = " ".join(p for p in (person.family_name, person.middle_name) if p)
+        sheet.append([
+            number, family, person.given_name, person.masked_cccd, person.sat_unit_name or "",
+            person.target_group.name if person.target_group_id else "", person.attempt_count,
+            float(person.grade) if person.grade is not None else None, _yes_no(person.passed),
+            str(STATE_LABELS.get(person.result_state, "")), _local(person.last_submitted_at),
+        ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def annotate_display(rows: list[Learner]) -> list[Learner]:
+    """Labels the templates show (kept out of the templates)."""
+    for person in rows:
+        person.state_label = STATE_LABELS.get(person.result_state, "")
+    return rows
+

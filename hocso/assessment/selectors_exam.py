@@ -1,0 +1,297 @@
+"""Reads for the learner's side of the exam: my quizzes, my attempts, the paper as the learner may see it.
+
+Everything here is scoped to one learner (a person sees only their own attempts: anything else is a 404) and
+never exposes the answer key: the paper is built from an explicit list of fields (texts and option order), never
+from a question version's `data` as a whole, so fractions, feedback and accepted answers cannot slip through.
+What a learner may see after submitting is decided in hocso.assessment.review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocso.people.models import Learner
+
+from .attempts import Window, final_grade, matching_alias
+from .models import Answer, Attempt, AttemptQuestion, AttemptState, QuestionType, Quiz, QuizOverride
+
+
+def learner_of(user) -> Learner | None:
+    """The staff profile behind a signed-in account, or None (administrators without one, API keys)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
+        return None
+    return Learner.objects.filter(user_id=user.pk).select_related("unit").first()
+
+
+# --- quizzes -------------------------------------------------------------------------------------------------
+
+
+def quizzes_for_learner(*, learner: Learner) -> QuerySet[Quiz]:
+    """Published quizzes whose audience includes the learner, plus any quiz they have already attempted
+    (a person who moved to another unit still sees the results of the tests they sat)."""
+    through = Quiz.audience_groups.through
+    audience = Q(audience_unit__isnull=True)
+    if learner.unit_id is not None:
+        audience |= Q(audience_unit__path__in=learner.unit.ancestor_paths())
+    groups = ~Q(pk__in=through.objects.values("quiz_id"))
+    if learner.target_group_id is not None:
+        groups |= Q(pk__in=through.objects.filter(targetgroup_id=learner.target_group_id).values("quiz_id"))
+    attempted = Q(pk__in=Attempt.objects.filter(learner=learner).values("quiz_id"))
+    return Quiz.objects.filter((Q(is_published=True) & audience & groups) | attempted)
+
+
+def window_with_override(quiz: Quiz, override: QuizOverride | None) -> Window:
+    """Same rule as attempts.effective_window, for an override already fetched (lists fetch them in one query)."""
+    limit = dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if override is None:
+        return Window(quiz.open_at, quiz.close_at, quiz.attempts_allowed, limit)
+    if limit is not None and override.extra_minutes:
+        limit += dt.timedelta(minutes=override.extra_minutes)
+    return Window(
+        override.open_at or quiz.open_at,
+        override.close_at or quiz.close_at,
+        override.attempts_allowed if override.attempts_allowed is not None else quiz.attempts_allowed,
+        limit,
+    )
+
+
+class QuizStatus:
+    OPEN = "open"
+    UPCOMING = "upcoming"
+    CLOSED = "closed"
+
+
+@dataclass
+class QuizRow:
+    """One quiz as the learner sees it: its window (override applied), their attempts and grade."""
+
+    quiz: Quiz
+    window: Window
+    status: str
+    attempts: list[Attempt] = field(default_factory=list)
+    final_percent: Decimal | None = None
+
+    @property
+    def time_limit_minutes(self) -> int | None:
+        """With the learner's extra time."""
+        return int(self.window.time_limit.total_seconds() // 60) if self.window.time_limit else None
+
+    @property
+    def attempts_used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def attempts_allowed(self) -> int:
+        return self.window.attempts_allowed
+
+    @property
+    def open_attempt(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.state == AttemptState.IN_PROGRESS), None)
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None means unlimited."""
+        if not self.window.attempts_allowed:
+            return None
+        return max(0, self.window.attempts_allowed - len(self.attempts))
+
+    @property
+    def can_continue(self) -> bool:
+        return self.open_attempt is not None
+
+    @property
+    def can_start(self) -> bool:
+        if self.open_attempt is not None or self.status != QuizStatus.OPEN or not self.quiz.is_published:
+            return False
+        return self.attempts_left is None or self.attempts_left > 0
+
+    @property
+    def passed(self) -> bool | None:
+        if self.final_percent is None:
+            return None
+        return self.final_percent >= self.quiz.pass_percent
+
+
+def _status(window: Window, now: dt.datetime) -> str:
+    if window.open_at and now < window.open_at:
+        return QuizStatus.UPCOMING
+    if window.close_at and now >= window.close_at:
+        return QuizStatus.CLOSED
+    return QuizStatus.OPEN
+
+
+_STATUS_ORDER = {QuizStatus.OPEN: 0, QuizStatus.UPCOMING: 1, QuizStatus.CLOSED: 2}
+_FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _rows(learner: Learner, quizzes: list[Quiz], now: dt.datetime) -> list[QuizRow]:
+    """Rows for these quizzes in three queries whatever their number (quizzes, overrides, attempts)."""
+    ids = [q.pk for q in quizzes]
+    overrides = {o.quiz_id: o for o in QuizOverride.objects.filter(learner=learner, quiz_id__in=ids)}
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(learner=learner, quiz_id__in=ids).order_by("number"):
+        attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    rows = []
+    for quiz in quizzes:
+        window = window_with_override(quiz, overrides.get(quiz.pk))
+        mine = attempts.get(quiz.pk, [])
+        rows.append(QuizRow(quiz=quiz, window=window, status=_status(window, now), attempts=mine,
+                            final_percent=final_grade(mine, quiz.grading_method)))
+    return rows
+
+
+def my_quizzes(*, learner: Learner, status: str = "", now: dt.datetime | None = None) -> list[QuizRow]:
+    """The learner's quizzes: open ones first (closing soonest first), then upcoming, then closed (latest first)."""
+    now = now or timezone.now()
+    rows = _rows(learner, list(quizzes_for_learner(learner=learner)), now)
+    if status:
+        rows = [row for row in rows if row.status == status]
+
+    def order(row: QuizRow) -> tuple:
+        if row.status == QuizStatus.CLOSED:
+            # Most recently closed first.
+            return (2, -(row.window.close_at or now).timestamp(), row.quiz.pk)
+        when = row.window.close_at if row.status == QuizStatus.OPEN else row.window.open_at
+        return (_STATUS_ORDER[row.status], (when or _FAR_FUTURE).timestamp(), row.quiz.pk)
+
+    return sorted(rows, key=order)
+
+
+def quiz_for_learner(*, learner: Learner, pk: int, now: dt.datetime | None = None) -> QuizRow:
+    quiz = quizzes_for_learner(learner=learner).filter(pk=pk).first()
+    if quiz is None:
+        raise Http404(_("Quiz not found."))
+    return _rows(learner, [quiz], now or timezone.now())[0]
+
+
+# --- attempts ------------------------------------------------------------------------------------------------
+
+
+def attempt_for_learner(*, learner: Learner | None, pk: int) -> Attempt:
+    """One of the learner's own attempts, or 404 (someone else's attempt does not exist for them)."""
+    attempt = (
+        Attempt.objects.filter(pk=pk, learner=learner).select_related("quiz").first() if learner is not None else None
+    )
+    if attempt is None:
+        raise Http404(_("Attempt not found."))
+    return attempt
+
+
+# --- the paper, without the key --------------------------------------------------------------------------------
+
+
+@dataclass
+class PaperQuestion:
+    """What the learner sees of one question: texts and the order of options, and their saved answer."""
+
+    slot: int
+    qtype: str
+    text: str
+    mark: Decimal
+    options: list[dict] = field(default_factory=list)  # single/multiple: [{"id", "text"}] in display order
+    lefts: list[dict] = field(default_factory=list)  # matching: [{"id", "text"}] (HTML)
+    rights: list[dict] = field(default_factory=list)  # matching: [{"id", "text"}] in display order (plain text)
+    min_words: int | None = None
+    max_words: int | None = None
+    response: dict | None = None
+    seq: int = 0
+    saved_at: dt.datetime | None = None
+
+    @property
+    def answered(self) -> bool:
+        return is_answered(self.qtype, self.response)
+
+    # What the exam page pre-fills from the saved answer (so a reload or another device resumes it).
+    def option_rows(self) -> list[dict]:
+        response = self.response or {}
+        chosen = set(response.get("choices") or []) | ({response["choice"]} if response.get("choice") else set())
+        return [{**o, "checked": o["id"] in chosen} for o in self.options]
+
+    def left_rows(self) -> list[dict]:
+        given = (self.response or {}).get("pairs") or {}
+        return [{**left, "chosen": given.get(left["id"], "")} for left in self.lefts]
+
+    @property
+    def bool_value(self) -> bool | None:
+        value = (self.response or {}).get("value")
+        return value if isinstance(value, bool) else None
+
+    @property
+    def text_value(self) -> str:
+        return str((self.response or {}).get("text") or "")
+
+    def as_dict(self) -> dict:
+        return {
+            "slot": self.slot, "qtype": self.qtype, "text": self.text, "mark": self.mark,
+            "options": self.options, "lefts": self.lefts, "rights": self.rights,
+            "min_words": self.min_words, "max_words": self.max_words,
+            "response": self.response, "seq": self.seq, "saved_at": self.saved_at,
+        }
+
+
+def is_answered(qtype: str, response: dict | None) -> bool:
+    if not response:
+        return False
+    if qtype == QuestionType.SINGLE:
+        return bool(response.get("choice"))
+    if qtype == QuestionType.MULTIPLE:
+        return bool(response.get("choices"))
+    if qtype == QuestionType.TRUE_FALSE:
+        return isinstance(response.get("value"), bool)
+    if qtype == QuestionType.MATCHING:
+        return any((response.get("pairs") or {}).values())
+    return bool(str(response.get("text") or "").strip())
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def paper_question(aq: AttemptQuestion, answer: Answer | None = None) -> PaperQuestion:
+    """The learner's view of one frozen question. Only texts and identifiers are copied out of `data`."""
+    version = aq.version
+    qtype = version.question.qtype
+    data = version.data or {}
+    question = PaperQuestion(slot=aq.slot, qtype=qtype, text=version.text, mark=aq.mark)
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        texts = {o["id"]: o.get("text", "") for o in data.get("options", [])}
+        question.options = [{"id": oid, "text": texts[oid]} for oid in aq.option_order if oid in texts]
+    elif qtype == QuestionType.MATCHING:
+        question.lefts = [{"id": p["id"], "text": p.get("left", "")} for p in data.get("pairs", [])]
+        texts = {p["id"]: p.get("right", "") for p in data.get("pairs", [])}
+        texts.update({d["id"]: d.get("text", "") for d in data.get("distractors", [])})
+        # Right-hand items carry per-attempt aliases: their real ids would reveal the pairs.
+        question.rights = [
+            {"id": matching_alias(aq.attempt_id, rid), "text": texts[rid]} for rid in aq.option_order if rid in texts
+        ]
+    elif qtype == QuestionType.ESSAY:
+        question.min_words = _positive_int(data.get("min_words"))
+        question.max_words = _positive_int(data.get("max_words"))
+    if answer is not None:
+        question.response, question.seq, question.saved_at = answer.response, answer.seq, answer.saved_at
+    return question
+
+
+def attempt_questions(attempt: Attempt) -> list[AttemptQuestion]:
+    return list(attempt.questions.select_related("version__question").order_by("slot"))
+
+
+def attempt_answers(attempt: Attempt) -> dict[int, Answer]:
+    return {a.slot: a for a in Answer.objects.filter(attempt=attempt)}
+
+
+def attempt_paper(attempt: Attempt) -> list[PaperQuestion]:
+    """The whole paper with the learner's saved answers, in two queries."""
+    answers = attempt_answers(attempt)
+    return [paper_question(aq, answers.get(aq.slot)) for aq in attempt_questions(attempt)]
