@@ -177,13 +177,13 @@ def worker(args: argparse.Namespace) -> None:
         started, cpu = time.perf_counter(), time.process_time()
         result = function()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        print(f"{label:<44} {count:>8,} rows {seconds:>7.2f} s {count / seconds:>9,.0f} rows/s {cpu:>7.2f} s",
+        print(f"{label:<48} {count:>8,} rows {seconds:>7.2f} s {count / seconds:>9,.0f} rows/s {cpu:>7.2f} s",
               flush=True)
         return result
 
     print(f"\n[{engine}] load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; 'cpu' is this process's "
           "CPU time (the PostgreSQL server's is not included)")
-    print(f"[{engine}] {'step':<35} {'rows':>13} {'time':>9} {'speed':>15} {'cpu':>9}")
+    print(f"[{engine}] {'step':<39} {'rows':>13} {'time':>9} {'speed':>15} {'cpu':>9}")
     plan = timed(f"[{engine}] 1. preview, all new", len(rows), lambda: preview_file(
         first, "ds.xlsx", actor=admin, default_unit=None, on=on))
     assert plan.counts["error"] == 0, plan.problems[:5]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hocso.core.pagination import querystring_without_page
 from hocso.identity.scoping import ensure, scope_of
 from hocso.org.models import Unit
-from hocso.org.selectors import unit_roots, unit_search
+from hocso.org.selectors import unit_roots, unit_search, units_visible
 
 from . import selectors
 from .exporting import export_learners
@@ -28,7 +29,7 @@ from .importing import jobs
 from .importing.reading import human_size
 from .importing.report import template_workbook
 from .models import ImportJob, ImportJobStatus
-from .views import _current_units, _unit_from_param
+from .views import UNIT_SELECT_LIMIT, _unit_from_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGE_KINDS = ("new", "updated", "moved", "left")
@@ -79,16 +80,37 @@ class ImportUploadForm(forms.Form):
     effective_date = date_field(gettext_lazy("Transfers and new memberships take effect on"),
                                 initial=timezone.localdate)
 
-    def __init__(self, *args, units: list[Unit], **kwargs) -> None:
+    def __init__(self, *args, units: list[Unit] | None, actor=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(
-            units=units, label=_("Unit for rows that name none"), required=False, empty_label=_("— none —"),
-            help_text=_("People in rows without a unit are put here; a unit named in a row always wins."),
-        )
+        self.actor = actor
+        help_text = _("People in rows without a unit are put here; a unit named in a row always wins.")
+        if units is not None:
+            self.fields["unit"] = UnitChoiceField(
+                units=units, label=_("Unit for rows that name none"), required=False, empty_label=_("— none —"),
+                help_text=help_text,
+            )
+        else:  # too many units for a list: the unit's code or name, typed
+            self.fields["unit"] = forms.CharField(
+                label=_("Unit for rows that name none"), required=False, max_length=255,
+                help_text=_("The unit's code (e.g. 000.01.30.H55) or its name.") + " " + help_text,
+            )
         self.fields["file"].help_text = _(".xlsx or .csv (UTF-8 or Windows-1258), at most %(size)s and %(rows)s "
                                           "rows.") % {"size": human_size(settings.HOCSO_IMPORT_MAX_BYTES),
                                                       "rows": f"{settings.HOCSO_IMPORT_MAX_ROWS:,}".replace(",", ".")}
         self.order_fields(["file", "unit", "effective_date"])
+
+    def clean_unit(self):
+        value = self.cleaned_data.get("unit")
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None
+        visible = units_visible(actor=self.actor)
+        exact = list(visible.filter(Q(code__iexact=value.strip()) | Q(name__iexact=value.strip()))[:2])
+        matches = exact if len(exact) == 1 else list(unit_search(actor=self.actor, query=value, limit=2))
+        if len(matches) != 1:
+            raise ValidationError(_("Type the code or the full name of one of your units."))
+        return matches[0]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -104,12 +126,17 @@ class ImportUploadForm(forms.Form):
 def import_upload(request: HttpRequest) -> HttpResponse:
     actor = request.user
     _ensure_can_import(actor)
-    units = _current_units(actor)
+    units: list[Unit] | None = list(units_visible(actor=actor).only(
+        "pk", "name", "parent_id", "depth", "sort_key", "path")[: UNIT_SELECT_LIMIT + 1])
+    if len(units) > UNIT_SELECT_LIMIT:
+        units = None
     chosen = _unit_from_param(request, actor)
     roots = unit_roots(actor=actor)
     initial_unit = chosen or (roots[0] if len(roots) == 1 else None)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, units=units,
-                            initial={"unit": initial_unit.pk if initial_unit else None})
+    initial = (initial_unit.pk if units is not None else (initial_unit.code or initial_unit.name)) if initial_unit \
+        else None
+    form = ImportUploadForm(request.POST or None, request.FILES or None, units=units, actor=actor,
+                            initial={"unit": initial})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

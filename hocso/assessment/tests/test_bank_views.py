@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from hocso.assessment.attempts import attempt_start
 from hocso.assessment.bank import category_create
@@ -22,6 +23,14 @@ from hocso.identity.models import Role
 from hocso.tests.factories import make_learner, make_user
 
 from .factories import make_category, make_question, make_quiz
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
+
 
 DATA = Path(__file__).parent / "data"
 PNG = bytes.fromhex(

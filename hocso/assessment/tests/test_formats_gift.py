@@ -5,11 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from django.utils import translation
+
 from hocso.assessment.formats import common, gift
 from hocso.assessment.models import Category, Question, QuestionType
 from hocso.tests.factories import SYSTEM
 
 from .factories import make_category
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
+
 
 DATA = Path(__file__).parent / "data"
 

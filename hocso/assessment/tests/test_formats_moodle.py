@@ -9,6 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,14 @@ from hocso.assessment.selectors_bank import category_names_map
 from hocso.tests.factories import SYSTEM
 
 from .factories import make_category, make_question
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
+
 
 DATA = Path(__file__).parent / "data"
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from hocso.assessment.formats import common, xlsx
 from hocso.assessment.models import Difficulty, QuestionType
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
+
 
 
 def filled_template(rows: list[dict]) -> bytes:

@@ -168,3 +168,12 @@ def test_api_keys_get_masked_numbers_and_only_their_scope(client, province_admin
 def test_api_export_needs_authentication(client, people):
     response = client.get("/api/v1/learners/export")
     assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_the_export_is_described_in_the_openapi_document(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/learners/export"]["get"]
+    parameters = {p["name"] for p in operation["parameters"]}
+    assert {"format", "masked", "q", "unit", "target_group", "status"} <= parameters
+    assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in operation["responses"]["200"][
+        "content"]

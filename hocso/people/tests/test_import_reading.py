@@ -382,3 +382,19 @@ def test_identical_duplicate_rows_count_once_and_conflicting_ones_are_refused(pr
     assert problems(plan)[0][:2] == (3, "Số CCCD")
     _plan, counts = apply(content, province_admin)
     assert counts["new"] == 1 and Learner.objects.count() == 1
+
+
+def test_a_masked_export_row_says_why_it_cannot_be_matched(province_admin, school_a):
+    content = xlsx([["Họ và tên", "Ngày sinh", "Số CCCD", "Đơn vị"],
+                    ["Nguyễn Văn An", "**/**/1985", "019*******34", school_a.name]])
+    assert [m for _r, _c, m in problems(preview(content, province_admin))] == [
+        vi("This CCCD number is masked (***). Export the list with full numbers, or type the number."),
+        vi("This date is masked (***). Export the list with full data, or type the date."),
+    ]
+
+
+def test_an_html_table_saved_as_xls_is_explained(province_admin):
+    with pytest.raises(ImportFileError) as error:
+        preview(b"<html><body><table><tr><td>H\xe1\xbb\x8d</td></tr></table></body></html>", province_admin,
+                name="ds.xls")
+    assert error.value.code == "html"

@@ -449,3 +449,22 @@ def test_progress_is_visible_while_the_applying_transaction_runs(focal_a, school
     finally:
         writer.close()
         other.close()
+
+
+def test_with_many_units_the_default_unit_is_typed(client, province_admin, commune_a, commune_b, school_a,
+                                                   monkeypatch):
+    from hocso.people import views_import
+
+    monkeypatch.setattr(views_import, "UNIT_SELECT_LIMIT", 2)
+    client.force_login(province_admin)
+    page = client.get("/can-bo/nhap/").content.decode()
+    assert '<input type="text" name="unit"' in page and "<select name=\"unit\"" not in page
+    content = xlsx([HEADER, person("Nguyễn Văn An", BORN)])
+    for typed, expected in (("000.01.30.H55", commune_a), ("xa dai phuc", commune_a)):
+        response = client.post("/can-bo/nhap/", {"file": SimpleUploadedFile("ds.xlsx", content), "unit": typed,
+                                                 "effective_date": ON})
+        assert job_of(response).default_unit == expected
+    response = client.post("/can-bo/nhap/", {"file": SimpleUploadedFile("ds.xlsx", content), "unit": "Đại Phúc",
+                                             "effective_date": ON})
+    assert response.status_code == 200
+    assert html.escape(vi("Type the code or the full name of one of your units.")) in response.content.decode()
