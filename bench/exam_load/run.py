@@ -355,10 +355,16 @@ def _server_processes(server: psutil.Process) -> list[psutil.Process]:
     return [server, *server.children(recursive=True)]
 
 
-def _database_processes() -> list[psutil.Process]:
+def _database_processes(database: str) -> list[psutil.Process]:
+    """PostgreSQL's own processes (WAL writer, checkpointer...) and the backends serving `database`: not the
+    backends of other databases (a test suite running on the same server is not ours to count)."""
     found = []
-    for process in psutil.process_iter(["name"]):
-        if (process.info["name"] or "").startswith(("postgres", "postmaster")):
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if not (process.info["name"] or "").startswith(("postgres", "postmaster")):
+            continue
+        title = " ".join(process.info["cmdline"] or [])
+        backend = re.match(r"postgres: \S+ (\S+) (?:\S+\(\d+\)|\[local\])", title)
+        if backend is None or backend.group(1) == database:
             found.append(process)
     return found
 
@@ -374,7 +380,7 @@ def run_phase(name: str, args: argparse.Namespace, port: int, server: psutil.Pro
     ]
     env = {**os.environ, "BENCH_PLAN": str(plan_path), "BENCH_OUT": str(out_path), **env_extra}
     server_procs = _server_processes(server)
-    database = _database_processes()
+    database = _database_processes(urlparse(args.database_url).path.lstrip("/"))
     server_before, database_before = _cpu_seconds(server_procs), _cpu_seconds(database)
     machine_before = psutil.cpu_times()
     started = time.monotonic()

@@ -97,7 +97,7 @@ def list_learners(request: HttpRequest, filters: Query[LearnerFilters], paging: 
     "/learners/export",
     summary="Export learners as .xlsx or CSV",
     response={200: None},
-    openapi_extra={"responses": {"200": {
+    openapi_extra={"responses": {200: {
         "description": "The file, with the same columns the staff import reads.",
         "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
                     "text/csv": {"schema": {"type": "string"}}},

@@ -7,6 +7,7 @@ rows      the data rows -> values and problems per row and column
 resolve   unit and target group named in a cell, by code or name
 planning  what each row would do against the database, with every service check
 applying  the plan written with bulk statements, as the services would write it, audited
+bulk      fast INSERT/UPDATE of many rows (executemany on SQLite, COPY on PostgreSQL)
 engine    the entry points used by the web, the tasks and `hocso import_staff`
 jobs      the web's two steps kept in ImportJob rows, inline or in background tasks
 report    the error rows as .xlsx, the blank template
