@@ -6,3 +6,8 @@ class AssessmentConfig(AppConfig):
     name = "hocso.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from . import privacy_sections
+
+        privacy_sections.register()

@@ -218,3 +218,13 @@ def test_save_over_http_with_the_attempt_token_only(client, bank, learner, djang
     refused = client.post(url, {"slot": 1, "seq": 1, "response": {"choice": "a"}}, content_type="application/json",
                           HTTP_X_ATTEMPT_TOKEN=attempt.token)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "submitted"
+
+
+def test_attempts_are_part_of_the_personal_data_copy(bank, learner):
+    from hocso.people.privacy import Subject, sections
+
+    quiz = make_quiz(questions=bank[1][:2])
+    attempt_submit(attempt=attempt_start(learner=learner, quiz=quiz))
+    section = next(s for s in sections() if s.key == "attempts")
+    rows = list(section.rows(Subject(learner=learner)))
+    assert [(row["quiz"], row["number"], row["percent"]) for row in rows] == [(quiz.title, 1, Decimal(0))]
