@@ -22,6 +22,7 @@ from ninja.openapi.docs import Swagger
 
 from hocso.assessment.api_authoring import router as quiz_authoring_router
 from hocso.assessment.api_learner import router as exam_router
+from hocso.campaigns.api import router as campaigns_router
 from hocso.core.api_common import (
     JSONRenderer,
     SessionAuth,
@@ -143,3 +144,4 @@ api.add_router("", org_router)
 api.add_router("", people_router)
 api.add_router("", exam_router)
 api.add_router("", quiz_authoring_router)
+api.add_router("", campaigns_router)

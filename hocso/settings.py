@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "hocso.org",
     "hocso.people",
     "hocso.assessment",
+    "hocso.training",
+    "hocso.campaigns",
 ]
 
 MIDDLEWARE = [

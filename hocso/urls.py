@@ -9,6 +9,8 @@ urlpatterns = [
     path("don-vi/", include("hocso.org.urls")),
     path("can-bo/", include("hocso.people.urls")),
     path("kiem-tra/", include("hocso.assessment.urls")),
+    path("dao-tao/", include("hocso.training.urls")),
+    path("dot-kiem-tra/", include("hocso.campaigns.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -19,11 +19,14 @@ def navigation(request) -> dict:
         # Everyone may be a learner (managers sit the tests too); the page explains when an account has no profile.
         # Not checked here: that would cost a query on every page.
         items.append((reverse("assessment:exam_my_quizzes"), _("My quizzes")))
+        items.append((reverse("training:catalogue"), _("Courses")))
         if roles & {Role.PROVINCE_ADMIN, Role.INSTRUCTOR, Role.FOCAL_POINT}:
             items.append((reverse("assessment:quiz_list"), _("Quizzes")))
+            items.append((reverse("training:class_list"), _("Classes")))
         if roles & {Role.PROVINCE_ADMIN, Role.INSTRUCTOR}:
             items.append((reverse("assessment:bank_home"), _("Question bank")))
         if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
+            items.append((reverse("campaigns:list"), _("Test campaigns")))
             items.append((reverse("org:tree"), _("Units")))
             items.append((reverse("people:list"), _("People")))
             items.append((reverse("people:roles"), _("Roles")))

@@ -19,6 +19,10 @@ from .selectors import audit_entries
 def home(request):
     roles = roles_of(request.user)
     context = {"roles": roles, "learner": getattr(request.user, "learner", None)}
+    if context["learner"] is not None:
+        from hocso.campaigns.selectors import open_campaigns_for
+
+        context["open_campaigns"] = open_campaigns_for(learner=context["learner"])
     if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
         context["my_units"] = with_counts(unit_roots(actor=request.user))
     return render(request, "core/home.html", context)

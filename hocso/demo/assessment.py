@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, essay_grade
+from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, encode_response, essay_grade
 from hocso.assessment.bank import category_create, question_create
 from hocso.assessment.grading import grade
 from hocso.assessment.models import (
@@ -115,7 +115,8 @@ def _create_bank(authors: dict) -> tuple[dict[str, Category], dict[int, DemoQues
 
 
 def _create_quizzes(authors: dict, root_unit: Unit, categories: dict[str, Category], now: dt.datetime):
-    admin, instructor = authors["admin"], authors["giangvien"]
+    # The instructor (Trường Chính trị tỉnh) writes the province's tests, so grades their essays too.
+    instructor = authors["giangvien"]
     # The quarter's dates, moved back only if the demo runs before they have passed.
     q3_close = min(_local(2026, 9, 30, 17), now - dt.timedelta(days=1))
     q3_open = q3_close - dt.timedelta(days=16, hours=9, minutes=30)
@@ -124,22 +125,22 @@ def _create_quizzes(authors: dict, root_unit: Unit, categories: dict[str, Catego
     common = {"audience_unit": root_unit, "time_limit_minutes": 45, "attempts_allowed": 1, "pass_percent": Decimal(50),
               "shuffle_questions": True, "shuffle_options": True}
     q3 = quiz_create(
-        actor=admin, title=Q3_TITLE, open_at=q3_open, close_at=q3_close, review_when=ReviewWhen.AFTER_CLOSE,
+        actor=instructor, title=Q3_TITLE, open_at=q3_open, close_at=q3_close, review_when=ReviewWhen.AFTER_CLOSE,
         description="Kiểm tra định kỳ kiến thức, kỹ năng số của cán bộ, công chức, viên chức toàn tỉnh, quý III năm "
-                    "2026: 22 câu trắc nghiệm rút ngẫu nhiên theo chủ đề và 1 câu tự luận tình huống.",
+                    "2026: 22 câu hỏi rút ngẫu nhiên theo bốn chủ đề và 1 câu tự luận tình huống.",
         **common,
     )
     q4 = quiz_create(
-        actor=admin, title=Q4_TITLE, open_at=q4_open, close_at=q4_close, review_when=ReviewWhen.AFTER_CLOSE,
-        description="Kiểm tra định kỳ quý IV năm 2026: 26 câu trắc nghiệm rút ngẫu nhiên theo chủ đề và 1 câu tự "
-                    "luận tình huống. Làm bài trong 45 phút; câu trả lời được lưu ngay khi chọn.",
+        actor=instructor, title=Q4_TITLE, open_at=q4_open, close_at=q4_close, review_when=ReviewWhen.AFTER_CLOSE,
+        description="Kiểm tra định kỳ quý IV năm 2026: 26 câu hỏi rút ngẫu nhiên theo bốn chủ đề và 1 câu tự luận "
+                    "tình huống. Làm bài trong 45 phút; câu trả lời được lưu ngay khi chọn.",
         **common,
     )
     for quiz, counts in ((q3, (6, 6, 5, 5)), (q4, (7, 7, 6, 6))):
         for key, count in zip(("gov", "security", "data", "ai"), counts, strict=True):
-            slot_add_random(actor=admin, quiz=quiz, category=categories[key], count=count, mark=Decimal(1))
-        slot_add_random(actor=admin, quiz=quiz, category=categories["cases"], count=1, mark=Decimal(3))
-        quiz_publish(actor=admin, quiz=quiz)
+            slot_add_random(actor=instructor, quiz=quiz, category=categories[key], count=count, mark=Decimal(1))
+        slot_add_random(actor=instructor, quiz=quiz, category=categories["cases"], count=1, mark=Decimal(3))
+        quiz_publish(actor=instructor, quiz=quiz)
     practice = quiz_create(
         actor=instructor, title=PRACTICE_TITLE, attempts_allowed=0, time_limit_minutes=None,
         review_when=ReviewWhen.AFTER_SUBMIT, audience_unit=root_unit,
@@ -232,8 +233,11 @@ def _take(
     attempt = attempt_start(learner=learner, quiz=quiz, now=start)
     paper = list(attempt.questions.select_related("version__question").order_by("slot"))
     sitting = _sit(paper, start=start, deadline=attempt.deadline, ability=ability, specs=specs, rng=rng)
+    qtypes = {aq.slot: aq.version.question.qtype for aq in paper}
     for slot, response, seq, moment in sitting.saves:
-        answer_save(token=attempt.token, slot=slot, response=response, seq=seq, now=moment)
+        # The exam page shows matching items under per-attempt aliases, and sends those back.
+        answer_save(token=attempt.token, slot=slot, response=encode_response(qtypes[slot], response, attempt.pk),
+                    seq=seq, now=moment)
     if sitting.submitted_at is not None:
         return attempt_submit(attempt=attempt, now=sitting.submitted_at)
     return attempt_submit(attempt=attempt, auto=True, now=attempt.deadline + _grace())
@@ -379,6 +383,11 @@ class _Crowd:
     def write(self) -> int:
         # bulk_create fills in the attempts' primary keys, and the papers and answers pick them up from there.
         Attempt.objects.bulk_create([attempt for attempt, _paper, _answers in self.rows], batch_size=BATCH)
+        for attempt, paper, answers in self.rows:
+            # Stored as the exam page sends them: matching items under the attempt's aliases (graded decoded).
+            qtypes = {aq.slot: aq.version.question.qtype for aq in paper}
+            for answer in answers:
+                answer.response = encode_response(qtypes[answer.slot], answer.response, attempt.pk)
         AttemptQuestion.objects.bulk_create([aq for _a, paper, _answers in self.rows for aq in paper], batch_size=BATCH)
         Answer.objects.bulk_create([a for _a, _paper, answers in self.rows for a in answers], batch_size=BATCH)
         return len(self.rows)

@@ -1,0 +1,142 @@
+"""/api/v1 feed of published campaign results (the IOC, the e-portal, agency websites).
+
+Only snapshots are served: frozen per-unit aggregates with no personal data. Answers carry an ETag; a request
+with a matching If-None-Match gets 304 with no body, so pollers cost almost nothing between publications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.db.models import Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
+from hocso.identity.scoping import scope_of
+
+from .models import Snapshot
+from .selectors import campaigns_visible
+
+router = Router(tags=["campaign results"])
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    opens_on: dt.date
+    closes_on: dt.date
+    latest_version: int = Field(description="The newest published snapshot version.")
+    published_at: dt.datetime = Field(description="When the newest version was published.")
+
+
+class CampaignPage(Page[CampaignOut]):
+    pass
+
+
+class FiguresOut(Schema):
+    audience: int = Field(description="People in the campaign's audience.")
+    participants: int = Field(description="People who started at least one attempt in the window.")
+    participation_rate: float | None = Field(description="participants / audience, in %.")
+    passed: int
+    pass_rate: float | None = Field(description="passed / participants, in %.")
+    mean: float | None = Field(description="Mean score of graded participants, in %.")
+    median: float | None
+    distribution: list[int] = Field(description="People per score band 0–10, 10–20, … 90–100 %.")
+
+
+class UnitResultOut(Schema):
+    unit_id: int | None
+    unit_name: str
+    agency_code: str = Field(description="QCVN 102:2016 agency code (may be empty).")
+    admin_unit_code: str = Field(description="Administrative-unit code where it applies.")
+    parent_unit_id: int | None
+    depth: int
+    total: FiguresOut = Field(description="The unit and every unit below it.")
+    own: FiguresOut = Field(description="Only the people directly in the unit.")
+
+
+class SnapshotOut(Schema):
+    campaign_id: int
+    version: int
+    period: str
+    opens_on: dt.date
+    closes_on: dt.date
+    pass_percent: float
+    published_at: dt.datetime
+
+
+class ResultsPage(Page[UnitResultOut]):
+    snapshot: SnapshotOut
+
+
+class ResultsParams(PageParams):
+    version: int | None = Field(None, ge=1, description="A snapshot version; the newest by default.")
+
+
+def _etag(*parts) -> str:
+    return '"' + hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()[:32] + '"'
+
+
+def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    candidates = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+    if etag in candidates or "*" in candidates:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        return response
+    return None
+
+
+def _cache_headers(response: HttpResponse, etag: str) -> None:
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Authorization, X-API-Key, Cookie, Accept-Language"
+
+
+@router.get("/campaigns", response={200: CampaignPage, 304: None}, summary="List published test campaigns")
+def list_campaigns(request: HttpRequest, response: HttpResponse, paging: Query[PageParams]):
+    actor = actor_of(request)
+    qs = (
+        campaigns_visible(actor=actor)
+        .filter(snapshots__isnull=False)
+        .annotate(latest_version=Max("snapshots__version"), published_at=Max("snapshots__published_at"))
+        .order_by("-closes_on", "-id")
+    )
+    newest = Snapshot.objects.filter(campaign__in=qs.values("pk")).aggregate(m=Max("pk"))["m"]
+    etag = _etag("campaigns", newest, qs.count(), paging.page, paging.page_size, scope_of(actor))
+    if (cached := _not_modified(request, etag)) is not None:
+        return cached
+    _cache_headers(response, etag)
+    return paginate_queryset(qs, paging)
+
+
+@router.get("/campaigns/{campaign_id}/results", response={200: ResultsPage, 304: None},
+            summary="Per-unit results of a published campaign")
+def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: int,
+                     params: Query[ResultsParams]):
+    actor = actor_of(request)
+    campaign = campaigns_visible(actor=actor).filter(pk=campaign_id).first()
+    snapshots = Snapshot.objects.filter(campaign=campaign) if campaign else Snapshot.objects.none()
+    if params.version is not None:
+        snapshots = snapshots.filter(version=params.version)
+    snapshot = snapshots.order_by("-version").first()
+    if snapshot is None:
+        raise Http404("snapshot")
+    scope = scope_of(actor)
+    etag = _etag("results", snapshot.pk, params.page, params.page_size, scope)
+    if (cached := _not_modified(request, etag)) is not None:
+        return cached
+    _cache_headers(response, etag)
+    rows = snapshot.rows.filter(scope.q("path") if not scope.everything else Q()).order_by("path")
+    data = paginate_queryset(rows, params, transform=lambda items: [
+        {"unit_id": r.unit_id, "unit_name": r.unit_name, "agency_code": r.agency_code,
+         "admin_unit_code": r.admin_unit_code, "parent_unit_id": r.parent_unit_id, "depth": r.depth,
+         "total": r.total, "own": r.own} for r in items
+    ])
+    data["snapshot"] = {
+        "campaign_id": snapshot.campaign_id, "version": snapshot.version, "period": snapshot.period,
+        "opens_on": snapshot.opens_on, "closes_on": snapshot.closes_on,
+        "pass_percent": float(snapshot.pass_percent), "published_at": snapshot.published_at,
+    }
+    return data

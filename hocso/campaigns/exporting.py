@@ -1,0 +1,96 @@
+"""Files: the follow-up list (.xlsx, personal data: staff only, audited) and snapshots (.xlsx/CSV, aggregates)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from hocso.core.audit import audit
+
+from .models import Campaign, Snapshot
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    # Excel forbids []:*?/\ in sheet names ("Quý IV/2026").
+    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet")
+    sheet.freeze_panes = "A2"
+    cells = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")  # BOM: Excel reads it as UTF-8
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "not_started": _("Not started"),
+        "in_progress": _("In progress"),
+        "failed": _("Failed"),
+        "passed": _("Passed"),
+    }
+
+
+def follow_up_xlsx(*, actor, campaign: Campaign, rows, status: str = "") -> bytes:
+    labels = status_labels()
+    header = [_("No."), _("Full name"), _("Unit"), _("Agency code"), _("Target group"), _("Email"), _("Status"),
+              _("Score (%)")]
+    data = []
+    for index, row in enumerate(rows, start=1):
+        learner = row.learner
+        data.append([
+            index, learner.full_name, row.unit.name, row.unit.code or "",
+            learner.target_group.name if learner.target_group else "", learner.email, labels[row.status],
+            float(row.grade) if row.grade is not None else None,
+        ])
+    audit(actor, "campaign.export_follow_up", campaign, extra={"rows": len(data), "status": status})
+    return _xlsx(_("Follow-up"), header, data)
+
+
+def snapshot_table(snapshot: Snapshot) -> tuple[list[str], list[list[Any]]]:
+    header = ["period", "version", "unit", "agency_code", "admin_unit_code", "depth", "audience", "participants",
+              "participation_rate", "passed", "pass_rate", "mean", "median",
+              *[f"bin_{10 * i}_{10 * i + 10}" for i in range(10)],
+              "own_audience", "own_participants", "own_passed"]
+    rows = []
+    for row in snapshot.rows.all():
+        t, o = row.total, row.own
+        rows.append([
+            snapshot.period, snapshot.version, row.unit_name, row.agency_code, row.admin_unit_code, row.depth,
+            t["audience"], t["participants"], t["participation_rate"], t["passed"], t["pass_rate"], t["mean"],
+            t["median"], *t["distribution"], o["audience"], o["participants"], o["passed"],
+        ])
+    return header, rows
+
+
+def snapshot_file(snapshot: Snapshot, fmt: str) -> tuple[bytes, str, str]:
+    header, rows = snapshot_table(snapshot)
+    name = f"ket-qua-{snapshot.campaign_id}-v{snapshot.version}"
+    if fmt == "csv":
+        return _csv(header, rows), CSV_TYPE, f"{name}.csv"
+    return _xlsx(snapshot.period, header, rows), XLSX_TYPE, f"{name}.xlsx"

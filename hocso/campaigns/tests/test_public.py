@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from hocso.campaigns.services import campaign_publish
+
+from .helpers import build_world, make_attempt
+from .test_publishing import assert_no_personal_data
+
+
+@pytest.fixture
+def published(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
+    world = build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
+    campaign_publish(actor=province_admin, campaign=world[0])
+    return world
+
+
+def test_public_board_needs_no_login_and_drills_down(client, published, province, commune_a):
+    campaign = published[0]
+    client.cookies["hocso_language"] = "en"
+    top = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/")
+    assert top.status_code == 200 and "Tỉnh Thái Nguyên" in top.content.decode()
+    below = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}").content.decode()
+    assert "Xã Đại Phúc" in below and "Xã Minh Tiến" in below and "83.3" in below
+    assert 'name="viewport"' in below
+
+
+def test_public_board_shows_the_snapshot_not_live_data(client, published, province):
+    campaign, _m, _into, people = published
+    make_attempt(campaign.quiz, people["dung"], percent=100)
+    client.cookies["hocso_language"] = "en"
+    body = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}").content.decode()
+    assert "<dd>3 (60.0 %)</dd>" in body  # still 3 passed, as published
+
+
+def test_unpublished_campaign_has_no_board(client, province, commune_a, commune_b, school_a, learner_in_a,
+                                           province_admin):
+    campaign = build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)[0]
+    assert client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/").status_code == 404
+    assert client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/widget/{province.pk}/").status_code == 404
+
+
+def test_widget_is_frameable_and_the_rest_is_not(client, published, commune_a):
+    campaign = published[0]
+    widget = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/widget/{commune_a.pk}/")
+    assert widget.status_code == 200 and "Xã Đại Phúc" in widget.content.decode()
+    assert "X-Frame-Options" not in widget
+    assert "<form" not in widget.content.decode()
+    board = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/")
+    assert board["X-Frame-Options"] == "DENY"
+    assert client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/widget/999999/").status_code == 404
+
+
+def test_public_pages_contain_no_personal_data(client, published, province, commune_a, commune_b, school_a):
+    campaign, unit_m, _into, people = published
+    urls = [f"/dot-kiem-tra/cong-khai/{campaign.pk}/"]
+    for unit in (province, commune_a, commune_b, school_a, unit_m):
+        urls.append(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={unit.pk}")
+        urls.append(f"/dot-kiem-tra/cong-khai/{campaign.pk}/widget/{unit.pk}/")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_no_personal_data(response.content.decode(), people)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import F
+
+from hocso.campaigns.selectors import (
+    Status,
+    agency_ranking,
+    audience,
+    grouped_figures,
+    results_all_units,
+    results_children,
+    results_overall,
+)
+from hocso.campaigns.services import AudienceLine
+
+from .helpers import build_world
+
+
+@pytest.fixture
+def world(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
+    return build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
+
+
+def test_audience_counts_each_person_once_in_the_right_unit(world, commune_a, commune_b):
+    campaign, unit_m, _into, people = world
+    rows = {r.learner_id: (r.unit_id, r.status) for r in audience(campaign)}
+    assert set(rows) == {people[k].pk for k in ("anh", "cuong", "dung", "giang", "ha", "khanh")}
+    assert rows[people["ha"].pk] == (commune_b.pk, Status.PASSED)  # moved mid-quarter: counted where she ended
+    assert rows[people["khanh"].pk] == (unit_m.pk, Status.PASSED)  # merged after the campaign: stays in M
+    assert rows[people["cuong"].pk][1] == Status.FAILED  # the 95 before the window does not count
+    assert rows[people["giang"].pk][1] == Status.IN_PROGRESS
+    assert rows[people["dung"].pk][1] == Status.NOT_STARTED
+
+
+def test_province_figures_match_hand_computation(world, province_admin):
+    campaign = world[0]
+    figures = results_overall(actor=province_admin, campaign=campaign)
+    assert (figures.audience, figures.participants, figures.passed) == (6, 5, 3)
+    assert figures.participation_rate == Decimal("83.3")
+    assert figures.pass_rate == Decimal("60.0")
+    assert figures.mean == Decimal("67.50")
+    assert figures.median == Decimal("70.00")
+    assert figures.distribution == [0, 0, 0, 0, 1, 0, 1, 0, 1, 1]
+
+
+def test_drill_down_own_and_subtree_figures(world, province, commune_a, commune_b, school_a, province_admin):
+    campaign, unit_m, _into, _people = world
+    top = results_children(actor=province_admin, campaign=campaign, parent=None)
+    assert [r.unit for r in top] == [province]
+    assert top[0].total.audience == 6
+    below = {r.unit.pk: r for r in results_children(actor=province_admin, campaign=campaign, parent=province)}
+    assert set(below) == {commune_a.pk, commune_b.pk, unit_m.pk}
+    a = below[commune_a.pk]
+    assert (a.own.audience, a.own.passed, a.own.mean) == (1, 0, Decimal("40.00"))
+    assert (a.total.audience, a.total.participants, a.total.passed) == (2, 2, 1)
+    assert (a.total.mean, a.total.median) == (Decimal("60.00"), Decimal("60.00"))
+    b = below[commune_b.pk]
+    assert (b.total.audience, b.total.participants, b.total.passed, b.total.mean) == (3, 2, 1, Decimal("90.00"))
+    assert below[unit_m.pk].total.audience == 1
+
+
+def test_focal_point_sees_only_their_subtree(world, focal_a, commune_a):
+    campaign = world[0]
+    figures = results_overall(actor=focal_a, campaign=campaign)
+    assert (figures.audience, figures.passed) == (2, 1)
+    top = results_children(actor=focal_a, campaign=campaign, parent=None)
+    assert [r.unit for r in top] == [commune_a]
+
+
+def test_ranking_of_agencies(world, commune_a, commune_b, province_admin):
+    campaign, unit_m, _into, _people = world
+    ranked = [r.unit for r in agency_ranking(actor=province_admin, campaign=campaign)]
+    # M: 100 % pass. A and B both pass 50 % of participants; A took part 2/2, B 2/3 -> A before B.
+    assert ranked == [unit_m, commune_a, commune_b]
+
+
+def test_by_target_group_is_one_query_per_aggregate(world, django_assert_max_num_queries):
+    campaign = world[0]
+    rows = audience(campaign)
+    with django_assert_max_num_queries(4):
+        figures = grouped_figures(rows, F("learner__target_group_id"))
+    assert sum(f.audience for f in figures.values()) == 6
+
+
+def test_all_units_for_snapshot(world, province, school_a, django_assert_max_num_queries):
+    campaign = world[0]
+    with django_assert_max_num_queries(16):
+        rows = {r.unit.pk: r for r in results_all_units(campaign)}
+    assert rows[province.pk].total.audience == 6
+    assert rows[school_a.pk].own.mean == Decimal("80.00")
+
+
+def test_campaign_attempt_limit_counts_only_the_first_attempts_in_the_window(world, province_admin):
+    from hocso.campaigns.services import campaign_update
+    from hocso.campaigns.tests.helpers import make_attempt
+
+    campaign, _m, _into, people = world
+    make_attempt(campaign.quiz, people["cuong"], percent=95, number=3, day=campaign.closes_on)
+    grades = dict(audience(campaign).values_list("learner_id", "grade"))
+    assert grades[people["cuong"].pk] == Decimal("95")  # the quiz's grading method: highest
+    lines = [AudienceLine(unit=u.unit, include_subtree=u.include_subtree, excluded=u.excluded)
+             for u in campaign.audience_units.all()]
+    campaign_update(actor=province_admin, campaign=campaign, lines=lines, attempts_allowed=1)
+    grades = dict(audience(campaign).values_list("learner_id", "grade"))
+    assert grades[people["cuong"].pk] == Decimal("40")  # only his first attempt in the window counts
+    assert grades[people["anh"].pk] == Decimal("80")

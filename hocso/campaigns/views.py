@@ -1,0 +1,176 @@
+"""Campaign pages. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hocso.core.pagination import paginate, querystring_without_page
+from hocso.identity.models import Role
+from hocso.identity.scoping import is_province_admin, roles_of, scope_of
+from hocso.org.forms import add_service_errors
+from hocso.org.models import Unit
+from hocso.org.selectors import unit_ancestors
+
+from . import selectors as sel
+from .exporting import XLSX_TYPE, follow_up_xlsx, snapshot_file, status_labels
+from .forms import CampaignForm
+from .models import Snapshot
+from .services import campaign_create, campaign_publish, campaign_update
+
+
+def _ensure_staff(request: HttpRequest) -> None:
+    if not roles_of(request.user) & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
+        raise PermissionDenied(_("Only province administrators and focal points can see test campaigns."))
+
+
+def _unit_in_scope(request: HttpRequest, raw: str | None) -> Unit | None:
+    if not raw:
+        return None
+    try:
+        unit = Unit.objects.get(pk=int(raw))
+    except (ValueError, Unit.DoesNotExist):
+        raise Http404("unit") from None
+    if not scope_of(request.user).covers(unit.path):
+        raise Http404("unit")
+    return unit
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    _ensure_staff(request)
+    page = paginate(request, sel.campaigns_visible(actor=request.user))
+    return render(request, "campaigns/list.html", {
+        "page": page, "querystring": querystring_without_page(request),
+        "can_create": is_province_admin(request.user),
+    })
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not is_province_admin(request.user):
+        raise PermissionDenied(_("Only province administrators can create test campaigns."))
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_create(actor=request.user, lines=form.lines(),
+                                       target_groups=list(form.cleaned_data["target_groups"]),
+                                       **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"units": "units_subtree"})
+        else:
+            messages.success(request, _("The campaign has been created."))
+            return redirect("campaigns:detail", campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = sel.campaign_get(actor=request.user, pk=pk)
+    if not is_province_admin(request.user):
+        raise PermissionDenied(_("Only province administrators can change test campaigns."))
+    form = CampaignForm(request.POST or None, initial=CampaignForm.initial_for(campaign), campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign_update(actor=request.user, campaign=campaign, lines=form.lines(),
+                            target_groups=list(form.cleaned_data["target_groups"]), **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"units": "units_subtree"})
+        else:
+            messages.success(request, _("The campaign has been saved."))
+            return redirect("campaigns:detail", campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _ensure_staff(request)
+    campaign = sel.campaign_get(actor=request.user, pk=pk)
+    lines = sel.campaign_lines(campaign)
+    return render(request, "campaigns/detail.html", {
+        "campaign": campaign,
+        "lines": lines,
+        "warnings": sel.campaign_warnings(campaign, lines),
+        "groups": list(campaign.target_groups.all()),
+        "pass_percent": sel.effective_pass_percent(campaign),
+        "attempts": sel.effective_attempts(campaign),
+        "figures": sel.results_overall(actor=request.user, campaign=campaign),
+        "snapshots": list(sel.snapshots_of(campaign)),
+        "is_admin": is_province_admin(request.user),
+        "is_open": sel.is_open(campaign),
+    })
+
+
+@login_required
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    _ensure_staff(request)
+    campaign = sel.campaign_get(actor=request.user, pk=pk)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    status = request.GET.get("status", "")
+    rows = sel.follow_up(actor=request.user, campaign=campaign, status=status, unit=unit)
+    if request.GET.get("format") == "xlsx":
+        content = follow_up_xlsx(actor=request.user, campaign=campaign, rows=list(rows), status=status)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="theo-doi-{campaign.pk}.xlsx"'
+        return response
+    counts = {s: 0 for s in sel.Status.ALL}
+    all_rows = sel.follow_up(actor=request.user, campaign=campaign, unit=unit)
+    for row in all_rows.order_by().values("status").annotate(n=_count()):
+        counts[row["status"]] = row["n"]
+    labels = status_labels()
+    return render(request, "campaigns/follow_up.html", {
+        "campaign": campaign, "unit": unit, "status": status,
+        "tabs": [(s, labels[s], counts[s]) for s in sel.Status.ALL], "total": sum(counts.values()),
+        "labels": labels, "page": paginate(request, rows), "querystring": querystring_without_page(request),
+    })
+
+
+def _count():
+    from django.db.models import Count
+
+    return Count("pk")
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    _ensure_staff(request)
+    campaign = sel.campaign_get(actor=request.user, pk=pk)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    scope = scope_of(request.user)
+    crumbs = [u for u in unit_ancestors(unit) if scope.covers(u.path)] if unit is not None else []
+    overall = sel.results_overall(actor=request.user, campaign=campaign, unit=unit)
+    labels = [f"{10 * i}–{10 * i + 10}" for i in range(sel.BINS)]
+    return render(request, "campaigns/results.html", {
+        "campaign": campaign, "unit": unit, "crumbs": crumbs, "overall": overall,
+        "distribution": list(zip(labels, overall.distribution, strict=True)),
+        "children": sel.results_children(actor=request.user, campaign=campaign, parent=unit),
+        "groups": sel.results_by_group(actor=request.user, campaign=campaign, unit=unit),
+        "ranking": sel.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
+    })
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = sel.campaign_get(actor=request.user, pk=pk)
+    snap = campaign_publish(actor=request.user, campaign=campaign)
+    messages.success(request, _("Results published as version %(version)s.") % {"version": snap.version})
+    return redirect("campaigns:detail", campaign.pk)
+
+
+@login_required
+def snapshot_download(request: HttpRequest, pk: int, version: int, fmt: str) -> HttpResponse:
+    _ensure_staff(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("format")
+    campaign = sel.campaign_get(actor=request.user, pk=pk)
+    snap = get_object_or_404(Snapshot, campaign=campaign, version=version)
+    content, content_type, name = snapshot_file(snap, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

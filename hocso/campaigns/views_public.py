@@ -1,0 +1,34 @@
+"""Public results boards and the embeddable widget: only the published snapshot, never live or personal data."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from hocso.core.security import frameable
+
+from .selectors import board_row, board_rows, published_campaign
+
+
+def _unit_id(request: HttpRequest) -> int | None:
+    raw = request.GET.get("unit", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@require_GET
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign, snap = published_campaign(pk)
+    current, rows = board_rows(snap, _unit_id(request))
+    return render(request, "campaigns/public_board.html", {
+        "campaign": campaign, "snapshot": snap, "current": current, "rows": rows,
+    })
+
+
+@frameable
+@require_GET
+def widget(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    campaign, snap = published_campaign(pk)
+    return render(request, "campaigns/widget.html", {
+        "campaign": campaign, "snapshot": snap, "row": board_row(snap, unit_id),
+    })

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "hocso.training"
+    label = "training"
+    verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from . import privacy_sections
+
+        privacy_sections.register()

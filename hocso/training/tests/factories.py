@@ -1,0 +1,45 @@
+"""Course builders for tests, going through the services."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.utils import timezone
+
+from hocso.assessment.models import Attempt, AttemptState, Quiz
+from hocso.tests.factories import SYSTEM
+from hocso.training import services
+from hocso.training.models import Course, CourseMode, Enrolment, Lesson, LessonKind, Module
+
+
+def make_course(title: str = "Kỹ năng số cơ bản", **fields) -> Course:
+    fields.setdefault("is_published", True)
+    fields.setdefault("mode", CourseMode.ONLINE)
+    fields.setdefault("self_enrolment", fields["mode"] == CourseMode.ONLINE)
+    return services.course_create(actor=SYSTEM, title=title, **fields)
+
+
+def make_module(course: Course, title: str = "Chương 1") -> Module:
+    return services.module_create(actor=SYSTEM, course=course, title=title)
+
+
+def make_lesson(module: Module, kind: str = LessonKind.HTML, title: str | None = None, **fields) -> Lesson:
+    if kind == LessonKind.HTML:
+        fields.setdefault("html", "<p>Nội dung bài học</p>")
+    if kind in (LessonKind.LINK, LessonKind.VIDEO, LessonKind.DOCUMENT) and "upload" not in fields:
+        fields.setdefault("url", "https://dichvucong.gov.vn/")
+    return services.lesson_create(actor=SYSTEM, module=module, title=title or f"Bài {kind}", kind=kind, **fields)
+
+
+def enrol(learner, course: Course, **fields) -> Enrolment:
+    return Enrolment.objects.create(learner=learner, course=course, **fields)
+
+
+def graded_attempt(quiz: Quiz, learner, percent: str | int, number: int = 1) -> Attempt:
+    now = timezone.now()
+    return Attempt.objects.create(
+        quiz=quiz, learner=learner, number=number, state=AttemptState.GRADED, token=secrets.token_hex(16),
+        started_at=now, submitted_at=now, score=Decimal(percent), max_score=Decimal(100), percent=Decimal(percent),
+        passed=Decimal(percent) >= quiz.pass_percent,
+    )

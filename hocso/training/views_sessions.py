@@ -1,0 +1,136 @@
+"""Session pages: create/edit, marking attendance, the check-in QR code, the learner's check-in, and rates."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from hocso.core.pagination import paginate, querystring_without_page
+from hocso.identity.scoping import ensure, is_province_admin, scope_of
+from hocso.people.forms import apply_validation_error
+
+from . import attendance, selectors_classes
+from .forms import SessionForm
+from .models import Session
+from .services_classes import can_run_class
+
+
+def _session(request: HttpRequest, pk: int) -> Session:
+    session = Session.objects.select_related("klass__course").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    selectors_classes.class_get(actor=request.user, pk=session.klass_id)  # 404 outside what the actor may see
+    return session
+
+
+@login_required
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    klass = selectors_classes.class_get(actor=request.user, pk=pk)
+    ensure(can_run_class(request.user, klass), _("You cannot change this class."))
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = attendance.session_create(actor=request.user, klass=klass, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The session was added."))
+            return redirect("training:session", pk=session.pk)
+    return render(request, "training/sessions/form.html", {"form": form, "klass": klass, "session": None})
+
+
+@login_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    ensure(can_run_class(request.user, session.klass), _("You cannot change this class."))
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance.session_update(actor=request.user, session=_session(request, pk), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("training:session", pk=pk)
+    return render(request, "training/sessions/form.html", {"form": form, "klass": session.klass, "session": session})
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    runs = can_run_class(request.user, session.klass)
+    if request.method == "POST":
+        ensure(runs, _("You cannot mark attendance for this class."))
+        try:
+            present = {int(value) for value in request.POST.getlist("present")}
+            added, removed = attendance.mark_attendance(actor=request.user, session=session, present=present)
+        except (ValueError, ValidationError) as exc:
+            messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else _("Invalid choice."))
+        else:
+            messages.success(request, _("Attendance saved: %(added)d marked present, %(removed)d unmarked.")
+                             % {"added": added, "removed": removed})
+        return redirect("training:session", pk=pk)
+    roll = attendance.class_roll(session.klass)
+    if not (runs or is_province_admin(request.user)):
+        roll = roll.filter(scope_of(request.user).q("unit__path"))
+    present = dict(session.attendances.values_list("learner_id", "method"))
+    return render(request, "training/sessions/detail.html", {
+        "session": session, "klass": session.klass, "roll": list(roll), "present": present, "runs": runs,
+    })
+
+
+@login_required
+@never_cache
+def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The code shown on the screen in the room; the page reloads itself before the code expires."""
+    session = _session(request, pk)
+    ensure(can_run_class(request.user, session.klass), _("You cannot mark attendance for this class."))
+    url = request.build_absolute_uri(reverse("training:checkin", args=[attendance.checkin_token(session)]))
+    # segno writes the SVG itself (no user input besides our own URL), so it is safe to embed as is.
+    svg = segno.make(url, error="m").svg_inline(scale=6, border=2, title=_("Check-in code"))
+    return render(request, "training/sessions/qr.html", {
+        "session": session, "klass": session.klass, "url": url, "qr_svg": mark_safe(svg),
+        "refresh": max(attendance.checkin_max_age() // 2, 10),
+    })
+
+
+@login_required
+def checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """The learner lands here from the code: GET shows the session, POST checks them in."""
+    error = None
+    session = None
+    try:
+        session = attendance.session_for_token(token)
+        if request.method == "POST":
+            attendance.check_in(actor=request.user, token=token)
+            messages.success(request, _("You are checked in. Thank you."))
+            return redirect("training:course", pk=session.klass.course_id)
+    except attendance.CheckinError as exc:
+        error = exc
+    status = {"expired": 410, "invalid": 400, "not_enrolled": 403, "already": 409}.get(getattr(error, "code", ""), 200)
+    return render(request, "training/sessions/checkin.html", {"session": session, "error": error}, status=status)
+
+
+@login_required
+def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance rate per learner; focal points see their people only."""
+    klass = selectors_classes.class_get(actor=request.user, pk=pk)
+    roll = attendance.class_roll(klass)
+    if not (can_run_class(request.user, klass) or is_province_admin(request.user)):
+        roll = roll.filter(scope_of(request.user).q("unit__path"))
+    held, attended = attendance.class_rates(klass)
+    page = paginate(request, roll)
+    rows = [(learner, attended.get(learner.pk, 0), attendance.rate(attended.get(learner.pk, 0), held))
+            for learner in page]
+    return render(request, "training/sessions/rates.html", {
+        "klass": klass, "held": held, "rows": rows, "page": page, "querystring": querystring_without_page(request),
+        "sessions": list(klass.sessions.all()),
+    })
