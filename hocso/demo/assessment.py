@@ -1,9 +1,10 @@
 """The demo's question bank, quizzes and a quarter of past attempts.
 
-Everything goes through the services a person's clicks would call: `bank.question_create` for the bank,
-`quizzes.quiz_create` / `slot_add_random` / `quiz_publish` for the blueprints, and `attempts.attempt_start`,
-`answer_save`, `attempt_submit`, `essay_grade` with `now=` in the past for the attempts, so every row is what the
-running system would have written (tokens, frozen papers, deadlines, grades, audit entries).
+The bank and the quizzes go through the services a person's clicks would call (`bank.question_create`,
+`quizzes.quiz_create` / `slot_add_random` / `quiz_publish`), and so do the demo learner's own attempts
+(`attempts.attempt_start`, `answer_save`, `attempt_submit`, `essay_grade` with `now=` in the past). The crowd's
+hundreds of attempts are written in bulk (`_Crowd`) with exactly the rows those services write: the same draw,
+deadlines, encoded responses and grades; test_seed_assessment regrades them with the services and compares.
 
 The story: the province ran its quarterly test "Quý III/2026" in the second half of September (closed, a few
 hundred people took it, most essays graded); "Quý IV/2026" is open now, with random draws, and some people have

@@ -156,7 +156,9 @@ class Stream(threading.Thread):
             try:
                 status, payload = _request(self.port, "POST", SAVE_PATH, body,
                                            {"X-Attempt-Token": self.token, "Content-Type": "application/json"})
-            except OSError:  # the worker died under this request: not acknowledged, the client would retry
+            except (OSError, http.client.HTTPException):
+                # The worker died under this request (before or while answering): not acknowledged; the page would
+                # send it again.
                 self.failures += 1
                 continue
             if status == 200 and json.loads(payload).get("ok"):
