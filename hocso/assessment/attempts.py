@@ -273,7 +273,9 @@ def answer_save(*, token: str, slot: int, response: dict, seq: int, now: dt.date
     if len(payload.encode()) > MAX_RESPONSE_BYTES:
         raise ExamError("invalid_response")
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), [slot, payload, seq, now, token, now - _grace(), slot])
+        # Raw SQL bypasses the ORM's datetime adaptation: adapt explicitly (SQLite compares datetimes as text).
+        adapt = connection.ops.adapt_datetimefield_value
+        cursor.execute(_upsert_sql(), [slot, payload, seq, adapt(now), token, adapt(now - _grace()), slot])
         written = cursor.rowcount
     if written == 1:
         return SaveResult(slot=slot, seq=seq, saved_at=now)

@@ -228,3 +228,25 @@ def test_attempts_are_part_of_the_personal_data_copy(bank, learner):
     section = next(s for s in sections() if s.key == "attempts")
     rows = list(section.rows(Subject(learner=learner)))
     assert [(row["quiz"], row["number"], row["percent"]) for row in rows] == [(quiz.title, 1, Decimal(0))]
+
+
+def test_save_from_a_signed_in_browser_still_costs_one_statement(client, bank, learner_user, learner_in_a,
+                                                                django_assert_max_num_queries):
+    quiz = make_quiz(questions=bank[1][:2])
+    attempt = attempt_start(learner=learner_in_a, quiz=quiz)
+    client.force_login(learner_user)  # the browser sends its session cookie along
+    with django_assert_max_num_queries(1):
+        response = client.post("/kiem-tra/luu-cau-tra-loi/", {"slot": 1, "seq": 1, "response": {"choice": "a"}},
+                               content_type="application/json", HTTP_X_ATTEMPT_TOKEN=attempt.token)
+    assert response.status_code == 200
+
+
+def test_save_accepts_a_local_time_as_well_as_utc(bank, learner):
+    import zoneinfo
+
+    quiz = make_quiz(questions=bank[1][:2], time_limit_minutes=30)
+    start = timezone.now()
+    attempt = attempt_start(learner=learner, quiz=quiz, now=start)
+    local = (start + dt.timedelta(minutes=1)).astimezone(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert answer_save(token=attempt.token, slot=1, response={"choice": "a"}, seq=1, now=local).seq == 1
+    assert Answer.objects.filter(attempt=attempt, slot=1).exists()
