@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hocso.core.pagination import paginate, querystring_without_page
 
 from .attempts import ExamError, attempt_start
+from .exam_render import nav_html, questions_html
 from .models import AttemptState, Layout
 from .review import attempt_review, review_policy
 from .selectors_exam import (
@@ -83,7 +84,7 @@ def start_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
     row = quiz_for_learner(learner=learner, pk=quiz_id)
     try:
         # Returns the open attempt if there is one: a second tab or another device resumes it.
-        attempt = attempt_start(learner=learner, quiz=row.quiz)
+        attempt = attempt_start(learner=learner, quiz=row.quiz, window=row.window, attempts=row.attempts)
     except ExamError as error:
         messages.error(request, error.message)
         return redirect("assessment:exam_quiz", quiz_id=row.quiz.pk)
@@ -136,6 +137,8 @@ def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "attempt": attempt,
         "quiz": attempt.quiz,
         "paper": paper,
+        "nav_html": nav_html(paper),
+        "questions_html": questions_html(paper),
         "config": config,
         "paged": config["paged"],
     })

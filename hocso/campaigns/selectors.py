@@ -40,7 +40,7 @@ from hocso.identity.scoping import scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner, Membership
 
-from .models import Campaign, CampaignUnit, Snapshot
+from .models import Campaign, CampaignUnit, Snapshot, SnapshotRow
 
 STEP = SEGMENT_WIDTH + 1  # characters per level of a unit path
 BINS = 10
@@ -399,7 +399,10 @@ def results_all_units(campaign: Campaign) -> list[UnitResult]:
     depths = {len(p) // STEP - 1 for p in paths}
     totals: dict = {}
     for depth in sorted(depths):
-        totals.update(grouped_figures(rows, subtree_key(depth)))
+        # People in units above `depth` group under their own (shorter) path: keep only the full-length keys,
+        # or they would overwrite the subtree figures of their unit computed one level up.
+        width = STEP * (depth + 1)
+        totals.update({k: v for k, v in grouped_figures(rows, subtree_key(depth)).items() if len(k) == width})
     units = Unit.objects.filter(path__in=paths).order_by("path")
     return [UnitResult(unit=u, own=own.get(u.pk, Figures()), total=totals.get(u.path, Figures())) for u in units]
 
@@ -466,3 +469,46 @@ def campaign_warnings(campaign: Campaign, lines: list[CampaignUnit]) -> list[str
     if quiz.close_at is not None and quiz.close_at < end:
         warnings.append(_("The quiz closes before the campaign ends."))
     return warnings
+
+
+# --- charts ----------------------------------------------------------------------------------------------
+
+CHART_UNITS = 30  # bars in the units chart (the tables below list them all)
+TREND_UNITS = 8  # lines in the trend chart
+
+
+def published_trend(unit_ids: list[int]) -> dict:
+    """The same units across every published campaign, oldest first, from each campaign's newest snapshot:
+    {"periods": [...], "units": [{"name", "pass_rate": [...], "participation_rate": [...]}]}; a unit missing
+    from a snapshot gets None there. Two queries, however many campaigns there are."""
+    newest = Snapshot.objects.filter(campaign_id=OuterRef("campaign_id")).order_by("-version").values("pk")[:1]
+    snaps = list(
+        Snapshot.objects.filter(pk=Subquery(newest)).order_by("opens_on", "campaign_id").values_list("pk", "period")
+    )
+    ids = list(unit_ids)[:TREND_UNITS]
+    index = {pk: i for i, (pk, _period) in enumerate(snaps)}
+    series: dict[int, dict] = {}
+    rows = (
+        SnapshotRow.objects.filter(snapshot_id__in=index, unit_id__in=ids)
+        .values_list("snapshot_id", "unit_id", "unit_name", "total")
+    )
+    for snap_id, unit_id, name, total in rows:
+        line = series.setdefault(unit_id, {"name": name, "pass_rate": [None] * len(snaps),
+                                           "participation_rate": [None] * len(snaps)})
+        line["pass_rate"][index[snap_id]] = total.get("pass_rate")
+        line["participation_rate"][index[snap_id]] = total.get("participation_rate")
+    return {"periods": [period for _pk, period in snaps], "units": [series[i] for i in ids if i in series]}
+
+
+def chart_data(*, units: list[tuple[str, dict]], distribution: list[int], trend: dict) -> dict:
+    """What static/campaigns/charts.js draws: plain numbers and names, nothing personal."""
+    shown = units[:CHART_UNITS]
+    return {
+        "units": {
+            "names": [name for name, _f in shown],
+            "pass_rate": [f.get("pass_rate") for _n, f in shown],
+            "participation_rate": [f.get("participation_rate") for _n, f in shown],
+        },
+        "distribution": {"labels": [f"{10 * i}–{10 * i + 10}" for i in range(BINS)], "counts": list(distribution)},
+        "trend": trend if len(trend.get("periods", [])) > 1 else {"periods": [], "units": []},
+    }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/ket-qua/", views.results, name="results"),
     path("<int:pk>/cong-bo/", views.publish, name="publish"),
     path("<int:pk>/ban-cong-bo/<int:version>.<str:fmt>", views.snapshot_download, name="snapshot_download"),
+    path("<int:pk>/bao-cao/<int:version>.<str:fmt>", views.official_report, name="official_report"),
     path("cong-khai/<int:pk>/", views_public.board, name="public_board"),
     path("cong-khai/<int:pk>/widget/<int:unit_id>/", views_public.widget, name="widget"),
 ]

@@ -21,6 +21,7 @@ from . import selectors as sel
 from .exporting import XLSX_TYPE, follow_up_xlsx, snapshot_file, status_labels
 from .forms import CampaignForm
 from .models import Snapshot
+from .reports import report_file
 from .services import campaign_create, campaign_publish, campaign_update
 
 
@@ -145,10 +146,15 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     crumbs = [u for u in unit_ancestors(unit) if scope.covers(u.path)] if unit is not None else []
     overall = sel.results_overall(actor=request.user, campaign=campaign, unit=unit)
     labels = [f"{10 * i}–{10 * i + 10}" for i in range(sel.BINS)]
+    children = sel.results_children(actor=request.user, campaign=campaign, parent=unit)
+    trend_ids = ([unit.pk] if unit is not None else []) + [r.unit.pk for r in children]
+    charts = sel.chart_data(units=[(r.unit.name, r.total.as_dict()) for r in children],
+                            distribution=overall.distribution, trend=sel.published_trend(trend_ids))
     return render(request, "campaigns/results.html", {
+        "charts": charts,
         "campaign": campaign, "unit": unit, "crumbs": crumbs, "overall": overall,
         "distribution": list(zip(labels, overall.distribution, strict=True)),
-        "children": sel.results_children(actor=request.user, campaign=campaign, parent=unit),
+        "children": children,
         "groups": sel.results_by_group(actor=request.user, campaign=campaign, unit=unit),
         "ranking": sel.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
     })
@@ -171,6 +177,20 @@ def snapshot_download(request: HttpRequest, pk: int, version: int, fmt: str) -> 
     campaign = sel.campaign_get(actor=request.user, pk=pk)
     snap = get_object_or_404(Snapshot, campaign=campaign, version=version)
     content, content_type, name = snapshot_file(snap, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def official_report(request: HttpRequest, pk: int, version: int, fmt: str) -> HttpResponse:
+    """The report to attach to an official letter: .xlsx (every unit, subtotals per agency) or a PDF summary."""
+    _ensure_staff(request)
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404("format")
+    campaign = sel.campaign_get(actor=request.user, pk=pk)
+    snap = get_object_or_404(Snapshot, campaign=campaign, version=version)
+    content, content_type, name = report_file(snap, fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

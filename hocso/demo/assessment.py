@@ -14,12 +14,13 @@ The demo learner account `hocvien` took Quý III and some practice, and has Quý
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 import secrets
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,10 @@ BATCH = 500
 Q3_TAKERS = (0.15, 360)
 Q4_TAKERS = (0.03, 70)
 PRACTICE_TAKERS = (0.02, 40)
+# The three quarters before Quý III/2026 (oldest first), how many took each, and how much better people were
+# prepared than in Quý III (negative: worse) — participation and results improve quarter after quarter.
+PAST_QUARTERS = (("Quý IV/2025", 3, (0.08, 200), -0.08), ("Quý I/2026", 2, (0.10, 250), -0.05),
+                 ("Quý II/2026", 1, (0.12, 300), -0.02))
 
 # How well each target group does on average (a share of the questions answered right), before personal spread.
 ABILITY = {
@@ -89,6 +94,9 @@ class AssessmentReport:
     attempts: int = 0
     essays_graded: int = 0
     essays_waiting: int = 0
+    # The quarterly quizzes that are over, oldest first, with their quarter ("Quý III/2026"): campaigns are built
+    # on them (hocso/demo/campaigns.py).
+    quarters: list[tuple[str, Quiz]] = field(default_factory=list)
 
 
 def _local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
@@ -151,6 +159,39 @@ def _create_quizzes(authors: dict, root_unit: Unit, categories: dict[str, Catego
         slot_add_random(actor=instructor, quiz=practice, category=categories[key], count=3, mark=Decimal(1))
     quiz_publish(actor=instructor, quiz=practice)
     return q3, q4, practice
+
+
+def _months_back(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same time `months` earlier; the last day of a month stays the last day (30/9 -> 30/6 -> 31/3)."""
+    local = timezone.localtime(moment)
+    index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    is_last = local.day == calendar.monthrange(local.year, local.month)[1]
+    return local.replace(year=year, month=month + 1, day=last if is_last else min(local.day, last))
+
+
+def _create_past_quizzes(authors: dict, root_unit: Unit, categories: dict[str, Category], q3: Quiz) -> list[Quiz]:
+    """The three earlier quarterly tests, each a quarter before the next, with Quý III's blueprint."""
+    instructor = authors["giangvien"]
+    quizzes = []
+    for quarter, back, _takers, _shift in PAST_QUARTERS:
+        close_at = _months_back(q3.close_at, 3 * back)
+        quiz = quiz_create(
+            actor=instructor, title=f"Kiểm tra định kỳ chuyển đổi số {quarter}",
+            open_at=close_at - (q3.close_at - q3.open_at), close_at=close_at, review_when=ReviewWhen.AFTER_CLOSE,
+            audience_unit=root_unit,
+            time_limit_minutes=45, attempts_allowed=1, pass_percent=Decimal(50), shuffle_questions=True,
+            shuffle_options=True,
+            description=f"Kiểm tra định kỳ kiến thức, kỹ năng số của cán bộ, công chức, viên chức toàn tỉnh, "
+                        f"{quarter}: 22 câu hỏi rút ngẫu nhiên theo bốn chủ đề và 1 câu tự luận tình huống.",
+        )
+        for key, count in zip(("gov", "security", "data", "ai"), (6, 6, 5, 5), strict=True):
+            slot_add_random(actor=instructor, quiz=quiz, category=categories[key], count=count, mark=Decimal(1))
+        slot_add_random(actor=instructor, quiz=quiz, category=categories["cases"], count=1, mark=Decimal(3))
+        quiz_publish(actor=instructor, quiz=quiz)
+        quizzes.append(quiz)
+    return quizzes
 
 
 # --- taking a quiz -------------------------------------------------------------------------------------------
@@ -468,6 +509,20 @@ def seed_assessment(
             ability = min(0.97, ability + 0.06)
             moment = attempt.submitted_at + dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
     report.attempts = crowd.write()
+
+    # The three earlier quarters, with their own random generator so that everything above stays as it was.
+    past_rng = random.Random(seed * 31 + 5)
+    past_crowd = _Crowd(specs, instructor, past_rng)
+    past = _create_past_quizzes(authors, root, categories, q3)
+    report.quizzes += len(past)
+    for quiz, (quarter, _back, takers, shift) in zip(past, PAST_QUARTERS, strict=True):
+        for person in past_rng.sample(others, min(share(takers), len(others))):
+            start = _working_moment(past_rng, quiz.open_at, quiz.close_at - dt.timedelta(minutes=50))
+            ability = min(0.97, max(0.2, _ability(person, past_rng) + shift))
+            past_crowd.take(learner=person, quiz=quiz, number=1, start=start, ability=ability, grade_essays=1.0)
+        report.quarters.append((quarter, quiz))
+    report.quarters.append(("Quý III/2026", q3))
+    report.attempts += past_crowd.write()
 
     if anh is not None:
         # The demo learner: Quý III (essay graded by the instructor) and two practice rounds; Quý IV still to do.

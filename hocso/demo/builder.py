@@ -35,6 +35,7 @@ from hocso.people.services import role_assign
 
 from . import data
 from .assessment import reset_assessment, seed_assessment
+from .campaigns import reset_campaigns, seed_campaigns
 
 BATCH = 500
 
@@ -417,7 +418,9 @@ def build_demo(
     admin, report.accounts = _create_accounts(tree, people[0])
     _merge_centres(admin, tree)
     root = tree.nodes[0].unit
-    seed_assessment(admin=admin, root=root, seed=seed, progress=say)
+    assessment = seed_assessment(admin=admin, root=root, seed=seed, progress=say)
+    campaigns = seed_campaigns(admin=admin, root=root, quarters=assessment.quarters)
+    say(f"{len(campaigns)} past quarterly campaigns, results published")
     audit(admin, "demo.seed", root, extra={"learners": len(people), "units": len(tree.nodes), "seed": seed})
     report.units = Unit.objects.filter(path__startswith=root.path).count()
     report.learners = len(people)
@@ -431,6 +434,7 @@ def reset_demo() -> dict[str, int]:
     """Delete the demo province, its people, their history and the demo accounts. Other data stays."""
     deleted: Counter[str] = Counter()
     root = demo_root()
+    deleted.update(reset_campaigns(root))  # campaigns hold on to quizzes and units
     deleted.update(reset_assessment(root))  # attempts and quizzes hold on to people and units: they go first
     if root is not None:
         prefix = root.path

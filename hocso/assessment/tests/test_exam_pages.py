@@ -343,3 +343,41 @@ def test_exam_page_queries_do_not_grow_with_the_paper(learner_client, django_ass
     with django_assert_max_num_queries(10):  # 8 today: session, user, learner, attempt, paper (2), roles
         response = learner_client.get(f"/kiem-tra/bai-lam/{attempt.pk}/")
     assert response.content.decode().count('data-state="saved"') == 40
+
+
+def test_start_path_queries_do_not_grow_with_the_paper(learner_client, learner_in_a, django_assert_max_num_queries):
+    """The exam-day start rush: quiz page, start, exam page of a 30-question paper drawn at random."""
+    category = make_category("Rút ngẫu nhiên")
+    for n in range(40):
+        make_question(category, name=f"Câu {n}")
+    quiz = make_quiz(random_from=category, random_count=30, title="Thi đầu giờ")
+    with django_assert_max_num_queries(9):  # 8 today: session, user, learner, quiz, override, attempts, roles (2)
+        assert learner_client.get(f"/kiem-tra/{quiz.pk}/").status_code == 200
+    # 13 today: session, user, learner, quiz row (3), audience groups, slots, candidates, versions, 2 inserts
+    # + 2 savepoints. The start reuses the quiz row's attempts and window instead of reading them again.
+    with django_assert_max_num_queries(15):  # was 18 before the start reused the row
+        attempt = start(learner_client, quiz)
+    with django_assert_max_num_queries(9):
+        response = learner_client.get(f"/kiem-tra/bai-lam/{attempt.pk}/")
+    assert response.content.decode().count('class="card exam-q"') == 30
+    assert attempt.number == 1 and attempt.questions.count() == 30
+
+    # A second attempt after submitting is numbered on from the row's attempts.
+    learner_client.post(f"/kiem-tra/bai-lam/{attempt.pk}/nop-bai/")
+    attempt.refresh_from_db()
+    assert attempt.state != AttemptState.IN_PROGRESS
+    quiz.attempts_allowed = 2
+    quiz.save(update_fields=["attempts_allowed"])
+    assert start(learner_client, quiz).number == 2
+
+
+def test_exam_page_escapes_saved_answers(learner_client):
+    quiz, _questions = make_mixed_quiz()
+    attempt = start(learner_client, quiz)
+    hostile = '"><script src="/x.js"></script><b>'
+    for qtype in (QuestionType.SHORT_ANSWER, QuestionType.ESSAY):
+        assert save(learner_client, attempt, slot_of(attempt, qtype), {"text": hostile}, 1).status_code == 200
+    html = learner_client.get(f"/kiem-tra/bai-lam/{attempt.pk}/").content.decode()
+    assert '<script src="/x.js">' not in html
+    assert 'value="&quot;&gt;&lt;script src=&quot;/x.js&quot;&gt;&lt;/script&gt;&lt;b&gt;"' in html
+    assert "&quot;&gt;&lt;script src=&quot;/x.js&quot;&gt;&lt;/script&gt;&lt;b&gt;</textarea>" in html

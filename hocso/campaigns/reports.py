@@ -1,0 +1,193 @@
+"""Official reports of a published snapshot, ready to attach to an official letter: an .xlsx with every unit in
+tree order (indented) and a subtotal per agency, and a one-document PDF summary (fpdf2, DejaVu Sans for the
+Vietnamese diacritics). Aggregates only, like the snapshot itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocso.training.certificates import font_path
+
+from .models import Snapshot, SnapshotRow
+
+PDF_TYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    kind: str  # "unit" (its own people), "subtotal" (an agency and everything below it) or "total"
+    name: str
+    code: str
+    level: int
+    figures: dict
+
+
+def report_lines(snapshot: Snapshot) -> list[ReportLine]:
+    """Units in tree order with their own people; after each agency (a unit directly below the top) its subtotal
+    (the agency's rolled-up figures); at the end the grand total (the top unit's rolled-up figures)."""
+    rows = list(snapshot.rows.order_by("path"))
+    if not rows:
+        return []
+    top_depth = min(r.depth for r in rows)
+    tops = [r for r in rows if r.depth == top_depth]
+    lines: list[ReportLine] = []
+    agency: SnapshotRow | None = None
+
+    def close_agency() -> None:
+        if agency is not None:
+            lines.append(ReportLine("subtotal", agency.unit_name, agency.agency_code, 1, agency.total))
+
+    for row in rows:
+        if row.depth == top_depth + 1:
+            close_agency()
+            agency = row
+        elif row.depth == top_depth:
+            close_agency()
+            agency = None
+        lines.append(ReportLine("unit", row.unit_name, row.agency_code, row.depth - top_depth, row.own))
+    close_agency()
+    for top in tops:
+        lines.append(ReportLine("total", top.unit_name, top.agency_code, 0, top.total))
+    return lines
+
+
+def _header() -> list[str]:
+    return [_("No."), _("Unit"), _("Agency code"), _("Audience"), _("Participants"), _("Participation (%)"),
+            _("Passed"), _("Pass rate (%)"), _("Mean score")]
+
+
+def _values(line: ReportLine) -> list[Any]:
+    f = line.figures
+    return [f.get("audience"), f.get("participants"), f.get("participation_rate"), f.get("passed"),
+            f.get("pass_rate"), f.get("mean")]
+
+
+def _label(line: ReportLine) -> str:
+    if line.kind == "subtotal":
+        return _("Subtotal: %(unit)s") % {"unit": line.name}
+    if line.kind == "total":
+        return _("Total: %(unit)s") % {"unit": line.name}
+    return line.name
+
+
+def _title(snapshot: Snapshot) -> str:
+    return _("Results of the test campaign %(title)s") % {"title": snapshot.period}
+
+
+def _period(snapshot: Snapshot) -> str:
+    return _("From %(start)s to %(end)s; published results, version %(version)s of %(published)s.") % {
+        "start": snapshot.opens_on.strftime("%d/%m/%Y"), "end": snapshot.closes_on.strftime("%d/%m/%Y"),
+        "version": snapshot.version, "published": timezone.localtime(snapshot.published_at).strftime("%d/%m/%Y"),
+    }
+
+
+def _dated(today: dt.date) -> str:
+    return _("Date: %(date)s") % {"date": today.strftime("%d/%m/%Y")}
+
+
+def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    today = today or timezone.localdate()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Report")
+    header = _header()
+    sheet.append([settings.HOCSO_PROVINCE_NAME.upper()])
+    sheet.append([_title(snapshot)])
+    sheet.append([_period(snapshot)])
+    sheet.append([_dated(today)])
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[1] + sheet[2]:
+        cell.font = Font(bold=True, size=13)
+    for index in (1, 2, 3, 4):
+        sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=len(header))
+        sheet.cell(row=index, column=1).alignment = Alignment(horizontal="center")
+    thin = Side(style="thin")
+    for cell in sheet[6]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    number = 0
+    for line in report_lines(snapshot):
+        if line.kind == "unit":
+            number += 1
+        sheet.append([number if line.kind == "unit" else None, _label(line), line.code, *_values(line)])
+        row = sheet.max_row
+        sheet.cell(row=row, column=2).alignment = Alignment(indent=line.level * 2 if line.kind == "unit" else 0)
+        if line.kind != "unit":
+            for cell in sheet[row]:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "C7"
+    for column, width in enumerate((6, 60, 18, 12, 12, 14, 10, 12, 12), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.print_title_rows = "6:6"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def report_pdf(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
+    """One or two pages: the title block, the province's figures, and each agency's subtotal."""
+    from fpdf import FPDF
+
+    today = today or timezone.localdate()
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.add_font("DejaVu", "", str(font_path("DejaVuSans.ttf")))
+    pdf.add_font("DejaVu", "B", str(font_path("DejaVuSans-Bold.ttf")))
+    pdf.set_title(_title(snapshot))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.cell(0, 7, settings.HOCSO_PROVINCE_NAME.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.multi_cell(0, 8, _title(snapshot), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(0, 6, _period(snapshot), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _dated(today), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    lines = report_lines(snapshot)
+    totals = [line for line in lines if line.kind == "total"]
+    subtotals = [line for line in lines if line.kind == "subtotal"]
+    with pdf.table(col_widths=(62, 20, 22, 26, 16, 22, 22), text_align=("LEFT", *["RIGHT"] * 6),
+                   line_height=5.5) as table:
+        pdf.set_font("DejaVu", "B", 9)
+        table.row([_("Unit"), _("Audience"), _("Participants"), _("Participation (%)"), _("Passed"),
+                   _("Pass rate (%)"), _("Mean score")])
+        pdf.set_font("DejaVu", "", 9)
+        for line in [*totals, *subtotals]:
+            table.row([_label(line), *[_fmt(v) for v in _values(line)]])
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(0, 4.5, _("Pass rate = passed / participants. Figures for a unit include the units below it. "
+                             "The full list of units is in the .xlsx report."), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def report_file(snapshot: Snapshot, fmt: str) -> tuple[bytes, str, str]:
+    name = f"bao-cao-{snapshot.campaign_id}-v{snapshot.version}"
+    if fmt == "pdf":
+        return report_pdf(snapshot), PDF_TYPE, f"{name}.pdf"
+    from .exporting import XLSX_TYPE
+
+    return report_xlsx(snapshot), XLSX_TYPE, f"{name}.xlsx"

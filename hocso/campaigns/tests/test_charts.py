@@ -1,0 +1,97 @@
+"""Charts on the results page and the public board: data in a JSON block, drawn by a static script, tables kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from hocso.campaigns.selectors import published_trend
+from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
+from hocso.tests.factories import SYSTEM
+
+from .helpers import build_world, make_attempt
+
+CHART_JSON = re.compile(r'<script id="campaign-charts" type="application/json">(.*?)</script>', re.S)
+
+
+@pytest.fixture
+def two_published(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
+    campaign, _m, _into, people = build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
+    earlier = campaign_create(
+        actor=SYSTEM, title="Quý III/2026", quiz=campaign.quiz, opens_on=campaign.opens_on.replace(month=7),
+        closes_on=campaign.opens_on.replace(month=9, day=30), lines=[AudienceLine(unit=province)],
+    )
+    make_attempt(campaign.quiz, people["dung"], percent=30, day=dt.date(2026, 8, 3))
+    campaign_publish(actor=province_admin, campaign=earlier)
+    campaign_publish(actor=province_admin, campaign=campaign)
+    campaign_publish(actor=province_admin, campaign=campaign)  # a second version: the trend uses the newest
+    return earlier, campaign
+
+
+def chart_data(body: str) -> dict:
+    match = CHART_JSON.search(body)
+    assert match, "no chart data"
+    return json.loads(match.group(1))
+
+
+def inline_scripts(body: str) -> list[str]:
+    return [tag for tag in re.findall(r"<script\b[^>]*>", body) if "src=" not in tag and "application/json" not in tag]
+
+
+def test_trend_follows_the_same_units_across_published_campaigns(two_published, province, commune_b):
+    trend = published_trend([province.pk, commune_b.pk])
+    assert trend["periods"] == ["Quý III/2026", "Quý IV/2026"]
+    lines = {line["name"]: line for line in trend["units"]}
+    # Quý III: Cường's 95 on 01/09 and Dũng's 30 on 03/08 -> 1 of 2 passed; Quý IV as in helpers.py: 3 of 5.
+    assert lines[province.name]["pass_rate"] == [50.0, 60.0]
+    assert lines[commune_b.name]["participation_rate"][1] is not None
+
+
+def test_public_board_carries_chart_data_and_keeps_the_table(client, two_published, province,
+                                                             django_assert_max_num_queries):
+    _earlier, campaign = two_published
+    client.cookies["hocso_language"] = "en"
+    with django_assert_max_num_queries(8):
+        body = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}").content.decode()
+    data = chart_data(body)
+    assert "Xã Đại Phúc" in data["units"]["names"]
+    assert len(data["units"]["pass_rate"]) == len(data["units"]["names"])
+    assert sum(data["distribution"]["counts"]) == 4 and len(data["distribution"]["labels"]) == 10
+    assert data["trend"]["periods"] == ["Quý III/2026", "Quý IV/2026"]
+    assert "campaigns/vendor/chart.umd.min.js" in body and "campaigns/charts.js" in body
+    assert "data-charts hidden" in body  # shown by the script only: without JavaScript the table is the view
+    assert "<table>" in body and inline_scripts(body) == []
+
+
+def test_results_page_carries_chart_data(client, two_published, province_admin):
+    _earlier, campaign = two_published
+    client.force_login(province_admin)
+    body = client.get(f"/dot-kiem-tra/{campaign.pk}/ket-qua/").content.decode()
+    data = chart_data(body)
+    assert data["units"]["names"] and sum(data["distribution"]["counts"]) == 4
+    assert data["trend"]["periods"] == ["Quý III/2026", "Quý IV/2026"]
+    assert inline_scripts(body) == [] and "<table>" in body
+
+
+def test_chart_library_is_vendored_with_its_licence():
+    script = finders.find("campaigns/vendor/chart.umd.min.js")
+    assert script and "Chart.js v4" in Path(script).read_text()[:200]
+    licence = finders.find("campaigns/vendor/chart.js-LICENSE.md")
+    assert licence and "MIT" in Path(licence).read_text()
+    ours = Path(finders.find("campaigns/charts.js")).read_text()
+    assert 'getElementById("campaign-charts")' in ours and "eval(" not in ours
+
+
+def test_published_subtree_figures_include_the_units_below(two_published, commune_a, school_a):
+    """Commune A's subtree = Cường (in the commune itself) and Ánh (in its school): a unit's own people must not
+    replace its rolled-up figures in the snapshot."""
+    _earlier, campaign = two_published
+    snap = campaign.snapshots.order_by("-version").first()
+    row = snap.rows.get(unit=commune_a)
+    assert (row.own["audience"], row.total["audience"], row.total["passed"]) == (1, 2, 1)
+    assert snap.rows.get(unit=school_a).total["audience"] == 1
