@@ -27,6 +27,7 @@ def navigation(request) -> dict:
             items.append((reverse("assessment:bank_home"), _("Question bank")))
         if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
             items.append((reverse("campaigns:list"), _("Test campaigns")))
+            items.append((reverse("training:plan_progress"), _("Training plan")))
             items.append((reverse("org:tree"), _("Units")))
             items.append((reverse("people:list"), _("People")))
             items.append((reverse("people:roles"), _("Roles")))

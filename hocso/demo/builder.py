@@ -36,6 +36,7 @@ from hocso.people.services import role_assign
 from . import data
 from .assessment import reset_assessment, seed_assessment
 from .campaigns import reset_campaigns, seed_campaigns
+from .plans import seed_plan
 
 BATCH = 500
 
@@ -421,6 +422,7 @@ def build_demo(
     assessment = seed_assessment(admin=admin, root=root, seed=seed, progress=say)
     campaigns = seed_campaigns(admin=admin, root=root, quarters=assessment.quarters)
     say(f"{len(campaigns)} past quarterly campaigns, results published")
+    seed_plan(admin=admin, root=root)
     audit(admin, "demo.seed", root, extra={"learners": len(people), "units": len(tree.nodes), "seed": seed})
     report.units = Unit.objects.filter(path__startswith=root.path).count()
     report.learners = len(people)

@@ -241,3 +241,7 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# The training plan lives in its own module; imported here so Django registers its models.
+from .models_plan import PlanTarget, TrainingPlan  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_authoring, views_certificates, views_classes, views_sessions
+from . import views, views_authoring, views_certificates, views_classes, views_plans, views_sessions
 
 app_name = "training"
 
@@ -39,4 +39,7 @@ urlpatterns = [
     path("lich/<str:token>.ics", views_certificates.calendar_feed, name="calendar_feed"),
     path("ghi-danh/<int:pk>/duyet/", views_classes.enrolment_decide, name="enrolment_decide"),
     path("ghi-danh/<int:pk>/rut/", views_classes.enrolment_withdraw, name="enrolment_withdraw"),
+    path("ke-hoach/", views_plans.plan_progress, name="plan_progress"),
+    path("ke-hoach/moi/", views_plans.plan_create, name="plan_create"),
+    path("ke-hoach/<int:pk>/sua/", views_plans.plan_edit, name="plan_edit"),
 ]
