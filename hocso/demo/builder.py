@@ -37,6 +37,7 @@ from . import data
 from .assessment import reset_assessment, seed_assessment
 from .campaigns import reset_campaigns, seed_campaigns
 from .plans import seed_plan
+from .training import reset_training, seed_training
 
 BATCH = 500
 
@@ -423,6 +424,7 @@ def build_demo(
     campaigns = seed_campaigns(admin=admin, root=root, quarters=assessment.quarters)
     say(f"{len(campaigns)} past quarterly campaigns, results published")
     seed_plan(admin=admin, root=root)
+    seed_training(admin=admin, root=root, seed=seed, progress=say)
     audit(admin, "demo.seed", root, extra={"learners": len(people), "units": len(tree.nodes), "seed": seed})
     report.units = Unit.objects.filter(path__startswith=root.path).count()
     report.learners = len(people)
@@ -437,6 +439,7 @@ def reset_demo() -> dict[str, int]:
     deleted: Counter[str] = Counter()
     root = demo_root()
     deleted.update(reset_campaigns(root))  # campaigns hold on to quizzes and units
+    deleted.update(reset_training())  # lessons hold on to quizzes, enrolments and certificates to people
     deleted.update(reset_assessment(root))  # attempts and quizzes hold on to people and units: they go first
     if root is not None:
         prefix = root.path
