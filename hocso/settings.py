@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -37,11 +36,11 @@ DEBUG = env_bool("DEBUG", default=DEMO)
 TESTING = env_bool("HOCSO_TESTING")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Commands that sign nothing (migrate, makemigrations, check) run without a key; serving refuses to start
+# without one outside demo/debug (hocso/wsgi.py), and `check --deploy` flags the placeholder (security.W009).
+SECRET_KEY_REQUIRED = not SECRET_KEY and not (DEBUG or DEMO or TESTING)
 if not SECRET_KEY:
-    if DEBUG or DEMO or TESTING:
-        SECRET_KEY = "insecure-demo-key-do-not-use-in-production"
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set (or HOCSO_DEMO=1 for the demo).")
+    SECRET_KEY = "django-insecure-placeholder-set-SECRET_KEY-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or DEMO or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -15,15 +15,9 @@ from django.db import connections
 
 from hocso.identity import oidc
 from hocso.people.models import Learner
+from hocso.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-TIMEOUT_MS = 15_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
