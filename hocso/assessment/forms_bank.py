@@ -64,6 +64,28 @@ class CategoryForm(forms.Form):
         return self.categories.get(self.cleaned_data.get("parent") or "")
 
 
+class CategoryRenameForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    description = forms.CharField(label=gettext_lazy("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CategoryTargetForm(forms.Form):
+    """One category to choose among `categories` (the visible ones outside the subtree being moved or deleted).
+
+    For a move the empty choice means "at the top of the bank"; for a delete it means "do not move anything"."""
+
+    def __init__(self, *args, categories: list[Category], field: str, label, empty_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_name = field
+        self.categories = {str(c.pk): c for c in categories}
+        self.fields[field] = forms.ChoiceField(
+            label=label, required=False, choices=[("", empty_label), *((str(c.pk), c.label) for c in categories)])
+
+    def target(self) -> Category | None:
+        return self.categories.get(self.cleaned_data.get(self.field_name) or "")
+
+
 class QuestionFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False)
     qtype = forms.ChoiceField(label=gettext_lazy("Type"), required=False,

@@ -29,6 +29,8 @@ from .formats.images import read_stored_image, store_uploaded_image
 from .forms_bank import (
     ROW_FIELDS,
     CategoryForm,
+    CategoryRenameForm,
+    CategoryTargetForm,
     ImportForm,
     QuestionFilterForm,
     QuestionForm,
@@ -37,7 +39,7 @@ from .forms_bank import (
 )
 from .grading import correct_response, grade
 from .models import Category, Question, QuestionType, QuestionVersion
-from .permissions import can_edit_question, is_author
+from .permissions import can_edit_category, can_edit_question, is_author
 
 XML_TYPE = "application/xml; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,7 +103,94 @@ def category_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessment/bank/category.html", {
         "category": category, "trail": _trail(category)[:-1], "children": children, "form": form,
         "page": paginate(request, questions), "querystring": querystring_without_page(request),
-        "types": QuestionType.choices,
+        "types": QuestionType.choices, "can_manage": can_edit_category(actor, category),
+    })
+
+
+def _editable_category(request: HttpRequest, pk: int) -> Category:
+    """The category if the user may manage it: 404 if they cannot see it, 403 if they see it but may not change it."""
+    _require_author(request)
+    category = selectors.category_get(actor=request.user, pk=pk)
+    ensure(can_edit_category(request.user, category), _("You cannot change this category."))
+    return category
+
+
+def _targets(actor, category: Category) -> list[Category]:
+    """Visible categories outside the category's own subtree: where it, or what it holds, may go."""
+    return [c for c in selectors.category_choices(actor=actor) if not c.path.startswith(category.path)]
+
+
+def _after_removal(category: Category) -> HttpResponse:
+    return redirect("assessment:bank_category", category.parent_id) if category.parent_id \
+        else redirect("assessment:bank_home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _editable_category(request, pk)
+    form = CategoryRenameForm(request.POST if request.method == "POST" else None,
+                              initial={"name": category.name, "description": category.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            bank.category_rename(actor=request.user, category=category, name=form.cleaned_data["name"],
+                                 description=form.cleaned_data["description"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            category.refresh_from_db()
+        else:
+            messages.success(request, _("The category was renamed to %(name)s.") % {"name": category.name})
+            return redirect("assessment:bank_category", category.pk)
+    return render(request, "assessment/bank/category_rename.html",
+                  {"category": category, "form": form, "trail": _trail(category)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_move(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _editable_category(request, pk)
+    form = CategoryTargetForm(request.POST if request.method == "POST" else None,
+                              categories=_targets(request.user, category), field="parent",
+                              label=_("Move into"), empty_label=_("(top of the bank)"),
+                              initial={"parent": category.parent_id or ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            bank.category_move(actor=request.user, category=category, new_parent=form.target())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The category %(name)s was moved.") % {"name": category.name})
+            return redirect("assessment:bank_category", category.pk)
+    return render(request, "assessment/bank/category_move.html",
+                  {"category": category, "form": form, "trail": _trail(category)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page; a non-empty category can be emptied into another one and deleted in one go."""
+    category = _editable_category(request, pk)
+    contents = bank.category_contents(category)
+    # Bound on every POST: an empty category is confirmed with no field at all.
+    form = CategoryTargetForm(request.POST if request.method == "POST" else None,
+                              categories=_targets(request.user, category), field="move_to",
+                              label=_("Move its questions and sub-categories into"), empty_label="—")
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = bank.category_delete(actor=request.user, category=category, move_to=form.target())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if moved["questions"] or moved["children"]:
+                messages.success(request, _("The category %(name)s was deleted; %(questions)s questions and "
+                                            "%(children)s sub-categories were moved.")
+                                 % {"name": category.name, **moved})
+            else:
+                messages.success(request, _("The category %(name)s was deleted.") % {"name": category.name})
+            return _after_removal(category)
+    return render(request, "assessment/bank/category_delete.html", {
+        "category": category, "form": form, "trail": _trail(category), "contents": contents,
+        "empty": not (contents["questions"] or contents["children"]),
     })
 
 

@@ -25,7 +25,7 @@ from hocso.core.audit import audit
 from hocso.core.text import normalize
 from hocso.identity.scoping import ensure
 
-from ..bank import category_create, question_archive, question_create
+from ..bank import category_create, category_nearest_owner, question_archive, question_create
 from ..models import Category, Difficulty, Question, QuestionImport, QuestionType
 from ..permissions import category_visibility, is_author
 from ..question_data import clean_question_data
@@ -242,10 +242,19 @@ def validate(result: ParseResult, *, has_target: bool = True) -> ParseResult:
 class _CategoryResolver:
     """Finds or creates the nested categories a file names, below the target (or from the top without one)."""
 
-    def __init__(self, actor, base: Category | None):
-        self.actor, self.base = actor, base
+    def __init__(self, actor, base: Category | None, owner=None, inherit_owner: bool = False):
+        self.actor, self.base, self.owner, self.inherit_owner = actor, base, owner, inherit_owner
         self.cache: dict[tuple[str, ...], Category] = {}
+        self.owners: dict[int, object] = {}
         self.created = 0
+
+    def owner_for(self, category: Category | None):
+        """The owner of new things below `category`: the given owner, else (inheriting) the nearest category owner."""
+        if self.owner is not None or not self.inherit_owner or category is None:
+            return self.owner
+        if category.pk not in self.owners:
+            self.owners[category.pk] = category_nearest_owner(category)
+        return self.owners[category.pk]
 
     def get(self, names: list[str]) -> Category:
         key = tuple(names)
@@ -260,7 +269,7 @@ class _CategoryResolver:
                     raise PermissionDenied(_("The category “%(name)s” belongs to another author.") % {"name": name})
                 parent = existing
             else:
-                parent = category_create(actor=self.actor, name=name, parent=parent)
+                parent = category_create(actor=self.actor, name=name, parent=parent, owner=self.owner_for(parent))
                 self.created += 1
         if parent is None:
             raise ValidationError(_("Give a category."))
@@ -276,22 +285,27 @@ class ApplyOutcome:
 
 
 @transaction.atomic
-def apply(*, actor, result: ParseResult, category: Category | None = None, filename: str = "") -> ApplyOutcome:
-    """Create the valid questions of a validated result, all or nothing; problems were shown in the preview."""
+def apply(*, actor, result: ParseResult, category: Category | None = None, filename: str = "",
+          owner=None, inherit_owner: bool = False) -> ApplyOutcome:
+    """Create the valid questions of a validated result, all or nothing; problems were shown in the preview.
+
+    New questions and categories belong to `owner`, else the acting user. The command run without --owner has no
+    user: it passes inherit_owner so they belong to the owner of the category they land in (nearest owned one)."""
     ensure(is_author(actor), _("Only administrators and instructors can edit the question bank."))
     if category is not None:
         ensure(Category.objects.filter(category_visibility(actor), pk=category.pk).exists(),
                _("You cannot add questions to this category."))
     if result.errors:
         raise ValidationError(result.errors)
-    resolver = _CategoryResolver(actor, category)
+    resolver = _CategoryResolver(actor, category, owner, inherit_owner)
     created = []
     for parsed in result.valid:
+        target = resolver.get(parsed.category)
         question = question_create(
-            actor=actor, category=resolver.get(parsed.category), qtype=parsed.qtype, name=parsed.name,
+            actor=actor, category=target, qtype=parsed.qtype, name=parsed.name,
             text=parsed.text, data=parsed.data, default_mark=Decimal(parsed.default_mark),
             general_feedback=parsed.general_feedback, difficulty=parsed.difficulty, tags=parsed.tags,
-            idnumber=parsed.idnumber, audited=False,
+            idnumber=parsed.idnumber, audited=False, owner=resolver.owner_for(target),
         )
         if parsed.archived:
             question_archive(actor=actor, question=question)

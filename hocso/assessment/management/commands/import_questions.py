@@ -1,7 +1,13 @@
-"""`hocso import_questions FILE [--format moodle-xml|gift|xlsx] [--category PATH] [--dry-run]`.
+"""`hocso import_questions FILE [--format moodle-xml|gift|xlsx] [--category PATH] [--owner USERNAME] [--dry-run]`.
 
 The same pipeline as the web import: the file is read and checked, a report lists the questions per type and every
 problem with its position, then the valid questions are written in one transaction (or nothing with --dry-run).
+
+Ownership (who may edit the result besides province administrators): with --owner, that author owns the new
+questions and categories, as if they had imported the file on the web. Without it there is no user, so the new
+questions and categories take the owner of the category they land in (the nearest one up the tree that has an
+owner); where no category has an owner they stay ownerless: shared with all authors, editable only by province
+administrators. The audit entry is recorded as "import_questions" either way.
 """
 
 from __future__ import annotations
@@ -41,7 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--category", default="",
                             help="Category path, e.g. 'Chuyển đổi số/An toàn thông tin'; created if missing. "
                                  "Categories named in the file are created inside it.")
-        parser.add_argument("--owner", default="", help="Username of the author who will own the questions")
+        parser.add_argument("--owner", default="",
+                            help="Username of the author who will own the new questions and categories (default: "
+                                 "the owner of the category they land in; none if it has none)")
         parser.add_argument("--dry-run", action="store_true", help="Only check the file and print the report")
         parser.add_argument("--strict", action="store_true",
                             help="Import nothing if any question has a problem")
@@ -67,14 +75,22 @@ class Command(BaseCommand):
             return
         if not result.valid:
             raise CommandError(_("No question can be imported."))
+        inherit = not owner  # no user: what is imported belongs to the owner of the category it lands in
         try:
-            target = category_get_or_create_path(actor=actor, names=names) if names else None
-            outcome = common.apply(actor=actor, result=result, category=target, filename=path.name)
+            target = (category_get_or_create_path(actor=actor, names=names, inherit_owner=inherit)
+                      if names else None)
+            outcome = common.apply(actor=actor, result=result, category=target, filename=path.name,
+                                   inherit_owner=inherit)
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         self.stdout.write(self.style.SUCCESS(
             _("%(count)s questions were imported (%(categories)s new categories).")
             % {"count": len(outcome.questions), "categories": outcome.categories_created}))
+        ownerless = sum(1 for question in outcome.questions if question.owner_id is None)
+        if ownerless:
+            self.stdout.write(self.style.WARNING(
+                _("%(count)s questions have no owner: only province administrators can edit them. Import into a "
+                  "category that has an owner, or give --owner USERNAME.") % {"count": ownerless}))
 
     def _actor(self, username: str):
         if not username:
