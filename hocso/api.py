@@ -33,6 +33,7 @@ from hocso.core.api_common import (
 from hocso.identity.api_auth import ApiKeyBearer, ApiKeyHeader
 from hocso.org.api import router as org_router
 from hocso.people.api import router as people_router
+from hocso.training.api import router as training_router
 
 # Swagger UI ships inside the django-ninja wheel; serving it from there keeps the docs working offline
 # without a CDN and without requiring "ninja" in INSTALLED_APPS (and collectstatic) for its static files.
@@ -145,3 +146,4 @@ api.add_router("", people_router)
 api.add_router("", exam_router)
 api.add_router("", quiz_authoring_router)
 api.add_router("", campaigns_router)
+api.add_router("", training_router)

@@ -73,6 +73,16 @@ def session_update(*, actor, session: Session, **fields: Any) -> Session:
     return session
 
 
+@transaction.atomic
+def session_delete(*, actor, session: Session) -> None:
+    """Delete a session that nobody attended yet; once attendance is recorded it is part of the learners' record."""
+    ensure(can_run_class(actor, session.klass), _("You cannot change this class."))
+    if session.attendances.exists():
+        raise ValidationError(_("Attendance has been recorded for this session, so it cannot be deleted."))
+    audit(actor, "session.delete", session, before=snapshot(session, SESSION_FIELDS))
+    session.delete()
+
+
 # --- marking and checking in ---------------------------------------------------------------------------------
 
 

@@ -30,6 +30,31 @@ def sessions_for_learner(learner) -> list[Session]:
     )
 
 
+def upcoming_for_learner(learner, today: dt.date) -> tuple[list[Session], list[dict]]:
+    """The learner's sessions from `today` on, and their deadlines: class end dates and final quizzes closing,
+    for courses they are active in and have not completed."""
+    from .models import Enrolment
+
+    sessions = [s for s in sessions_for_learner(learner) if s.date >= today]
+    deadlines: list[dict] = []
+    enrolments = (Enrolment.objects.filter(learner=learner, status=EnrolmentStatus.ACTIVE, completed_at__isnull=True)
+                  .select_related("course__final_quiz", "klass"))
+    now = timezone.now()
+    for enrolment in enrolments:
+        course = enrolment.course
+        if enrolment.klass is not None and enrolment.klass.end_date and enrolment.klass.end_date >= today:
+            deadlines.append({"kind": "class_end", "date": enrolment.klass.end_date, "at": None,
+                              "course_id": course.pk, "course_title": course.title,
+                              "class_id": enrolment.klass_id, "title": enrolment.klass.name})
+        quiz = course.final_quiz
+        if quiz is not None and quiz.close_at and quiz.close_at >= now:
+            deadlines.append({"kind": "quiz_close", "date": timezone.localtime(quiz.close_at).date(),
+                              "at": quiz.close_at, "course_id": course.pk, "course_title": course.title,
+                              "class_id": enrolment.klass_id, "title": quiz.title})
+    deadlines.sort(key=lambda item: (item["date"], item["course_title"]))
+    return sessions, deadlines
+
+
 def _escape(text: str) -> str:
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")
             .replace("\n", "\\n"))

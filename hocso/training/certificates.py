@@ -123,3 +123,134 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, province: str)
     pdf.set_x(20)
     pdf.cell(200, 6, verify_url)
     return bytes(pdf.output())
+
+
+# --- revoking ------------------------------------------------------------------------------------------------
+
+
+def can_revoke(actor, certificate: Certificate) -> bool:
+    """Those who may edit the course (province administrators, the owning instructor) may revoke its certificates."""
+    from .permissions import can_edit_course
+
+    return can_edit_course(actor, certificate.course)
+
+
+@transaction.atomic
+def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    """Withdraw a certificate: it stays on record, and the public verification page says it was revoked."""
+    ensure(can_revoke(actor, certificate), _("You cannot revoke this certificate."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for revoking the certificate.")]})
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        raise ValidationError(_("This certificate has already been revoked."))
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason[:500]
+    certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    audit(actor, "certificate.revoke", certificate, before={"revoked_at": None},
+          after={"revoked_at": certificate.revoked_at.isoformat(), "reason": certificate.revoked_reason})
+    return certificate
+
+
+# --- stored PDFs and whole-class issuing -----------------------------------------------------------------------
+
+
+def pdf_storage_name(certificate: Certificate) -> str:
+    return f"training/certificates/{certificate.code}.pdf"
+
+
+def verify_url_for(certificate: Certificate, base_url: str) -> str:
+    from django.urls import reverse
+
+    return base_url.rstrip("/") + reverse("training:certificate_verify", args=[certificate.code])
+
+
+def stored_pdf(certificate: Certificate) -> bytes | None:
+    """The PDF written by a whole-class run, read through the storage API; None when there is none."""
+    from django.core.files.storage import default_storage
+
+    name = pdf_storage_name(certificate)
+    try:
+        if not default_storage.exists(name):
+            return None
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None  # the storage is unreachable: the caller draws the PDF afresh
+
+
+def certificate_store_pdf(certificate: Certificate, *, base_url: str, province: str) -> bool:
+    """Write the certificate's PDF through the storage API once; True when it was written now."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = pdf_storage_name(certificate)
+    if default_storage.exists(name):
+        return False
+    pdf = certificate_pdf(certificate, verify_url=verify_url_for(certificate, base_url), province=province)
+    default_storage.save(name, ContentFile(pdf))
+    return True
+
+
+def can_issue_for_class(actor, klass) -> bool:
+    from .services_classes import can_run_class
+
+    return is_province_admin(actor) or can_run_class(actor, klass)
+
+
+@transaction.atomic
+def batch_request(*, actor, klass, base_url: str):
+    """Queue issuing certificates to everyone in the class who completed the course (run by a background task)."""
+    from .models import BatchStatus, CertificateBatch
+    from .tasks import issue_class_certificates
+
+    ensure(can_issue_for_class(actor, klass), _("You cannot issue certificates for this class."))
+    running = klass.certificate_batches.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).first()
+    if running is not None:
+        return running  # one run at a time per class; a second click just shows the pending one
+    batch = CertificateBatch.objects.create(klass=klass, requested_by=actor)
+    audit(actor, "class.certificates_request", klass, extra={"batch": batch.pk})
+    transaction.on_commit(lambda: issue_class_certificates.enqueue(batch.pk, base_url))
+    return batch
+
+
+def batch_run(batch_id: int, base_url: str, province: str) -> None:
+    """Issue (and store the PDF of) a certificate for every active learner of the class who completed the course.
+
+    Idempotent: certificate_issue returns the existing certificate, and a stored PDF is never written twice.
+    Each certificate is issued in its own transaction, so a failure part-way keeps what was already issued.
+    """
+    from .models import BatchStatus, CertificateBatch
+
+    batch = CertificateBatch.objects.select_related("klass__course", "requested_by").get(pk=batch_id)
+    if batch.status == BatchStatus.DONE:
+        return
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    actor = batch.requested_by
+    counts = {"issued": 0, "already": 0, "not_completed": 0, "pdfs": 0}
+    try:
+        enrolments = (Enrolment.objects.filter(klass=batch.klass, status=EnrolmentStatus.ACTIVE)
+                      .select_related("learner", "course", "klass").order_by("learner__sort_key", "id"))
+        issued_before = set(Certificate.objects.filter(course=batch.klass.course).values_list("learner_id",
+                                                                                              flat=True))
+        for enrolment in enrolments:
+            if enrolment.learner_id in issued_before:
+                counts["already"] += 1
+                certificate = Certificate.objects.get(learner=enrolment.learner, course=enrolment.course)
+            else:
+                try:
+                    certificate = certificate_issue(actor=actor, enrolment=enrolment)
+                except ValidationError:
+                    counts["not_completed"] += 1
+                    continue
+                counts["issued"] += 1
+            if certificate.revoked_at is None and certificate_store_pdf(certificate, base_url=base_url,
+                                                                        province=province):
+                counts["pdfs"] += 1
+    except Exception:
+        CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now(),
+                                                            **counts)
+        raise
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now(),
+                                                        **counts)

@@ -142,3 +142,8 @@ class SessionForm(forms.ModelForm):
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
         return cleaned
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Kept on record with the certificate."))

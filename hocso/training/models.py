@@ -232,6 +232,7 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, default=0)
     issued_at = models.DateTimeField(_("issued"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("certificate")
@@ -241,6 +242,36 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class CertificateBatch(models.Model):
+    """One request to issue certificates to a whole class, run in the background; the class page shows its counts."""
+
+    klass = models.ForeignKey(CourseClass, on_delete=models.CASCADE, related_name="certificate_batches")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    already = models.PositiveIntegerField(_("already had one"), default=0)
+    not_completed = models.PositiveIntegerField(_("not completed yet"), default=0)
+    pdfs = models.PositiveIntegerField(_("PDF files written"), default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate batch")
+        verbose_name_plural = _("certificate batches")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.klass_id}@{self.requested_at:%Y-%m-%d %H:%M}"
 
 
 # The training plan lives in its own module; imported here so Django registers its models.

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from hocso.identity.models import Role
+from hocso.identity.models import ApiKey, Role
 from hocso.identity.scoping import is_province_admin, roles_of, scope_of
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
 
-from .models import CourseClass, Enrolment, EnrolmentStatus
+from .models import Certificate, CourseClass, Enrolment, EnrolmentStatus
 from .services_classes import can_run_class
 
 
+def is_api_key(actor) -> bool:
+    return isinstance(actor, ApiKey)
+
+
 def can_see_classes(actor) -> bool:
-    return bool(roles_of(actor) & {Role.PROVINCE_ADMIN, Role.INSTRUCTOR, Role.FOCAL_POINT})
+    """Staff who run or fill classes; an integration's API key reads them like a focal point of its unit scope."""
+    return is_api_key(actor) or bool(roles_of(actor) & {Role.PROVINCE_ADMIN, Role.INSTRUCTOR, Role.FOCAL_POINT})
 
 
 def classes_visible(*, actor) -> QuerySet[CourseClass]:
     """Admins and focal points (who enrol their people) see every class; instructors the ones they teach or own."""
     roles = roles_of(actor)
-    if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
+    if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT} or is_api_key(actor):
         qs = CourseClass.objects.all()
     elif Role.INSTRUCTOR in roles:
         qs = CourseClass.objects.filter(Q(instructors=actor) | Q(course__owner=actor)).distinct()
@@ -66,3 +71,19 @@ def units_for_bulk(*, actor, klass: CourseClass) -> QuerySet[Unit]:
 
 def open_classes(*, course) -> QuerySet[CourseClass]:
     return course.classes.filter(self_enrolment=True).order_by("start_date", "id")
+
+
+def class_certificate_counts(klass: CourseClass) -> dict[str, int]:
+    """How many of the class's enrolled learners hold a (valid) certificate of its course, and how many do not."""
+    learners = klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).values("learner_id")
+    held = Certificate.objects.filter(course_id=klass.course_id, learner_id__in=learners, revoked_at__isnull=True)
+    active = klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    issued = held.count()
+    return {"active": active, "issued": issued, "without": active - issued}
+
+
+def with_certificate_codes(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Each enrolment with the code of the learner's certificate for the course (or None), in the same query."""
+    codes = Certificate.objects.filter(learner_id=OuterRef("learner_id"), course_id=OuterRef("course_id"))
+    return enrolments.annotate(certificate_code=Subquery(codes.values("code")[:1]),
+                               certificate_revoked=Subquery(codes.values("revoked_at")[:1]))

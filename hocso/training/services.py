@@ -95,6 +95,29 @@ def module_update(*, actor, module: Module, title: str, position: int) -> Module
     return module
 
 
+def module_progress_count(module: Module) -> int:
+    """How many progress records (learners who opened or finished a lesson) the module's lessons carry."""
+    return LessonProgress.objects.filter(lesson__module=module).count()
+
+
+@transaction.atomic
+def module_delete(*, actor, module: Module) -> int:
+    """Delete a module and its lessons; refused once any learner has progress in it. Returns lessons deleted."""
+    _ensure_edit(actor, module.course)
+    module = Module.objects.select_for_update().select_related("course").get(pk=module.pk)
+    if module_progress_count(module):
+        raise ValidationError(_("Learners have already made progress in this module, so it cannot be deleted. "
+                                "Rename it or move its lessons instead."))
+    lessons = list(module.lessons.all())
+    files = [lesson.file_name for lesson in lessons if lesson.file_name]
+    audit(actor, "course.module_delete", module.course, extra={
+        "module": module.pk, "title": module.title, "lessons": [lesson.pk for lesson in lessons]})
+    module.delete()
+    for name in files:
+        transaction.on_commit(lambda name=name: default_storage.delete(name))
+    return len(lessons)
+
+
 # --- lessons ---------------------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,8 @@ LIVE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITING, EnrolmentStatus.PENDING
 
 def can_run_class(actor, klass: CourseClass) -> bool:
     """Course editors and the class's instructors run a class (enrol anyone, decide requests)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False  # anonymous, or an API key (whose pk is not a user's)
     if can_edit_course(actor, klass.course):
         return True
     return klass.instructors.filter(pk=getattr(actor, "pk", None)).exists()

@@ -150,3 +150,22 @@ def lesson_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.lesson_delete(actor=request.user, lesson=lesson)
     messages.success(request, _("The lesson was deleted."))
     return redirect("training:manage_course", pk=course_id)
+
+
+@login_required
+def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm deleting a module with its lessons; refused while any learner has progress in it."""
+    module = selectors.authored_module(actor=request.user, pk=pk)
+    ensure(can_edit_course(request.user, module.course), _("You cannot change this course."))
+    if request.method == "POST":
+        try:
+            count = services.module_delete(actor=request.user, module=module)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("training:manage_module_delete", pk=pk)
+        messages.success(request, _("The module and its %(count)d lessons were deleted.") % {"count": count})
+        return redirect("training:manage_course", pk=module.course_id)
+    return render(request, "training/manage/module_delete.html", {
+        "module": module, "lessons": list(module.lessons.all()),
+        "progress_count": services.module_progress_count(module),
+    })

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hocso.identity.scoping import is_province_admin
+from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
 
 from . import calendar, certificates, selectors
+from .forms import RevokeForm
 from .models import Certificate
 
 
@@ -40,8 +42,10 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     own = certificate is not None and certificate.learner.user_id == request.user.pk
     if certificate is None or not (own or is_province_admin(request.user)):
         raise Http404
-    verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
-    pdf = certificates.certificate_pdf(certificate, verify_url=verify_url, province=settings.HOCSO_PROVINCE_NAME)
+    pdf = certificates.stored_pdf(certificate)  # written by "issue certificates to the whole class", if it ran
+    if pdf is None:
+        verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
+        pdf = certificates.certificate_pdf(certificate, verify_url=verify_url, province=settings.HOCSO_PROVINCE_NAME)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="chung-chi-{certificate.code}.pdf"'
     return response
@@ -49,9 +53,31 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone with the code sees whose certificate it is, for which course, and whether it stands."""
-    certificate = Certificate.objects.filter(code=code.strip().upper()).first()
-    return render(request, "training/certificate_verify.html", {"certificate": certificate, "code": code},
-                  status=200 if certificate else 404)
+    certificate = Certificate.objects.select_related("course").filter(code=code.strip().upper()).first()
+    can_revoke = certificate is not None and request.user.is_authenticated and certificate.revoked_at is None \
+        and certificates.can_revoke(request.user, certificate)
+    return render(request, "training/certificate_verify.html", {
+        "certificate": certificate, "code": code, "can_revoke": can_revoke,
+    }, status=200 if certificate else 404)
+
+
+@login_required
+def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
+    """Confirm, with a reason, that a certificate is withdrawn (course editors only; others get 404)."""
+    certificate = Certificate.objects.select_related("course").filter(code=code).first()
+    if certificate is None or not certificates.can_revoke(request.user, certificate):
+        raise Http404
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificates.certificate_revoke(actor=request.user, certificate=certificate,
+                                            reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The certificate was revoked."))
+            return redirect("training:certificate_verify", code=certificate.code)
+    return render(request, "training/certificate_revoke.html", {"certificate": certificate, "form": form})
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

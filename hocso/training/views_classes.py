@@ -15,7 +15,7 @@ from hocso.identity.scoping import ensure
 from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
 
-from . import selectors, selectors_classes, services_classes
+from . import certificates, selectors, selectors_classes, services_classes
 from .forms import BulkEnrolForm, ClassForm, LearnerSearchForm
 from .models import Enrolment
 from .permissions import can_edit_course
@@ -72,7 +72,8 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     klass = selectors_classes.class_get(actor=actor, pk=pk)
     search = LearnerSearchForm(request.GET or None)
     filters = search.cleaned_data if search.is_valid() else {}
-    enrolments = selectors_classes.class_enrolments(actor=actor, klass=klass, status=filters.get("status") or "")
+    enrolments = selectors_classes.with_certificate_codes(
+        selectors_classes.class_enrolments(actor=actor, klass=klass, status=filters.get("status") or ""))
     return render(request, "training/classes/detail.html", {
         "klass": klass, "search": search,
         "page": paginate(request, enrolments), "querystring": querystring_without_page(request),
@@ -82,6 +83,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit_course(actor, klass.course),
         "seats_taken": services_classes.seats_taken(klass),
         "sessions": list(klass.sessions.all()),
+        "can_issue": certificates.can_issue_for_class(actor, klass),
+        "certificate_counts": selectors_classes.class_certificate_counts(klass),
+        "batch": klass.certificate_batches.first(),
     })
 
 
@@ -156,3 +160,14 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if enrolment.learner.user_id == request.user.pk:
         return redirect("training:course", pk=enrolment.course_id)
     return redirect("training:class", pk=enrolment.klass_id)
+
+
+@login_required
+@require_POST
+def class_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue certificates for everyone in the class who completed the course (a background task does the work)."""
+    klass = selectors_classes.class_get(actor=request.user, pk=pk)
+    ensure(certificates.can_issue_for_class(request.user, klass), _("You cannot issue certificates for this class."))
+    certificates.batch_request(actor=request.user, klass=klass, base_url=request.build_absolute_uri("/"))
+    messages.success(request, _("Certificates are being issued in the background. Reload the page to see progress."))
+    return redirect("training:class", pk=pk)

@@ -134,3 +134,21 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "klass": klass, "held": held, "rows": rows, "page": page, "querystring": querystring_without_page(request),
         "sessions": list(klass.sessions.all()),
     })
+
+
+@login_required
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm deleting a session; refused once attendance was recorded for it."""
+    session = _session(request, pk)
+    ensure(can_run_class(request.user, session.klass), _("You cannot change this class."))
+    if request.method == "POST":
+        try:
+            attendance.session_delete(actor=request.user, session=session)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("training:session_delete", pk=pk)
+        messages.success(request, _("The session was deleted."))
+        return redirect("training:class", pk=session.klass_id)
+    return render(request, "training/sessions/delete.html", {
+        "session": session, "klass": session.klass, "attended": session.attendances.count(),
+    })

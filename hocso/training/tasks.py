@@ -1,0 +1,15 @@
+"""Background tasks of the training app (django-tasks; `hocso db_worker` runs them in production)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def issue_class_certificates(batch_id: int, base_url: str) -> None:
+    """Issue certificates (and store their PDFs) for a class's learners who completed the course."""
+    from django.conf import settings
+
+    from .certificates import batch_run
+
+    batch_run(batch_id, base_url, settings.HOCSO_PROVINCE_NAME)
