@@ -6,8 +6,10 @@ the session and CSRF cookies as a browser's would; 0: only the attempt token).
 
 Each user class is one phase: pick it on the command line (`locust -f locustfile.py StartUser`).
 - LoginUser   signs in with a password (the PBKDF2 check is the cost), one account after the other.
-- ExamUser    the whole exam with think time: quiz page, start, exam page, 30 answers, submit; then the next person.
-- StartUser   quiz page, start, exam page, back to back (no think time), until every prepared person has started.
+- ExamUser    the whole exam with think time: quiz page, start (answered with the exam page), 30 answers, submit;
+              then the next person.
+- StartUser   quiz page, start (answered with the exam page), back to back (no think time), until every prepared
+              person has started.
 - SaveUser    answer saves back to back on the attempts the start phase opened.
 - SubmitUser  submits those attempts, back to back, each once.
 - HealthUser  GET /healthz (one SELECT 1): the server's ceiling for a request that does nothing.
@@ -33,7 +35,7 @@ THINK = float(os.environ.get("BENCH_THINK", "2"))
 SAVE_COOKIES = os.environ.get("BENCH_SAVE_COOKIES", "1") == "1"
 SAVE_URL = "/kiem-tra/luu-cau-tra-loi/"
 TOKEN_RE = re.compile(r'"token":\s*"([A-Za-z0-9_-]+)"')
-ATTEMPT_RE = re.compile(r"/bai-lam/(\d+)/")
+ATTEMPT_RE = re.compile(r'"url":\s*"/kiem-tra/bai-lam/(\d+)/"')
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 accounts = iter(PLAN.get("accounts", []))
@@ -75,18 +77,14 @@ class _Bench(FastHttpUser):
             if response.status_code != 200:
                 response.failure(f"quiz page: HTTP {response.status_code}")
                 return None
-        with self.client.post(f"/kiem-tra/{QUIZ}/bat-dau/", name="start", allow_redirects=False,
+        # The start answers with the exam page itself (the whole paper and the attempt's token), as a browser sees it.
+        with self.client.post(f"/kiem-tra/{QUIZ}/bat-dau/", name="start + exam page", allow_redirects=False,
                               headers={**cookies, "X-CSRFToken": person["csrf"]}, catch_response=True) as response:
-            location = response.headers.get("Location") or ""
-            match = ATTEMPT_RE.search(location)
-            if response.status_code != 302 or not match:
-                response.failure(f"start: HTTP {response.status_code} to {location!r}")
-                return None
-        with self.client.get(location, name="exam page", headers=cookies, allow_redirects=False,
-                             catch_response=True) as response:
             token = TOKEN_RE.search(response.text or "")
-            if response.status_code != 200 or not token:
-                response.failure(f"exam page: HTTP {response.status_code}, token {'found' if token else 'missing'}")
+            match = ATTEMPT_RE.search(response.text or "")
+            if response.status_code != 200 or not token or not match:
+                response.failure(f"start: HTTP {response.status_code} {response.headers.get('Location') or ''}, "
+                                 f"token {'found' if token else 'missing'}")
                 return None
         return {**person, "attempt": int(match.group(1)), "token": token.group(1)}
 

@@ -37,7 +37,7 @@ router = Router(tags=["my quizzes"], auth=SessionAuth())
 EXAM_ERROR_STATUS = {
     "not_found": 404, "not_eligible": 403, "invalid_slot": 422, "invalid_response": 422,
     "not_open": 409, "closed": 409, "no_attempts_left": 409, "expired": 409, "submitted": 409,
-    "bank_too_small": 409, "no_questions": 409,
+    "campaign_attempts_used": 409, "bank_too_small": 409, "no_questions": 409,
 }
 
 
@@ -222,7 +222,8 @@ def start_attempt(request: HttpRequest, quiz_id: int):
     learner = _learner(request)
     row = quiz_for_learner(learner=learner, pk=quiz_id)
     try:
-        return attempt_start(learner=learner, quiz=row.quiz)
+        return attempt_start(learner=learner, quiz=row.quiz, window=row.window, attempts=row.attempts,
+                             eligible=row.eligible)
     except ExamError as error:
         raise api_error(error) from error
 

@@ -51,6 +51,7 @@ class ExamError(Exception):
         "not_open": gettext_lazy("This quiz is not open yet."),
         "closed": gettext_lazy("This quiz is closed."),
         "no_attempts_left": gettext_lazy("You have used all your attempts at this quiz."),
+        "campaign_attempts_used": gettext_lazy("You have used all the attempts this test campaign allows."),
         "expired": gettext_lazy("Time is up: answers can no longer be changed."),
         "submitted": gettext_lazy("This attempt has been submitted: answers can no longer be changed."),
         "invalid_slot": gettext_lazy("There is no such question in this attempt."),
@@ -125,9 +126,18 @@ def _candidates(slot: QuizSlot) -> list[int]:
     return ids
 
 
-def draw_paper(quiz: Quiz, rng: Random) -> list[tuple[QuestionVersion, Decimal, list[str]]]:
+@dataclass(frozen=True)
+class DrawnQuestion:
+    """One question of a new paper: the version frozen in the slot, its marks and its option order."""
+
+    version_id: int
+    mark: Decimal
+    option_order: list[str]
+
+
+def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
     """Pick the questions (fixed, then random draws without repeats), order them and their options."""
-    slots = list(quiz.slots.select_related("question", "category").order_by("position"))
+    slots = list(quiz.slots.select_related("category").order_by("position"))
     if not slots:
         raise ExamError("no_questions")
     fixed_ids = {s.question_id for s in slots if not s.is_random}
@@ -143,26 +153,25 @@ def draw_paper(quiz: Quiz, rng: Random) -> list[tuple[QuestionVersion, Decimal, 
         chosen = rng.sample(pool, slot.count)
         used.update(chosen)
         picks.extend((qid, slot) for qid in chosen)
+    # Plain rows (only what the draw reads), not model instances: this runs once per learner in the start rush.
     versions = {
-        v.question_id: v
-        for v in QuestionVersion.objects.filter(
+        question_id: (version_id, qtype, data, default_mark)
+        for version_id, question_id, qtype, data, default_mark in QuestionVersion.objects.filter(
             question__in=[qid for qid, _slot in picks], question__current_version=models.F("pk")
-        ).select_related("question")
-        # Only what the draw needs: texts and the question's other columns are not read at start.
-        .only("id", "question_id", "data", "default_mark", "question__id", "question__qtype")
+        ).values_list("id", "question_id", "question__qtype", "data", "default_mark")
     }
     if quiz.shuffle_questions:
         rng.shuffle(picks)
     paper = []
     for qid, slot in picks:
-        version = versions.get(qid)
-        if version is None:
+        if qid not in versions:
             raise ExamError("no_questions")
-        order = choice_ids(version.question.qtype, version.data)
-        if quiz.shuffle_options and version.data.get("shuffle", True):
+        version_id, qtype, data, default_mark = versions[qid]
+        order = choice_ids(qtype, data)
+        if quiz.shuffle_options and data.get("shuffle", True):
             rng.shuffle(order)
-        mark = slot.mark if slot.mark is not None else version.default_mark
-        paper.append((version, mark, order))
+        mark = slot.mark if slot.mark is not None else default_mark
+        paper.append(DrawnQuestion(version_id=version_id, mark=mark, option_order=order))
     return paper
 
 
@@ -197,13 +206,27 @@ def encode_response(qtype: str, response: dict | None, attempt_id: int) -> dict 
 # --- start ---------------------------------------------------------------------------------------------------
 
 
+def _check_campaign_limit(quiz: Quiz, learner, now: dt.datetime) -> None:
+    """A quarterly campaign on this quiz may allow fewer attempts than the quiz: enforce it at the start."""
+    from hocso.campaigns.selectors import campaign_limit_reached  # campaigns build on assessment, not the reverse
+
+    campaign = campaign_limit_reached(quiz_id=quiz.pk, learner=learner, now=now)
+    if campaign is not None:
+        raise ExamError("campaign_attempts_used", _(
+            "You have used all %(count)s attempts the test campaign “%(title)s” allows (it counts the attempts "
+            "started between %(opens)s and %(closes)s)."
+        ) % {"count": campaign.attempts_allowed, "title": campaign.title,
+             "opens": campaign.opens_on.strftime("%d/%m/%Y"), "closes": campaign.closes_on.strftime("%d/%m/%Y")})
+
+
 def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window: Window | None = None,
-                  attempts: list[Attempt] | None = None) -> Attempt:
+                  attempts: list[Attempt] | None = None, eligible: bool | None = None) -> Attempt:
     """Start an attempt, or return the one already open (a second tab or device resumes it).
 
     `window` and `attempts` (all the learner's attempts at this quiz) may be passed by a caller that has just read
-    them (the start page's QuizRow), which saves three queries in the start rush. A concurrent start is still
-    caught by the database's unique constraints below.
+    them (the start page's QuizRow), which saves three queries in the start rush; so may `eligible` (the
+    learner is in the quiz's audience, as selectors_exam.quizzes_for_learner computes it in SQL). A concurrent
+    start is still caught by the database's unique constraints below.
     """
     now = now or timezone.now()
     if attempts is None:
@@ -214,7 +237,7 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
         if not _is_overdue(open_attempt, now):
             return open_attempt
         attempt_submit(attempt=open_attempt, auto=True, now=now)
-    if not is_eligible(quiz, learner):
+    if not (eligible if eligible is not None else is_eligible(quiz, learner)):
         raise ExamError("not_eligible")
     window = window or effective_window(quiz, learner)
     if window.open_at and now < window.open_at:
@@ -227,6 +250,8 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
         used = max((a.number for a in attempts), default=0)
     if window.attempts_allowed and used >= window.attempts_allowed:
         raise ExamError("no_attempts_left")
+    if used:  # a first attempt never hits a campaign's limit (at least 1): the start rush pays no extra query
+        _check_campaign_limit(quiz, learner, now)
     paper = draw_paper(quiz, Random(secrets.randbits(64)))
     deadline = now + window.time_limit if window.time_limit else None
     if window.close_at and (deadline is None or deadline > window.close_at):
@@ -236,12 +261,9 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
             attempt = Attempt.objects.create(
                 quiz=quiz, learner=learner, unit_id=learner.unit_id, number=used + 1, token=secrets.token_urlsafe(32),
                 question_count=len(paper), started_at=now, deadline=deadline,
-                max_score=sum((mark for _v, mark, _o in paper), Decimal(0)),
+                max_score=sum((q.mark for q in paper), Decimal(0)),
             )
-            AttemptQuestion.objects.bulk_create(
-                AttemptQuestion(attempt=attempt, slot=index, version=version, mark=mark, option_order=order)
-                for index, (version, mark, order) in enumerate(paper, start=1)
-            )
+            _freeze_paper(attempt.pk, paper)
     except IntegrityError:
         # Two tabs started at once: the other one won; resume its attempt.
         existing = Attempt.objects.filter(quiz=quiz, learner=learner, state=AttemptState.IN_PROGRESS).first()
@@ -249,6 +271,27 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
             raise
         return existing
     return attempt
+
+
+def _freeze_paper(attempt_id: int, paper: list[DrawnQuestion]) -> None:
+    """Write the paper's rows. On PostgreSQL one INSERT … SELECT FROM unnest(arrays): the ORM's bulk_create
+    spent more CPU preparing thirty rows than the database spent storing them."""
+    if connection.vendor != "postgresql":
+        AttemptQuestion.objects.bulk_create(
+            AttemptQuestion(attempt_id=attempt_id, slot=index, version_id=q.version_id, mark=q.mark,
+                            option_order=q.option_order)
+            for index, q in enumerate(paper, start=1)
+        )
+        return
+    table = AttemptQuestion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (attempt_id, slot, version_id, mark, option_order, comment) "
+            "SELECT %s, s, v, m, o::jsonb, '' FROM unnest(%s::int[], %s::bigint[], %s::numeric[], %s::text[]) "
+            "AS paper(s, v, m, o)",
+            [attempt_id, list(range(1, len(paper) + 1)), [q.version_id for q in paper], [q.mark for q in paper],
+             [json.dumps(q.option_order) for q in paper]],
+        )
 
 
 # --- save (the hot path) ---------------------------------------------------------------------------------------

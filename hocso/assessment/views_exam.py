@@ -77,18 +77,25 @@ def quiz_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return render(request, "assessment/exam/quiz.html", {"row": row, "quiz": row.quiz})
 
 
+@never_cache  # the answer is the exam page, which carries the attempt's token
 @login_required
 @require_POST
 def start_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Start (or resume) and answer with the exam page itself, not a redirect to it: at the start of an exam the
+    whole province presses the button within minutes, and the redirect's second request (session, account,
+    profile and attempt read again) was a third of the rush's cost. The page's script then puts the attempt's
+    own address in the address bar, so a reload or a bookmark is a plain GET of the attempt."""
     learner = _learner_or_404(request)
     row = quiz_for_learner(learner=learner, pk=quiz_id)
     try:
         # Returns the open attempt if there is one: a second tab or another device resumes it.
-        attempt = attempt_start(learner=learner, quiz=row.quiz, window=row.window, attempts=row.attempts)
+        attempt = attempt_start(learner=learner, quiz=row.quiz, window=row.window, attempts=row.attempts,
+                                eligible=row.eligible)
     except ExamError as error:
         messages.error(request, error.message)
         return redirect("assessment:exam_quiz", quiz_id=row.quiz.pk)
-    return redirect("assessment:exam_attempt", attempt_id=attempt.pk)
+    attempt.quiz = row.quiz  # already read: the page needs its title and layout
+    return _exam_page(request, attempt)
 
 
 def _epoch_ms(value) -> int | None:
@@ -105,9 +112,14 @@ def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
         if attempt.auto_submitted:
             messages.info(request, _("Time ran out: your attempt was submitted automatically."))
         return redirect("assessment:exam_result", attempt_id=attempt.pk)
+    return _exam_page(request, attempt)
+
+
+def _exam_page(request: HttpRequest, attempt) -> HttpResponse:
     paper = attempt_paper(attempt)
     config = {
         "attempt": attempt.pk,
+        "url": reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}),
         "token": attempt.token,
         "saveUrl": reverse("assessment:save_answer"),
         "submitUrl": reverse("assessment:exam_submit", kwargs={"attempt_id": attempt.pk}),

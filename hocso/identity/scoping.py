@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope, minimal_paths
@@ -16,9 +17,11 @@ def _assignments(user) -> list[tuple[str, str | None]]:
     """(role, unit path) pairs, read once per request object."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
+        # One query: province-wide roles (no unit) and roles on units that still exist (not merged away).
         cached = list(
-            RoleAssignment.objects.filter(user=user, unit__valid_to__isnull=True).values_list("role", "unit__path")
-        ) + list(RoleAssignment.objects.filter(user=user, unit__isnull=True).values_list("role", "unit__path"))
+            RoleAssignment.objects.filter(Q(unit__isnull=True) | Q(unit__valid_to__isnull=True), user=user)
+            .values_list("role", "unit__path")
+        )
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

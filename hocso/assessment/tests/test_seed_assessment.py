@@ -100,8 +100,8 @@ def test_quarter_three_is_closed_quarter_four_open_for_the_demo_learner_and_prac
 
     response = client.post(reverse("assessment:exam_start", kwargs={"quiz_id": q4.pk}))
     attempt = Attempt.objects.get(quiz=q4, learner__user__username="hocvien")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk})
+    assert response.status_code == 200  # the exam page itself, which names the attempt's own address
+    assert reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}) in response.content.decode()
     assert attempt.question_count == 27 and attempt.state == AttemptState.IN_PROGRESS
 
 
@@ -135,7 +135,8 @@ def test_bulk_written_attempts_are_what_the_services_compute(seeded):
     for quiz in demo_quizzes().values():
         ours = _Drawer(quiz).draw(Random(7))
         theirs = draw_paper(quiz, Random(7))
-        assert [(v.pk, mark, order) for v, mark, order in ours] == [(v.pk, mark, order) for v, mark, order in theirs]
+        assert [(v.pk, mark, order) for v, mark, order in ours] == [
+            (q.version_id, q.mark, q.option_order) for q in theirs]
 
     attempts = list(Attempt.objects.select_related("quiz"))
     assert len(attempts) > 40

@@ -17,6 +17,11 @@
   const form = document.getElementById("exam-form");
   if (!configElement || !form) return;
   const cfg = JSON.parse(configElement.textContent);
+  // The start button's POST answers with this page: show the attempt's own address, so that a reload or a
+  // bookmark is a GET of the attempt (it resumes), not a second start.
+  if (cfg.url && window.location.pathname !== cfg.url && window.history.replaceState) {
+    window.history.replaceState(null, "", cfg.url);
+  }
   const T = cfg.text;
   const storeKey = "hocso.exam." + cfg.attempt;
   const FIRST_RETRY_MS = 1000;
