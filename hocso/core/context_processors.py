@@ -9,7 +9,19 @@ from hocso.identity.scoping import roles_of
 
 
 def navigation(request) -> dict:
-    """Menu entries for the signed-in user's roles."""
+    """Menu entries for the signed-in user's roles, computed only if the page shows the menu (the exam page does
+    not: its request is part of the exam-day rush, and the roles cost a query)."""
+    return {
+        "nav_items": lambda: _menu(request)[0],
+        "user_roles": lambda: _menu(request)[1],
+        "province_name": settings.HOCSO_PROVINCE_NAME,
+    }
+
+
+def _menu(request) -> tuple[list[tuple[str, str]], set[str]]:
+    cached = getattr(request, "_hocso_menu", None)
+    if cached is not None:
+        return cached
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
     roles: set[str] = set()
@@ -35,8 +47,5 @@ def navigation(request) -> dict:
             items.append((reverse("org:target_groups"), _("Target groups")))
             items.append((reverse("identity:api_keys"), _("API keys")))
             items.append((reverse("core:audit"), _("Audit log")))
-    return {
-        "nav_items": items,
-        "user_roles": roles,
-        "province_name": settings.HOCSO_PROVINCE_NAME,
-    }
+    request._hocso_menu = (items, roles)
+    return items, roles

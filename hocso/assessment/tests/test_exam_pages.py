@@ -360,11 +360,12 @@ def test_start_path_queries_do_not_grow_with_the_paper(learner_client, learner_i
     with django_assert_max_num_queries(7):  # session, user, learner, quiz (audience in SQL), override, attempts, roles
         assert learner_client.get(f"/kiem-tra/{quiz.pk}/").status_code == 200
     # The start answers with the exam page itself: session, user, learner, quiz row (3), slots, candidates,
-    # versions, 2 inserts + 2 savepoints, then the page: answers, paper, roles. The start reuses the quiz row's
-    # attempts, window and audience instead of reading them again (it was 18 queries plus a 9-query redirect).
-    with django_assert_max_num_queries(17):
+    # versions, 2 inserts + 2 savepoints, then the page: answers, paper (no menu, so no roles). The start reuses
+    # the quiz row's attempts, window and audience instead of reading them again (it was 18 queries plus a
+    # 9-query redirect).
+    with django_assert_max_num_queries(16):
         attempt = start(learner_client, quiz)
-    with django_assert_max_num_queries(8):  # a reload: session, user, learner, attempt, answers, paper, roles
+    with django_assert_max_num_queries(6):  # a reload: session, user, learner, attempt, answers, paper
         response = learner_client.get(f"/kiem-tra/bai-lam/{attempt.pk}/")
     assert response.content.decode().count('class="card exam-q"') == 30
     assert attempt.number == 1 and attempt.questions.count() == 30
