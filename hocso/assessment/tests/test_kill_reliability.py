@@ -48,6 +48,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _lost_the_port(server: subprocess.Popen) -> bool:
+    """True if gunicorn could not bind its port (it exits, having said so); False once it listens."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            stderr = server.stderr.read().decode()
+            if "in use" in stderr:
+                return True
+            pytest.fail(f"gunicorn stopped: {stderr[-2000:]}")
+        if _children(server.pid):  # the master forks workers only once it holds the socket
+            return False
+        time.sleep(0.05)
+    return False
+
+
 def _children(pid: int) -> set[int]:
     """Processes whose parent is `pid` (gunicorn's workers)."""
     found = set()
@@ -93,16 +108,23 @@ def _database_for_server(tmp_path: Path) -> tuple[str, object]:
 
 @contextlib.contextmanager
 def _gunicorn(database_url: str, tmp_path: Path):
-    port = _free_port()
     env = {
         **os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "hocso.test_settings",
         "HOCSO_TESTING": "1", "HOCSO_VAR_DIR": str(tmp_path / "var"), "CONN_MAX_AGE": "600", "LOG_LEVEL": "ERROR",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "hocso.wsgi:application", "--workers", "2", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "3", "--log-level", "warning"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    for _try in range(3):
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "hocso.wsgi:application", "--workers", "2", "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "3", "--log-level", "warning"],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        # Another process may take the free port before gunicorn binds it: gunicorn then gives up, and we try another.
+        if not _lost_the_port(server):
+            break
+        server.stderr.close()
+    else:
+        pytest.fail("gunicorn found the port taken three times")
     try:
         deadline = time.monotonic() + 30
         while True:

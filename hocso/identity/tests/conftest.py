@@ -105,39 +105,59 @@ class Provider:
         return browser.get(f"{self.url}/_test/whoami/", timeout=10).json()["username"]
 
 
+def _start_provider(env: dict, provider: Provider, log_path: Path) -> subprocess.Popen | None:
+    """runserver at `provider.url`, or None if it stopped before answering (the port was taken in the meantime)."""
+    port = provider.url.rsplit(":", 1)[1]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        # Our process must still be alive: otherwise whatever answers on the port is someone else's server.
+        if process.poll() is not None:
+            return None
+        try:
+            answered = requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=2).ok
+            if answered and process.poll() is None:
+                return process
+        except requests.RequestException:  # not up yet, or something else holds the port and does not answer
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise RuntimeError(f"the test OIDC provider did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory):
     workdir: Path = tmp_path_factory.mktemp("oidc_provider")
-    port = _free_port()
-    provider = Provider(url=f"http://127.0.0.1:{port}", control_token=secrets.token_urlsafe(24))
+    control_token = secrets.token_urlsafe(24)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hocso.identity.tests.oidc_provider.settings",
         "PROVIDER_DB": str(workdir / "provider.sqlite3"),
         "PROVIDER_RSA_KEY": _rsa_pem(),
-        "PROVIDER_ISSUER": provider.issuer,
         "PROVIDER_SECRET_KEY": secrets.token_urlsafe(40),
-        "PROVIDER_CONTROL_TOKEN": provider.control_token,
+        "PROVIDER_CONTROL_TOKEN": control_token,
         "PYTHONUNBUFFERED": "1",
     }
-    subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "-v", "0"], env=env, check=True)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "-v", "0"],
+                   env={**env, "PROVIDER_ISSUER": "http://127.0.0.1/o"}, check=True)
     log_path = workdir / "provider.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+    # The port is chosen just before runserver binds it, and chosen again if another process took it in between
+    # (other test runs on the same machine open loopback ports all the time).
+    process = None
+    for _try in range(3):
+        provider = Provider(url=f"http://127.0.0.1:{_free_port()}", control_token=control_token)
+        process = _start_provider({**env, "PROVIDER_ISSUER": provider.issuer}, provider, log_path)
+        if process is not None:
+            break
+    if process is None:
+        raise RuntimeError(f"the test OIDC provider stopped at start-up, three times:\n{log_path.read_text()[-3000:]}")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the test OIDC provider did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.1)
         provider.allow_origin(TEST_ORIGIN)
         yield provider
     finally:

@@ -15,7 +15,7 @@ from django.db import connections
 
 from hocso.identity import oidc
 from hocso.people.models import Learner
-from hocso.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from hocso.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, serialise_live_server_requests
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD
 
@@ -30,6 +30,7 @@ def browser_page(monkeypatch, request):
             pytest.fail(message)
         pytest.skip(message)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    serialise_live_server_requests(monkeypatch)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

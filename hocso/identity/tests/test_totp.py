@@ -20,6 +20,12 @@ def code_at(device: TotpDevice, offset_steps: int = 0) -> str:
     return pyotp.TOTP(device.secret).at(time.time() + 30 * offset_steps)
 
 
+def wrong_code(device: TotpDevice) -> str:
+    """A code the server rejects even if the 30-second step turns: none of the steps around now yields it."""
+    near = {code_at(device, offset) for offset in range(-2, 3)}
+    return next(code for code in ("123456", "654321", "000000", "999999", "111111", "222222") if code not in near)
+
+
 @pytest.fixture
 def consented(focal_a, province_admin):
     for user in (focal_a, province_admin):
@@ -29,7 +35,7 @@ def consented(focal_a, province_admin):
 @pytest.fixture
 def device(focal_a):
     device = totp.totp_begin(user=focal_a)
-    totp.totp_confirm(user=focal_a, code=code_at(device, -1))
+    totp.totp_confirm(user=focal_a, code=code_at(device))  # not the previous step's: 2 steps old if one turns
     device.refresh_from_db()
     return device
 
@@ -44,7 +50,7 @@ def test_setting_up_an_authenticator_app(client, focal_a):
     device = TotpDevice.objects.get(user=focal_a)
     assert device.confirmed_at is None
     assert " ".join(device.secret[i:i + 4] for i in range(0, len(device.secret), 4)) in page.content.decode()
-    wrong = client.post("/tai-khoan/xac-thuc-hai-buoc/", {"code": "000000" if code_at(device) != "000000" else "1"})
+    wrong = client.post("/tai-khoan/xac-thuc-hai-buoc/", {"code": wrong_code(device)})
     assert wrong.status_code == 200 and "That code is not right" in wrong.content.decode()
 
     response = client.post("/tai-khoan/xac-thuc-hai-buoc/", {"code": code_at(device)})
@@ -98,7 +104,7 @@ def test_the_code_step_cannot_be_reached_without_the_password(client, db):
 
 def test_wrong_codes_count_towards_the_lock_out(client, focal_a, device, consented, settings):
     client.post("/dang-nhap/", {"username": focal_a.username, "password": PASSWORD})
-    wrong = "123456" if code_at(device) != "123456" else "654321"
+    wrong = wrong_code(device)
     statuses = [client.post("/dang-nhap/ma-xac-thuc/", {"code": wrong}).status_code
                 for _attempt in range(settings.AXES_FAILURE_LIMIT)]
 
@@ -108,7 +114,7 @@ def test_wrong_codes_count_towards_the_lock_out(client, focal_a, device, consent
 
 def test_turning_it_off_needs_a_current_code(client, focal_a, device):
     client.force_login(focal_a)
-    wrong = "123456" if code_at(device) != "123456" else "654321"
+    wrong = wrong_code(device)
     assert client.post("/tai-khoan/xac-thuc-hai-buoc/tat/", {"code": wrong}).status_code == 200
     assert TotpDevice.objects.filter(user=focal_a).exists()
 
