@@ -1,8 +1,8 @@
-import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -119,7 +119,7 @@ def test_focal_points_see_only_their_subtree(sat, focal_a, focal_b, province_adm
 
 def test_results_stay_with_the_unit_where_the_attempt_was_sat(sat, focal_a, focal_b, commune_b):
     quiz, people = sat
-    learner_move(actor=SYSTEM, learner=people["anh"], to_unit=commune_b, on=dt.date.today())
+    learner_move(actor=SYSTEM, learner=people["anh"], to_unit=commune_b, on=timezone.localdate())
     assert "Lê Thị Ánh" in names(result_rows(actor=focal_a, quiz=quiz))
     assert "Lê Thị Ánh" not in names(result_rows(actor=focal_b, quiz=quiz))
 

@@ -68,7 +68,8 @@
       }
     });
     video.addEventListener("seeking", function () { last = null; });
-    video.addEventListener("pause", send);
+    // At the end the browser fires "pause" and then "ended": report once, on "ended".
+    video.addEventListener("pause", function () { if (!video.ended) { send(); } });
     video.addEventListener("ended", send);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") {
