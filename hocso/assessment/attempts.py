@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hocso.core.audit import audit
 
@@ -212,9 +212,12 @@ def _check_campaign_limit(quiz: Quiz, learner, now: dt.datetime) -> None:
 
     campaign = campaign_limit_reached(quiz_id=quiz.pk, learner=learner, now=now)
     if campaign is not None:
-        raise ExamError("campaign_attempts_used", _(
+        raise ExamError("campaign_attempts_used", ngettext(
+            "You have used the %(count)s attempt the test campaign “%(title)s” allows (it counts the attempts "
+            "started between %(opens)s and %(closes)s).",
             "You have used all %(count)s attempts the test campaign “%(title)s” allows (it counts the attempts "
-            "started between %(opens)s and %(closes)s)."
+            "started between %(opens)s and %(closes)s).",
+            campaign.attempts_allowed,
         ) % {"count": campaign.attempts_allowed, "title": campaign.title,
              "opens": campaign.opens_on.strftime("%d/%m/%Y"), "closes": campaign.closes_on.strftime("%d/%m/%Y")})
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 
 from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
 from hocso.identity.scoping import scope_of
@@ -20,6 +22,7 @@ from .models import Snapshot
 from .selectors import campaigns_visible
 
 router = Router(tags=["campaign results"])
+RESULTS_CACHE_SECONDS = 600
 
 
 class CampaignOut(Schema):
@@ -35,7 +38,7 @@ class CampaignPage(Page[CampaignOut]):
     pass
 
 
-class FiguresOut(Schema):
+class FiguresOut(BaseModel):  # plain pydantic: built from dicts, no ORM getter per row
     audience: int = Field(description="People in the campaign's audience.")
     participants: int = Field(description="People who started at least one attempt in the window.")
     participation_rate: float | None = Field(description="participants / audience, in %.")
@@ -46,7 +49,7 @@ class FiguresOut(Schema):
     distribution: list[int] = Field(description="People per score band 0–10, 10–20, … 90–100 %.")
 
 
-class UnitResultOut(Schema):
+class UnitResultOut(BaseModel):
     unit_id: int | None
     unit_name: str
     agency_code: str = Field(description="QCVN 102:2016 agency code (may be empty).")
@@ -128,6 +131,11 @@ def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: 
     if (cached := _not_modified(request, etag)) is not None:
         return cached
     _cache_headers(response, etag)
+    # A published snapshot never changes: the page is cached (per process) under its ETag, with the publication
+    # time so that a reused snapshot id (a database rebuilt from scratch) cannot serve an old page.
+    key = f"campaigns:results:{etag}:{snapshot.published_at.timestamp()}"
+    if (data := cache.get(key)) is not None:
+        return data
     rows = snapshot.rows.filter(scope.q("path") if not scope.everything else Q()).order_by("path")
     data = paginate_queryset(rows, params, transform=lambda items: [
         {"unit_id": r.unit_id, "unit_name": r.unit_name, "agency_code": r.agency_code,
@@ -139,4 +147,5 @@ def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: 
         "opens_on": snapshot.opens_on, "closes_on": snapshot.closes_on,
         "pass_percent": float(snapshot.pass_percent), "published_at": snapshot.published_at,
     }
+    cache.set(key, data, RESULTS_CACHE_SECONDS)
     return data

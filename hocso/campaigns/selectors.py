@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
@@ -197,6 +198,22 @@ def audience(campaign: Campaign, *, lines: list[CampaignUnit] | None = None) -> 
 
 def in_audience(campaign: Campaign, learner: Learner) -> bool:
     return audience(campaign).filter(learner_id=learner.pk).exists()
+
+
+def campaign_limit_reached(*, quiz_id: int, learner: Learner, now: dt.datetime) -> Campaign | None:
+    """An open campaign on this quiz, with its own attempts limit, that the learner (in its audience) has used
+    up: the attempts they started in the campaign's window reached `attempts_allowed`. The start service refuses
+    a new attempt then, so the rule shown on the campaign page is the rule the learner meets."""
+    today = timezone.localdate(now)
+    limited = Campaign.objects.filter(quiz_id=quiz_id, opens_on__lte=today, closes_on__gte=today,
+                                      attempts_allowed__isnull=False).select_related("quiz")
+    for campaign in limited:
+        start, end = window_bounds(campaign)
+        used = Attempt.objects.filter(quiz_id=quiz_id, learner_id=learner.pk, started_at__gte=start,
+                                      started_at__lt=end).count()
+        if used >= campaign.attempts_allowed and in_audience(campaign, learner):
+            return campaign
+    return None
 
 
 def open_campaigns_for(*, learner: Learner, today: dt.date | None = None) -> list[tuple[Campaign, str]]:
@@ -389,22 +406,61 @@ def agency_ranking(*, actor, campaign: Campaign, depth: int = 1) -> list[UnitRes
     return ranked
 
 
+class _Tally:
+    """Figures accumulated one person at a time, finished with the same rules as `grouped_figures`' SQL."""
+
+    __slots__ = ("audience", "bins", "grades", "participants", "passed")
+
+    def __init__(self) -> None:
+        self.audience = self.participants = self.passed = 0
+        self.grades: list[Decimal] = []
+        self.bins = [0] * BINS
+
+    def add(self, grade: Decimal | None, started: bool, status: str) -> None:
+        self.audience += 1
+        self.participants += bool(started)
+        self.passed += status == Status.PASSED
+        if grade is not None:
+            self.grades.append(grade)
+            # Bins as in _aggregates(): [10i, 10i + 10), the last one closed at 100.
+            if 0 <= grade <= 100:
+                self.bins[min(int(grade // 10), BINS - 1)] += 1
+
+    def figures(self) -> Figures:
+        graded = len(self.grades)
+        return Figures(
+            audience=self.audience, participants=self.participants, passed=self.passed, graded=graded,
+            mean=_two(sum(self.grades, Decimal(0)) / graded) if graded else None,
+            median=_two(median(sorted(self.grades))) if graded else None,
+            distribution=list(self.bins),
+        )
+
+
 def results_all_units(campaign: Campaign) -> list[UnitResult]:
     """Every unit with people in the audience, and all their ancestors, with own and subtree figures
-    (for snapshots: unscoped, one grouped query per tree level)."""
-    rows = audience(campaign)
-    own = grouped_figures(rows, F("unit_id"))
-    unit_paths = Unit.objects.filter(pk__in=list(own)).values_list("path", flat=True)
-    paths = {prefix for path in unit_paths for prefix in _ancestor_prefixes(path)}
-    depths = {len(p) // STEP - 1 for p in paths}
-    totals: dict = {}
-    for depth in sorted(depths):
-        # People in units above `depth` group under their own (shorter) path: keep only the full-length keys,
-        # or they would overwrite the subtree figures of their unit computed one level up.
-        width = STEP * (depth + 1)
-        totals.update({k: v for k, v in grouped_figures(rows, subtree_key(depth)).items() if len(k) == width})
-    units = Unit.objects.filter(path__in=paths).order_by("path")
-    return [UnitResult(unit=u, own=own.get(u.pk, Figures()), total=totals.get(u.path, Figures())) for u in units]
+    (for snapshots: unscoped). The audience is read once (one row per person: unit, grade, status) and rolled
+    up here over every ancestor: one grouped query per tree level would evaluate the audience's correlated
+    subqueries again for each level, which cost most of a snapshot on a province-sized audience."""
+    own: dict[int, _Tally] = {}
+    totals: dict[str, _Tally] = {}
+    rows = audience(campaign).order_by().values_list("unit_id", "unit__path", "grade", "started", "status")
+    for unit_id, path, grade, started, status in rows.iterator(chunk_size=5000):
+        grade = None if grade is None else Decimal(grade)
+        tally = own.get(unit_id)
+        if tally is None:
+            tally = own[unit_id] = _Tally()
+        tally.add(grade, started, status)
+        for prefix in _ancestor_prefixes(path):
+            tally = totals.get(prefix)
+            if tally is None:
+                tally = totals[prefix] = _Tally()
+            tally.add(grade, started, status)
+    units = Unit.objects.filter(path__in=list(totals)).order_by("path")
+    return [
+        UnitResult(unit=u, own=own[u.pk].figures() if u.pk in own else Figures(),
+                   total=totals[u.path].figures() if u.path in totals else Figures())
+        for u in units
+    ]
 
 
 # --- snapshots ------------------------------------------------------------------------------------------
@@ -430,8 +486,9 @@ def published_campaign(pk: int) -> tuple[Campaign, Snapshot]:
 
 
 def board_rows(snap: Snapshot, unit_id: int | None = None):
-    """The snapshot rows directly below `unit_id` (or the top rows) plus the row for `unit_id` itself."""
-    rows = snap.rows.all()
+    """The snapshot rows directly below `unit_id` (or the top rows) plus the row for `unit_id` itself.
+    The board shows subtree figures only: the `own` figures are not read (half the JSON to decode)."""
+    rows = snap.rows.defer("own")
     if unit_id is None:
         top = rows.order_by("depth").first()
         return None, list(rows.filter(depth=top.depth).order_by("unit_name")) if top else []
@@ -439,6 +496,32 @@ def board_rows(snap: Snapshot, unit_id: int | None = None):
     if current is None:
         raise Http404("unit")
     return current, list(rows.filter(parent_unit_id=unit_id, depth=current.depth + 1).order_by("unit_name"))
+
+
+BOARD_CACHE_SECONDS = 600
+
+
+def board_context(pk: int, unit_id: int | None) -> dict:
+    """What the public board shows for a campaign's newest snapshot at `unit_id` (or the top): the row itself,
+    the rows below it and the charts. A published snapshot never changes, so the figures are cached (per
+    process); the key names the snapshot (id and publication time) and every campaign's snapshots (count and
+    newest id), because the trend chart reads the newest snapshot of every campaign."""
+    campaign, snap = published_campaign(pk)
+    stamp = Snapshot.objects.aggregate(n=Count("pk"), newest=Max("pk"))
+    key = (f"campaigns:board:{snap.pk}:{snap.published_at.timestamp()}:{unit_id}:"
+           f"{stamp['n']}:{stamp['newest']}")
+    figures = cache.get(key)
+    if figures is None:
+        current, rows = board_rows(snap, unit_id)
+        shown = [current] if current is not None else rows
+        distribution = [sum(counts) for counts in
+                        zip(*(r.total.get("distribution", []) for r in shown), strict=False)]
+        trend_ids = [r.unit_id for r in [*([current] if current else []), *rows] if r.unit_id]
+        charts = chart_data(units=[(r.unit_name, r.total) for r in rows], distribution=distribution,
+                            trend=published_trend(trend_ids))
+        figures = {"current": current, "rows": rows, "charts": charts}
+        cache.set(key, figures, BOARD_CACHE_SECONDS)
+    return {"campaign": campaign, "snapshot": snap, **figures}
 
 
 def board_row(snap: Snapshot, unit_id: int):

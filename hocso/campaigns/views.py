@@ -16,6 +16,7 @@ from hocso.identity.scoping import is_province_admin, roles_of, scope_of
 from hocso.org.forms import add_service_errors
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_ancestors
+from hocso.training.selectors_plans import can_see_plans
 
 from . import selectors as sel
 from .exporting import XLSX_TYPE, follow_up_xlsx, snapshot_file, status_labels
@@ -49,6 +50,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/list.html", {
         "page": page, "querystring": querystring_without_page(request),
         "can_create": is_province_admin(request.user),
+        "can_see_plans": can_see_plans(request.user),  # the same check as the plan dashboard itself
     })
 
 
@@ -157,6 +159,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "groups": sel.results_by_group(actor=request.user, campaign=campaign, unit=unit),
         "ranking": sel.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
+        "can_see_plans": can_see_plans(request.user),
     })
 
 

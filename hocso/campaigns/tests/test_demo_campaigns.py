@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from hocso.campaigns.models import Campaign, Snapshot, SnapshotRow
 from hocso.demo.builder import demo_root
@@ -31,7 +31,7 @@ def test_four_past_quarters_are_published_with_results(seeded):
     for campaign, previous in zip(campaigns[1:], campaigns, strict=False):
         assert previous.closes_on < campaign.opens_on  # one after the other, a quarter apart
     for campaign in campaigns:
-        assert campaign.closes_on < dt.date.today()
+        assert campaign.closes_on < timezone.localdate()
         assert campaign.closes_on.month in (3, 6, 9, 12)
         assert [line.unit for line in campaign.audience_units.all()] == [root]
         snap = Snapshot.objects.get(campaign=campaign)

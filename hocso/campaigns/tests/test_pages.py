@@ -204,3 +204,28 @@ def test_editing_keeps_a_unit_merged_since(en, world, province_admin, commune_b)
                  units_subtree=[campaign.audience_units.get(excluded=False).unit_id], units_excluded=[unit_m.pk])
     assert en.post(f"/dot-kiem-tra/{campaign.pk}/sua/", data).status_code == 302
     assert campaign.audience_units.filter(unit=unit_m, excluded=True).exists()
+
+
+def _plan_links(response) -> list[str]:
+    import re
+
+    return re.findall(r'<a [^>]*href="([^"]+)"[^>]*data-plan-progress-link', response.content.decode())
+
+
+@pytest.mark.parametrize("who", ["province_admin", "focal_a"])
+def test_campaign_pages_link_to_the_training_plan_dashboard(en, world, who, request):
+    campaign = world[0]
+    en.force_login(request.getfixturevalue(who))
+    for url in ("/dot-kiem-tra/", f"/dot-kiem-tra/{campaign.pk}/ket-qua/"):
+        response = en.get(url)
+        assert response.status_code == 200
+        assert _plan_links(response) == ["/dao-tao/ke-hoach/"], url
+        assert "Training plan progress" in response.content.decode()
+    # The link leads to a page the same user may open.
+    assert en.get("/dao-tao/ke-hoach/").status_code == 200
+
+
+def test_people_who_may_not_see_the_plan_dashboard_get_no_campaign_pages_either(en, world, learner_user):
+    en.force_login(learner_user)
+    assert en.get("/dao-tao/ke-hoach/").status_code == 403
+    assert en.get("/dot-kiem-tra/").status_code == 403

@@ -61,3 +61,30 @@ def test_public_pages_contain_no_personal_data(client, published, province, comm
         response = client.get(url)
         assert response.status_code == 200, url
         assert_no_personal_data(response.content.decode(), people)
+
+
+def test_board_figures_are_cached_until_something_is_published(client, published, province, province_admin,
+                                                               django_assert_max_num_queries):
+    """The board's figures are cached per snapshot; a new version, or a snapshot of another campaign (the trend
+    chart), is seen at once."""
+    campaign, _m, _into, people = published
+    url = f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}"
+    client.cookies["hocso_language"] = "en"
+    first = client.get(url)
+    assert "<dd>3 (60.0 %)</dd>" in first.content.decode()
+    with django_assert_max_num_queries(2):  # the snapshot and the cache key; the figures come from the cache
+        again = client.get(url)
+    assert again.context["rows"] == first.context["rows"] and again.context["charts"] == first.context["charts"]
+
+    make_attempt(campaign.quiz, people["dung"], percent=100, number=1)
+    campaign_publish(actor=province_admin, campaign=campaign)
+    body = client.get(url).content.decode()
+    assert "<dd>4 (66.7 %)</dd>" in body and "version 2" in body  # Dũng now sat and passed
+
+    other = campaign.__class__.objects.get(pk=campaign.pk)
+    other.pk = None
+    other.title = "Quý I/2027"
+    other.save()
+    campaign_publish(actor=province_admin, campaign=other)
+    trend = client.get(url).context["charts"]["trend"]
+    assert trend["periods"] == ["Quý IV/2026", "Quý I/2027"]

@@ -156,3 +156,23 @@ def test_feed_keeps_a_bounded_number_of_queries(client, world, province_admin, d
         assert client.get(f"/api/v1/campaigns/{campaign.pk}/results", **bearer(raw)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/campaigns", **bearer(raw)).status_code == 200
+
+
+def test_results_page_is_served_from_the_cache_the_same_until_republished(client, world, province_admin,
+                                                                          django_assert_max_num_queries):
+    campaign, _m, _into, people = world
+    publish(client, province_admin, campaign)
+    _key, raw = api_key_issue(actor=SYSTEM, name="IOC")
+    url = f"/api/v1/campaigns/{campaign.pk}/results"
+    first = client.get(url, **bearer(raw))
+    with django_assert_max_num_queries(4):  # key, campaign, snapshot; the page itself comes from the cache
+        again = client.get(url, **bearer(raw))
+    assert again.status_code == 200 and again.content == first.content and again["ETag"] == first["ETag"]
+    assert client.get(url + "?page_size=1", **bearer(raw)).json()["pages"] > 1  # other pages: other entries
+
+    make_attempt(campaign.quiz, people["dung"], percent=100)
+    publish(client, province_admin, campaign)
+    newer = client.get(url, **bearer(raw)).json()
+    assert newer["snapshot"]["version"] == 2 and newer["snapshot"]["campaign_id"] == campaign.pk
+    province_row = next(r for r in newer["items"] if r["depth"] == 0)
+    assert province_row["total"]["passed"] == 4
