@@ -477,6 +477,16 @@ def latest_snapshot(campaign: Campaign) -> Snapshot | None:
 # --- public board (published snapshots only: no personal data, no login) -----------------------------------
 
 
+def published_boards(*, query: str = "") -> QuerySet[Snapshot]:
+    """The newest snapshot of every published campaign, latest period first: what the public index lists.
+    Only snapshot fields (frozen at publication), never the live campaign."""
+    newest = Snapshot.objects.values("campaign_id").annotate(newest=Max("pk")).values("newest")
+    snapshots = Snapshot.objects.filter(pk__in=newest)
+    if query.strip():
+        snapshots = snapshots.filter(period__icontains=query.strip())
+    return snapshots.order_by("-closes_on", "-campaign_id")
+
+
 def published_campaign(pk: int) -> tuple[Campaign, Snapshot]:
     """A campaign and its newest snapshot; 404 for campaigns never published."""
     snap = Snapshot.objects.filter(campaign_id=pk).select_related("campaign").order_by("-version").first()

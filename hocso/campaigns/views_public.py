@@ -6,14 +6,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.security import frameable
 
-from .selectors import board_context, board_row, published_campaign
+from .selectors import board_context, board_row, published_boards, published_campaign
 
 
 def _unit_id(request: HttpRequest) -> int | None:
     raw = request.GET.get("unit", "")
     return int(raw) if raw.isdigit() else None
+
+
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    """/cong-khai/: every published campaign's board, for citizens, the e-portal and agencies (no login)."""
+    query = request.GET.get("q", "")[:100]
+    return render(request, "campaigns/public_index.html", {
+        "page": paginate(request, published_boards(query=query)),
+        "q": query,
+        "querystring": querystring_without_page(request),
+    })
 
 
 @require_GET

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from hocso.campaigns.services import campaign_publish
+from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
+from hocso.tests.factories import SYSTEM
 
 from .helpers import build_world, make_attempt
 from .test_publishing import assert_no_personal_data
@@ -88,3 +91,32 @@ def test_board_figures_are_cached_until_something_is_published(client, published
     campaign_publish(actor=province_admin, campaign=other)
     trend = client.get(url).context["charts"]["trend"]
     assert trend["periods"] == ["Quý IV/2026", "Quý I/2027"]
+
+
+def test_public_index_lists_published_campaigns_only(client, published, province, province_admin):
+    campaign, _m, _into, people = published
+    # Another campaign that was never published: not listed. The index needs no login.
+    hidden = campaign_create(actor=SYSTEM, title="Quý I/2027 chưa công bố", quiz=campaign.quiz,
+                             opens_on=dt.date(2027, 1, 1), closes_on=dt.date(2027, 3, 31),
+                             lines=[AudienceLine(unit=province)])
+    client.cookies["hocso_language"] = "en"
+    response = client.get("/cong-khai/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    snapshot = campaign.snapshots.get()
+    assert f'href="/dot-kiem-tra/cong-khai/{campaign.pk}/"' in body and snapshot.period in body
+    assert "version 1" in body
+    assert f"/dot-kiem-tra/cong-khai/{hidden.pk}/" not in body and hidden.title not in body
+    assert_no_personal_data(body, people)
+    # Search by period; a period that matches nothing lists nothing.
+    assert f"/dot-kiem-tra/cong-khai/{campaign.pk}/" in client.get("/cong-khai/", {"q": "quý iv"}).content.decode()
+    empty = client.get("/cong-khai/", {"q": "không có kỳ nào như thế"}).content.decode()
+    assert f"/dot-kiem-tra/cong-khai/{campaign.pk}/" not in empty and "No results have been published yet." in empty
+    # Re-publishing lists the campaign once, with its newest version.
+    campaign_publish(actor=province_admin, campaign=campaign)
+    again = client.get("/cong-khai/").content.decode()
+    assert again.count(f'href="/dot-kiem-tra/cong-khai/{campaign.pk}/"') == 1 and "version 2" in again
+
+
+def test_every_page_links_to_the_public_results(client):
+    assert 'href="/cong-khai/"' in client.get("/dang-nhap/").content.decode()
