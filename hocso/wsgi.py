@@ -5,7 +5,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocso.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from django.urls import reverse  # noqa: E402 - needs the settings configured above
+
+from hocso.core.wsgi_paths import PathDispatcher  # noqa: E402
+
+# The exam's answer save skips the session/auth/CSRF middleware it does not use (hocso/core/wsgi_paths.py).
+application = PathDispatcher(django_application, lean_paths=[reverse("assessment:save_answer")])
 
 # Serving (gunicorn, runserver) with the placeholder key would make sessions and signed links forgeable.
 if settings.SECRET_KEY_REQUIRED:
