@@ -42,7 +42,10 @@ accounts = iter(PLAN.get("accounts", []))
 login_accounts = itertools.cycle(PLAN.get("login_accounts", []) or [None])
 attempts = PLAN.get("attempts", [])
 to_submit = iter(attempts)
-sequence = itertools.count(1)  # one counter for every save: each save is newer than the last one to its slot
+# One counter for every save, so each save is newer than the last one to its slot. Each phase runs in its own
+# Locust process and starts from its own base (run.py sets it), above every earlier phase's saves: otherwise a later
+# phase would replay older sequence numbers and measure the "nothing to write" path instead of saves.
+sequence = itertools.count(int(os.environ.get("BENCH_SEQ_BASE", "0")) + 1)
 started: list[dict] = []
 live_users = {"count": 0}
 

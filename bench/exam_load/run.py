@@ -533,7 +533,8 @@ def main() -> None:
         for name in [p for p in PHASES if p in args.phases]:
             out_path = WORK / f"started-{name}.json"
             out_path.unlink(missing_ok=True)
-            extra = {"BENCH_THINK": str(args.think), "BENCH_SAVE_COOKIES": "0" if name == "save-token" else "1"}
+            extra = {"BENCH_THINK": str(args.think), "BENCH_SAVE_COOKIES": "0" if name == "save-token" else "1",
+                     "BENCH_SEQ_BASE": str(PHASES.index(name) * 100_000_000)}
             if name == "exam":
                 # The exam phase gets its own learners (the first ones); the start phase takes the rest.
                 exam_take = min(len(plan["accounts"]) // 4, args.exam_users * 3)
