@@ -99,8 +99,8 @@ def is_eligible(quiz: Quiz, learner) -> bool:
         return False
     if quiz.audience_unit_id is not None and not _in_subtree(learner, quiz.audience_unit):
         return False
-    group_ids = [g.pk for g in quiz.audience_groups.all()]
-    return not group_ids or learner.target_group_id in group_ids
+    group_ids = Quiz.audience_groups.through.objects.filter(quiz_id=quiz.pk).values_list("targetgroup_id", flat=True)
+    return not group_ids or learner.target_group_id in set(group_ids)
 
 
 # --- drawing the paper --------------------------------------------------------------------------------------
