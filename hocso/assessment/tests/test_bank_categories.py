@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
 from hocso.assessment import bank
@@ -19,11 +18,10 @@ from hocso.assessment.bank import category_create
 from hocso.assessment.models import Category, Question, Sharing
 from hocso.assessment.selectors_bank import question_list
 from hocso.core.models import AuditEntry
-from hocso.identity.models import Role
 from hocso.org.models import path_segment
-from hocso.tests.factories import make_user
 
 from .factories import make_category, make_question, make_quiz
+from .test_bank_views import page, url
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,31 +30,6 @@ DATA = Path(__file__).parent / "data"
 def english():
     with translation.override("en"):
         yield
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"assessment:{name}", args=args)
-
-
-def page(response) -> str:
-    return response.content.decode()
-
-
-@pytest.fixture
-def instructor(commune_a):
-    return make_user(Role.INSTRUCTOR, commune_a, username="giangvien")
-
-
-@pytest.fixture
-def other_instructor(commune_b):
-    return make_user(Role.INSTRUCTOR, commune_b, username="giangvien_b")
-
-
-@pytest.fixture
-def author(client, instructor):
-    client.force_login(instructor)
-    client.cookies["hocso_language"] = "en"
-    return client
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from hocso.assessment.attempts import attempt_start
 from hocso.assessment.bank import category_create
 from hocso.assessment.models import Category, Question, QuestionImport, QuestionType, Sharing
 from hocso.core.models import AuditEntry
-from hocso.identity.models import Role
-from hocso.tests.factories import make_learner, make_user
+from hocso.tests.factories import make_learner
 
 from .factories import make_category, make_question, make_quiz
 
@@ -45,23 +44,6 @@ def url(name: str, *args) -> str:
 
 def page(response) -> str:
     return response.content.decode()
-
-
-@pytest.fixture
-def instructor(commune_a):
-    return make_user(Role.INSTRUCTOR, commune_a, username="giangvien")
-
-
-@pytest.fixture
-def other_instructor(commune_b):
-    return make_user(Role.INSTRUCTOR, commune_b, username="giangvien_b")
-
-
-@pytest.fixture
-def author(client, instructor):
-    client.force_login(instructor)
-    client.cookies["hocso_language"] = "en"
-    return client
 
 
 @pytest.fixture
