@@ -7,7 +7,10 @@ Complete means no untranslated and no fuzzy entries, and every msgstr keeps the 
 from __future__ import annotations
 
 import gettext
+import os
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -56,7 +59,35 @@ def check(path: Path) -> list[str]:
                 gettext.GNUTranslations(handle)
         except Exception as exc:  # any failure to compile or load is the finding
             problems.append(f"{path}: does not compile: {exc}")
+    problems.extend(_check_msgfmt(path))
+    problems.extend(_check_compiled(path, catalogue))
     return problems
+
+
+def _check_msgfmt(path: Path) -> list[str]:
+    """GNU msgfmt (what compilemessages runs) is stricter than polib, e.g. about "#| msgid_plural" comments."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return []
+    result = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+    return [] if result.returncode == 0 else [f"{path}: msgfmt: {result.stderr.strip()}"]
+
+
+def _check_compiled(path: Path, catalogue: polib.POFile) -> list[str]:
+    """The committed .mo must be the compiled .po: Django reads the .mo, so a stale one shows old texts."""
+    mo = path.with_suffix(".mo")
+    if not mo.exists():
+        return [f"{mo}: missing (run compilemessages)"]
+    with mo.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog
+    stale = 0
+    for entry in catalogue.translated_entries():
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if entry.msgid_plural:
+            stale += compiled.get((key, 0)) != entry.msgstr_plural.get(0)
+        else:
+            stale += compiled.get(key) != entry.msgstr
+    return [f"{mo}: {stale} entries differ from the .po (run compilemessages)"] if stale else []
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_authoring, views_certificates, views_classes, views_plans, views_sessions
+from . import views, views_authoring, views_certificates, views_classes, views_enrol_list, views_plans, views_sessions
 
 app_name = "training"
 
@@ -27,6 +27,9 @@ urlpatterns = [
     path("lop/<int:pk>/sua/", views_classes.class_edit, name="class_edit"),
     path("lop/<int:pk>/ghi-danh/", views_classes.class_enrol, name="class_enrol"),
     path("lop/<int:pk>/ghi-danh-theo-don-vi/", views_classes.class_enrol_bulk, name="class_enrol_bulk"),
+    path("lop/<int:pk>/ghi-danh-tu-danh-sach/", views_enrol_list.class_enrol_list, name="class_enrol_list"),
+    path("lop/<int:pk>/ghi-danh-tu-danh-sach/xac-nhan/", views_enrol_list.class_enrol_list_confirm,
+         name="class_enrol_list_confirm"),
     path("lop/<int:pk>/cap-chung-nhan/", views_classes.class_certificates, name="class_certificates"),
     path("lop/<int:pk>/xin-tham-gia/", views_classes.class_request, name="class_request"),
     path("lop/<int:pk>/buoi-moi/", views_sessions.session_create, name="session_create"),
