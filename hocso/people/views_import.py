@@ -26,7 +26,7 @@ from . import selectors
 from .exporting import export_learners
 from .forms import LearnerFilterForm, UnitChoiceField, apply_validation_error, date_field
 from .importing import jobs
-from .importing.reading import human_size
+from .importing.reading import clean_upload_size, human_size
 from .importing.report import template_workbook
 from .models import ImportJob, ImportJobStatus
 from .views import UNIT_SELECT_LIMIT, _unit_from_param
@@ -113,13 +113,7 @@ class ImportUploadForm(forms.Form):
         return matches[0]
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.HOCSO_IMPORT_MAX_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; files over %(limit)s cannot be imported. Split the list into several "
-                  "files.") % {"size": human_size(upload.size), "limit": human_size(settings.HOCSO_IMPORT_MAX_BYTES)}
-            )
-        return upload
+        return clean_upload_size(self.cleaned_data["file"], settings.HOCSO_IMPORT_MAX_BYTES)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hocso.people.importing.errors import ImportFileError
-from hocso.people.importing.reading import human_size
+from hocso.people.importing.reading import clean_upload_size, human_size
 
 from . import enrol_import, selectors_classes
 from .models import CourseClass
@@ -33,13 +33,7 @@ class EnrolListForm(forms.Form):
         ) % {"size": human_size(settings.HOCSO_IMPORT_MAX_BYTES)}
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.HOCSO_IMPORT_MAX_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s; files over %(limit)s cannot be imported. Split the list into several "
-                  "files.") % {"size": human_size(upload.size), "limit": human_size(settings.HOCSO_IMPORT_MAX_BYTES)}
-            )
-        return upload
+        return clean_upload_size(self.cleaned_data["file"], settings.HOCSO_IMPORT_MAX_BYTES)
 
 
 def _class(request: HttpRequest, pk: int) -> CourseClass:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .errors import ImportFileError
@@ -65,6 +66,15 @@ def check_size(size: int, max_bytes: int) -> None:
             _("The file is %(size)s; files over %(limit)s cannot be imported. Split the list into several files.")
             % {"size": human_size(size), "limit": human_size(max_bytes)},
         )
+
+
+def clean_upload_size(upload, max_bytes: int):
+    """A form's clean_<file>: the same message as check_size, as a form error on the field."""
+    try:
+        check_size(upload.size, max_bytes)
+    except ImportFileError as error:
+        raise ValidationError(error.message) from error
+    return upload
 
 
 def human_size(size: int) -> str:
