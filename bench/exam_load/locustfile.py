@@ -10,6 +10,7 @@ Each user class is one phase: pick it on the command line (`locust -f locustfile
               then the next person.
 - StartUser   quiz page, start (answered with the exam page), back to back (no think time), until every prepared
               person has started.
+- ReadyStartUser  the start alone (the quiz page was opened before the exam opened), back to back.
 - SaveUser    answer saves back to back on the attempts the start phase opened.
 - SubmitUser  submits those attempts, back to back, each once.
 - HealthUser  GET /healthz (one SELECT 1): the server's ceiling for a request that does nothing.
@@ -73,13 +74,10 @@ class _Bench(FastHttpUser):
             gevent.spawn_later(0.1, self.environment.runner.quit)
         raise StopUser()
 
-    def start_exam(self, person: dict) -> dict | None:
+    def start_exam(self, person: dict, quiz_page: bool = True) -> dict | None:
         cookies = {"Cookie": _cookies(person)}
-        with self.client.get(f"/kiem-tra/{QUIZ}/", name="quiz page", headers=cookies, allow_redirects=False,
-                             catch_response=True) as response:
-            if response.status_code != 200:
-                response.failure(f"quiz page: HTTP {response.status_code}")
-                return None
+        if quiz_page and not self._quiz_page(cookies):
+            return None
         # The start answers with the exam page itself (the whole paper and the attempt's token), as a browser sees it.
         with self.client.post(f"/kiem-tra/{QUIZ}/bat-dau/", name="start + exam page", allow_redirects=False,
                               headers={**cookies, "X-CSRFToken": person["csrf"]}, catch_response=True) as response:
@@ -90,6 +88,14 @@ class _Bench(FastHttpUser):
                                  f"token {'found' if token else 'missing'}")
                 return None
         return {**person, "attempt": int(match.group(1)), "token": token.group(1)}
+
+    def _quiz_page(self, cookies: dict) -> bool:
+        with self.client.get(f"/kiem-tra/{QUIZ}/", name="quiz page", headers=cookies, allow_redirects=False,
+                             catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"quiz page: HTTP {response.status_code}")
+                return False
+        return True
 
     def save(self, attempt: dict, slot: int, seq: int, cookies: bool = True) -> None:
         """One answer, as the exam page's script posts it: the token, and the browser's cookies unless told not to."""
@@ -157,6 +163,19 @@ class StartUser(_Bench):
         if person is None:
             self.done()
         attempt = self.start_exam(person)
+        if attempt is not None:
+            started.append(attempt)
+
+
+class ReadyStartUser(_Bench):
+    """Learners who opened the quiz page before the exam opened (as on exam day) and press Start at once."""
+
+    @task
+    def start_attempt(self) -> None:
+        person = next(accounts, None)
+        if person is None:
+            self.done()
+        attempt = self.start_exam(person, quiz_page=False)
         if attempt is not None:
             started.append(attempt)
 
