@@ -38,7 +38,8 @@ import threading
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
+
+from benchlib import StatementCounter, ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-campaigns"
@@ -193,15 +194,6 @@ def prepare(args: argparse.Namespace) -> tuple[list, object, object]:
     else:
         print(f"[{engine}] reusing {Learner.objects.count():,} people and {len(campaigns)} campaigns", flush=True)
     return campaigns, admin, root
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def time_snapshots(campaigns: list, admin) -> list[tuple[str, int, int, float, int]]:
@@ -465,20 +457,6 @@ def worker(args: argparse.Namespace) -> None:
             version = f"SQLite {sqlite3.sqlite_version}"
     print(f"\n   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; Python "
           f"{sys.version.split()[0]}; {version}", flush=True)
-
-
-def ensure_database(url: str) -> None:
-    parts = urlparse(url)
-    if not parts.scheme.startswith("postgres"):
-        return
-    import psycopg
-
-    name = parts.path.lstrip("/")
-    with psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username,
-                         password=parts.password, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"Created the database {name}.")
 
 
 def main() -> None:

@@ -26,17 +26,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from benchlib import StatementCounter
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "bench:item-stats"
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def build(args: argparse.Namespace):

@@ -20,16 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchlib import StatementCounter
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def worker(args: argparse.Namespace) -> None:

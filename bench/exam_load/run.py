@@ -47,6 +47,9 @@ from urllib.parse import urlparse
 
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/, for benchlib
+from benchlib import ensure_database
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 WORK = REPO / "var" / "bench-exam"
@@ -103,20 +106,6 @@ def server_environment(args: argparse.Namespace, port: int) -> dict[str, str]:
         "BENCH_THREADS": str(args.threads if args.worker_class == "gthread" else 1),
     })
     return env
-
-
-def ensure_database(url: str) -> None:
-    parts = urlparse(url)
-    if not parts.scheme.startswith("postgres"):
-        return
-    import psycopg
-
-    name = parts.path.lstrip("/")
-    with psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username,
-                         password=parts.password, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"Created the database {name}.")
 
 
 def manage(env: dict[str, str], *command: str) -> None:
