@@ -113,10 +113,11 @@ def _repath_subtree(category: Category, new_parent: Category | None) -> None:
 
 
 def _ensure_visible(actor, target: Category | None) -> None:
-    """A target the actor cannot see (another author's private category) is not a place they may put things."""
+    """Only into a category the actor may manage: a category's owner may edit every question in it, so moving
+    things into someone else's (even shared) category would hand them over."""
     if target is not None:
-        ensure(Category.objects.filter(category_visibility(actor), pk=target.pk).exists(),
-               _("You cannot put things into this category."))
+        ensure(Category.objects.filter(category_visibility(actor), pk=target.pk).exists()
+               and can_edit_category(actor, target), _("You cannot put things into this category."))
 
 
 def _check_not_inside(category: Category, new_parent: Category | None) -> None:

@@ -117,7 +117,8 @@ def _editable_category(request: HttpRequest, pk: int) -> Category:
 
 def _targets(actor, category: Category) -> list[Category]:
     """Visible categories outside the category's own subtree: where it, or what it holds, may go."""
-    return [c for c in selectors.category_choices(actor=actor) if not c.path.startswith(category.path)]
+    return [c for c in selectors.category_choices(actor=actor)
+            if not c.path.startswith(category.path) and can_edit_category(actor, c)]
 
 
 def _after_removal(category: Category) -> HttpResponse:

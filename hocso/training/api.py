@@ -259,7 +259,6 @@ class VerifyOut(Schema):
     hours: float
     issued_at: dt.datetime
     revoked_at: dt.datetime | None
-    revoked_reason: str
 
 
 # --- learner endpoints ---------------------------------------------------------------------------------------
@@ -471,4 +470,4 @@ def verify_certificate(request: HttpRequest, code: str):
     return {"code": certificate.code, "valid": certificate.revoked_at is None,
             "learner_name": certificate.learner_name, "course_title": certificate.course_title,
             "hours": float(certificate.hours), "issued_at": certificate.issued_at,
-            "revoked_at": certificate.revoked_at, "revoked_reason": certificate.revoked_reason}
+            "revoked_at": certificate.revoked_at}  # not the reason: it may be personal (kept in the audit log)

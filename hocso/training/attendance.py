@@ -77,6 +77,9 @@ def session_update(*, actor, session: Session, **fields: Any) -> Session:
 def session_delete(*, actor, session: Session) -> None:
     """Delete a session that nobody attended yet; once attendance is recorded it is part of the learners' record."""
     ensure(can_run_class(actor, session.klass), _("You cannot change this class."))
+    # Locked first: a check-in being recorded at this moment (its row references the session) either finishes
+    # before the check below sees it, or waits for the delete and fails; it is never deleted unseen.
+    session = Session.objects.select_for_update().select_related("klass").get(pk=session.pk)
     if session.attendances.exists():
         raise ValidationError(_("Attendance has been recorded for this session, so it cannot be deleted."))
     audit(actor, "session.delete", session, before=snapshot(session, SESSION_FIELDS))

@@ -33,6 +33,8 @@ def sessions_for_learner(learner) -> list[Session]:
 def upcoming_for_learner(learner, today: dt.date) -> tuple[list[Session], list[dict]]:
     """The learner's sessions from `today` on, and their deadlines: class end dates and final quizzes closing,
     for courses they are active in and have not completed."""
+    from hocso.assessment.attempts import effective_window
+
     from .models import Enrolment
 
     sessions = [s for s in sessions_for_learner(learner) if s.date >= today]
@@ -47,9 +49,11 @@ def upcoming_for_learner(learner, today: dt.date) -> tuple[list[Session], list[d
                               "course_id": course.pk, "course_title": course.title,
                               "class_id": enrolment.klass_id, "title": enrolment.klass.name})
         quiz = course.final_quiz
-        if quiz is not None and quiz.close_at and quiz.close_at >= now:
-            deadlines.append({"kind": "quiz_close", "date": timezone.localtime(quiz.close_at).date(),
-                              "at": quiz.close_at, "course_id": course.pk, "course_title": course.title,
+        # The learner's own window: an override may give them a later close than the quiz's.
+        close_at = effective_window(quiz, learner).close_at if quiz is not None else None
+        if close_at and close_at >= now:
+            deadlines.append({"kind": "quiz_close", "date": timezone.localtime(close_at).date(),
+                              "at": close_at, "course_id": course.pk, "course_title": course.title,
                               "class_id": enrolment.klass_id, "title": quiz.title})
     deadlines.sort(key=lambda item: (item["date"], item["course_title"]))
     return sessions, deadlines

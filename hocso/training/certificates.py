@@ -3,6 +3,7 @@ covers Vietnamese), verified on a public page by their code."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import secrets
 from pathlib import Path
@@ -74,8 +75,12 @@ def certificate_issue(*, actor, enrolment: Enrolment) -> Certificate:
                     hours=enrolment.course.hours, issued_at=now,
                 )
             break
-        except IntegrityError:  # a code collision: draw again
-            continue
+        except IntegrityError:
+            # Issued meanwhile by another request (the learner's own claim during a whole-class run): that one.
+            concurrent = Certificate.objects.filter(learner=enrolment.learner, course=enrolment.course).first()
+            if concurrent is not None:
+                return concurrent
+            continue  # a code collision: draw again
     else:  # pragma: no cover - 32^12 codes
         raise RuntimeError("could not draw a unique certificate code")
     Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(completed_at=now)
@@ -199,6 +204,9 @@ def can_issue_for_class(actor, klass) -> bool:
     return is_province_admin(actor) or can_run_class(actor, klass)
 
 
+BATCH_STALE_AFTER = dt.timedelta(hours=1)
+
+
 @transaction.atomic
 def batch_request(*, actor, klass, base_url: str):
     """Queue issuing certificates to everyone in the class who completed the course (run by a background task)."""
@@ -206,9 +214,13 @@ def batch_request(*, actor, klass, base_url: str):
     from .tasks import issue_class_certificates
 
     ensure(can_issue_for_class(actor, klass), _("You cannot issue certificates for this class."))
-    running = klass.certificate_batches.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).first()
+    # One run at a time per class: a second click just shows the pending one. A run left queued or running for
+    # longer than any real one takes (its worker was killed) no longer blocks a new request.
+    recent = timezone.now() - BATCH_STALE_AFTER
+    running = klass.certificate_batches.filter(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING],
+                                               requested_at__gte=recent).first()
     if running is not None:
-        return running  # one run at a time per class; a second click just shows the pending one
+        return running
     batch = CertificateBatch.objects.create(klass=klass, requested_by=actor)
     audit(actor, "class.certificates_request", klass, extra={"batch": batch.pk})
     transaction.on_commit(lambda: issue_class_certificates.enqueue(batch.pk, base_url))

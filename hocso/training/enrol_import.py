@@ -236,16 +236,17 @@ def preview_list(*, actor, klass: CourseClass, content: bytes, file_name: str,
             row.message = entry.problem
             continue
         learners = found.get((entry.kind, entry.value), [])
+        if not everyone:
+            # People the actor may not enrol are "not found": telling them apart would let a focal point probe
+            # who exists elsewhere in the province (and whose e-mail is shared) by uploading numbers.
+            learners = [learner for learner in learners if can_enrol_learner(actor, klass, learner)]
         if not learners:
-            row.message = _not_found(entry.kind)
+            row.message = _not_found(entry.kind, scoped=not everyone)
             continue
         if len(learners) > 1:  # an e-mail address shared by several people
             row.message = _("Several people match this row; use the CCCD number instead.")
             continue
         learner = learners[0]
-        if not (everyone or can_enrol_learner(actor, klass, learner)):
-            row.message = _("This person is in a unit outside the units you manage.")
-            continue  # and is not shown: the actor may not see them
         row.learner = learner
         if learner.pk in seen:
             row.message = _("Same person as row %(row)s; enrolled once.") % {"row": seen[learner.pk]}
@@ -267,7 +268,13 @@ def preview_list(*, actor, klass: CourseClass, content: bytes, file_name: str,
     return preview
 
 
-def _not_found(kind: str) -> str:
+def _not_found(kind: str, scoped: bool = False) -> str:
+    if scoped:  # a focal point: someone outside their units is "not found" too
+        if kind == "cccd":
+            return _("No one in the units you manage has this CCCD number.")
+        if kind == "email":
+            return _("No one in the units you manage has this e-mail address.")
+        return _("No one in the units you manage has this username.")
     if kind == "cccd":
         return _("No one in the system has this CCCD number.")
     if kind == "email":

@@ -105,6 +105,9 @@ def module_delete(*, actor, module: Module) -> int:
     """Delete a module and its lessons; refused once any learner has progress in it. Returns lessons deleted."""
     _ensure_edit(actor, module.course)
     module = Module.objects.select_for_update().select_related("course").get(pk=module.pk)
+    # Progress rows reference lessons, not the module: lock the lessons too, so progress recorded at this moment
+    # is either counted below or waits for the delete (and fails), never deleted unseen.
+    list(module.lessons.select_for_update().values_list("pk", flat=True))
     if module_progress_count(module):
         raise ValidationError(_("Learners have already made progress in this module, so it cannot be deleted. "
                                 "Rename it or move its lessons instead."))

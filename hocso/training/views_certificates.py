@@ -38,10 +38,12 @@ def certificate_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = Certificate.objects.select_related("learner").filter(code=code).first()
+    certificate = Certificate.objects.select_related("learner").filter(code=code.strip().upper()).first()
     own = certificate is not None and certificate.learner.user_id == request.user.pk
     if certificate is None or not (own or is_province_admin(request.user)):
         raise Http404
+    if certificate.revoked_at is not None and not is_province_admin(request.user):
+        raise Http404  # a revoked certificate is no longer handed out (its verification page says it was revoked)
     pdf = certificates.stored_pdf(certificate)  # written by "issue certificates to the whole class", if it ran
     if pdf is None:
         verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
@@ -54,17 +56,19 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone with the code sees whose certificate it is, for which course, and whether it stands."""
     certificate = Certificate.objects.select_related("course").filter(code=code.strip().upper()).first()
-    can_revoke = certificate is not None and request.user.is_authenticated and certificate.revoked_at is None \
-        and certificates.can_revoke(request.user, certificate)
+    editor = certificate is not None and request.user.is_authenticated and certificates.can_revoke(request.user,
+                                                                                                  certificate)
     return render(request, "training/certificate_verify.html", {
-        "certificate": certificate, "code": code, "can_revoke": can_revoke,
+        "certificate": certificate, "code": code, "can_revoke": editor and certificate.revoked_at is None,
+        # The reason for a revocation may be personal: only the course's editors see it here.
+        "show_reason": editor,
     }, status=200 if certificate else 404)
 
 
 @login_required
 def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
     """Confirm, with a reason, that a certificate is withdrawn (course editors only; others get 404)."""
-    certificate = Certificate.objects.select_related("course").filter(code=code).first()
+    certificate = Certificate.objects.select_related("course").filter(code=code.strip().upper()).first()
     if certificate is None or not certificates.can_revoke(request.user, certificate):
         raise Http404
     form = RevokeForm(request.POST or None)

@@ -150,6 +150,20 @@ def test_move_into_another_authors_private_category_is_refused(author, tree, ins
     assert fresh(b).parent_id == tree[0].pk
 
 
+def test_nothing_moves_into_another_authors_shared_category(author, tree, instructor, other_instructor):
+    """Its owner may edit everything in it, so moving there would hand the questions over."""
+    a, b, c, _d = tree
+    shared = category_create(actor=other_instructor, name="Chung của người khác", sharing=Sharing.PROVINCE)
+    assert author.get(url("bank_category", shared.pk)).status_code == 200  # visible …
+    response = author.post(url("bank_category_move", b.pk), {"parent": shared.pk})
+    assert response.status_code == 200 and "Select a valid choice" in page(response)  # … but not a target
+    with pytest.raises(PermissionDenied):
+        bank.category_move(actor=instructor, category=b, new_parent=shared)
+    with pytest.raises(PermissionDenied):
+        bank.category_delete(actor=instructor, category=c, move_to=shared)
+    assert fresh(b).parent_id == a.pk and Category.objects.filter(pk=c.pk).exists()
+
+
 # --- Delete ------------------------------------------------------------------------------------------------------
 
 

@@ -86,6 +86,8 @@ def test_the_save_takes_the_lean_handler_and_keeps_the_security_headers(applicat
     status, _headers, content = call(application, "POST", SAVE_PATH, body, x_attempt_token="not-a-token")
     assert json.loads(content)["error"]["message"] != english  # Vietnamese by default
     assert call(application, "GET", SAVE_PATH)[0] == 405
+    # The Host header is still checked against ALLOWED_HOSTS.
+    assert call(application, "POST", SAVE_PATH, body, x_attempt_token=attempt.token, host="evil.example")[0] == 400
 
 
 def test_other_paths_keep_the_full_middleware(application):

@@ -279,11 +279,10 @@ def test_verify_is_public_and_shows_revocation(client, learner_user, learner_in_
     certificate = certificates.certificate_issue(actor=learner_user, enrolment=enrolment)
     data = client.get(f"{API}/certificates/{certificate.code.lower()}/verify").json()
     assert data["valid"] is True and data["learner_name"] == "Đặng Thị Ánh" and data["hours"] == 8
-    assert set(data) == {"code", "valid", "learner_name", "course_title", "hours", "issued_at", "revoked_at",
-                         "revoked_reason"}
+    assert set(data) == {"code", "valid", "learner_name", "course_title", "hours", "issued_at", "revoked_at"}
     certificates.certificate_revoke(actor=province_admin, certificate=certificate, reason="Cấp nhầm")
     data = client.get(f"{API}/certificates/{certificate.code}/verify").json()
-    assert data["valid"] is False and data["revoked_reason"] == "Cấp nhầm" and data["revoked_at"]
+    assert data["valid"] is False and data["revoked_at"] and "Cấp nhầm" not in str(data)  # the reason stays private
     assert client.get(f"{API}/certificates/KHONGCOMA234/verify").status_code == 404
 
 

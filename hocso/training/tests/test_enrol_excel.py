@@ -118,7 +118,11 @@ def test_focal_point_csv_rows_outside_scope_are_refused(client, focal_a, learner
     client.force_login(focal_a)
     response = upload(client, klass, content, name="ds.csv", content_type="text/csv")
     assert response.status_code == 200
-    assert problems(response) == {3: "This person is in a unit outside the units you manage."}  # CSV: no title
+    # Someone outside the focal point's units is "not found": the upload must not reveal who exists elsewhere.
+    assert problems(response) == {3: "No one in the units you manage has this CCCD number."}  # CSV: no title
+    unknown = b"CCCD\r\n001099000000\r\n"
+    assert problems(upload(client, klass, unknown, name="x.csv", content_type="text/csv")) == {
+        2: "No one in the units you manage has this CCCD number."}
     assert learner_in_b.full_name not in response.content.decode()  # not revealed to the focal point
     confirm(client, klass, response.context["token"])
     assert statuses(klass) == {learner_in_a.full_name: "active"}

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import SYSTEM
@@ -61,10 +62,17 @@ def test_admin_revokes_with_a_reason_and_the_verify_page_says_so(client, provinc
     assert certificate.revoked_at is not None and certificate.revoked_reason == "Cấp nhầm người"
     entry = AuditEntry.objects.get(action="certificate.revoke")
     assert entry.actor == province_admin and entry.changes["reason"] == [None, "Cấp nhầm người"]
+    verify = reverse("training:certificate_verify", args=[certificate.code])
+    assert "Cấp nhầm người" in client.get(verify).content.decode()  # the course's editors see the reason
+    pdf = reverse("training:certificate_pdf", args=[certificate.code])
     client.logout()  # also clears the cookies
     client.cookies.load(EN)
-    public = client.get(reverse("training:certificate_verify", args=[certificate.code])).content.decode()
-    assert "was revoked" in public and "Cấp nhầm người" in public and "This certificate is valid." not in public
+    public = client.get(verify).content.decode()
+    # The public sees that it was revoked, not why (the reason may be personal; it stays in the audit log).
+    assert "was revoked" in public and "Cấp nhầm người" not in public and "This certificate is valid." not in public
+    # Its holder can no longer download it.
+    client.force_login(learner_user)
+    assert client.get(pdf).status_code == 404
 
 
 def test_revoking_twice_is_refused(province_admin, learner_user, learner_in_a):
@@ -245,6 +253,12 @@ def test_a_pending_batch_is_not_queued_twice(instructor, learner_in_a, django_ca
         again = certificates.batch_request(actor=instructor, klass=klass, base_url="http://testserver/")
     assert first.pk == again.pk and len(callbacks) == 1
     assert CertificateBatch.objects.get().status == BatchStatus.QUEUED
+    # A run whose worker died (still "running" long after any real run ends) does not block a new request.
+    CertificateBatch.objects.filter(pk=first.pk).update(
+        status=BatchStatus.RUNNING, requested_at=timezone.now() - certificates.BATCH_STALE_AFTER - dt.timedelta(1))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        fresh = certificates.batch_request(actor=instructor, klass=klass, base_url="http://testserver/")
+    assert fresh.pk != first.pk and len(callbacks) == 1
 
 
 def test_focal_points_cannot_issue_for_a_class(client, focal_a, instructor, learner_in_a):
