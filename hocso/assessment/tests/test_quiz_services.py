@@ -256,3 +256,23 @@ def test_override_validation(bank, commune_a, commune_b):
     with pytest.raises(ValidationError):
         override_set(actor=SYSTEM, quiz=quiz, learner=insider, open_at=now, close_at=now - dt.timedelta(hours=1))
     assert not QuizOverride.objects.exists()
+
+
+def test_the_cached_blueprint_follows_edits_and_slot_changes(db):
+    """The draw reads the quiz's slots and question versions once a minute (attempts._blueprint); an edited question
+    (a new version) and a changed blueprint still reach the very next paper."""
+    from hocso.assessment.bank import question_update
+
+    from .factories import SINGLE_DATA, make_quiz
+
+    category = make_category("Bản đề")
+    first, second = make_question(category, name="Một"), make_question(category, name="Hai")
+    quiz = make_quiz(questions=[first], shuffle_questions=False)
+    assert [q.version_id for q in draw_paper(quiz, Random(1))] == [first.current_version_id]
+
+    edited = question_update(actor=SYSTEM, question=first, text="<p>Đã sửa?</p>", data=SINGLE_DATA)
+    assert [q.version_id for q in draw_paper(quiz, Random(1))] == [edited.pk]
+
+    slot_add_fixed(actor=SYSTEM, quiz=quiz, question=second)
+    quiz.refresh_from_db()
+    assert [q.version_id for q in draw_paper(quiz, Random(1))] == [edited.pk, second.current_version_id]
