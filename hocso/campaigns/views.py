@@ -172,28 +172,29 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("campaigns:detail", campaign.pk)
 
 
-@login_required
-def snapshot_download(request: HttpRequest, pk: int, version: int, fmt: str) -> HttpResponse:
+def _published_version(request: HttpRequest, pk: int, version: int, fmt: str, formats: tuple[str, ...]) -> Snapshot:
+    """A published version of a campaign the (staff) user may see, for one of the download formats."""
     _ensure_staff(request)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in formats:
         raise Http404("format")
     campaign = sel.campaign_get(actor=request.user, pk=pk)
-    snap = get_object_or_404(Snapshot, campaign=campaign, version=version)
-    content, content_type, name = snapshot_file(snap, fmt)
+    return get_object_or_404(Snapshot, campaign=campaign, version=version)
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def snapshot_download(request: HttpRequest, pk: int, version: int, fmt: str) -> HttpResponse:
+    snap = _published_version(request, pk, version, fmt, ("csv", "xlsx"))
+    return _attachment(*snapshot_file(snap, fmt))
 
 
 @login_required
 def official_report(request: HttpRequest, pk: int, version: int, fmt: str) -> HttpResponse:
     """The report to attach to an official letter: .xlsx (every unit, subtotals per agency) or a PDF summary."""
-    _ensure_staff(request)
-    if fmt not in ("xlsx", "pdf"):
-        raise Http404("format")
-    campaign = sel.campaign_get(actor=request.user, pk=pk)
-    snap = get_object_or_404(Snapshot, campaign=campaign, version=version)
-    content, content_type, name = report_file(snap, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    snap = _published_version(request, pk, version, fmt, ("xlsx", "pdf"))
+    return _attachment(*report_file(snap, fmt))

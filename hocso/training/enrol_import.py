@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from hocso.core.audit import audit
 from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.people.importing import cells
-from hocso.people.importing.columns import ALIASES, HEADER_SEARCH_ROWS, _is_numbering_row, header_key
+from hocso.people.importing.columns import ALIASES, HEADER_SEARCH_ROWS, header_key, is_numbering_row
 from hocso.people.importing.errors import ImportFileError
 from hocso.people.importing.reading import Sheet, check_size, fill_merged, open_workbook
 from hocso.people.models import Learner, LearnerStatus
@@ -129,7 +129,7 @@ def read_list(content: bytes, file_name: str, *, max_rows: int | None = None,
             continue
         index, columns = found
         start = index + 1
-        if start < len(sheet.rows) and _is_numbering_row(sheet.rows[start]):
+        if start < len(sheet.rows) and is_numbering_row(sheet.rows[start]):
             start += 1
         entries = [entry for offset, row in enumerate(sheet.rows[start:])
                    if (entry := _read_entry(row, start + offset + 1, columns)) is not None]

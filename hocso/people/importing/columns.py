@@ -126,7 +126,7 @@ def _looks_like_data(value) -> bool:
     return False
 
 
-def _is_numbering_row(row: list) -> bool:
+def is_numbering_row(row: list) -> bool:
     """The '(1) (2) (3) …' or '1 2 3 …' row official forms put under the header."""
     values = [v for v in row if v not in ("", None)]
     if len(values) < 3:
@@ -211,7 +211,7 @@ def find_layout(sheet: Sheet) -> Layout | None:
 
     header_rows = (best, best + 1) if sub_is_header else (best,)
     data_start = header_rows[-1] + 1
-    if data_start < len(rows) and _is_numbering_row(rows[data_start]):
+    if data_start < len(rows) and is_numbering_row(rows[data_start]):
         data_start += 1
     return Layout(header_rows=header_rows, data_start=data_start, columns=columns, labels=labels, ignored=ignored)
 
