@@ -15,7 +15,10 @@ ALLOWED_HOSTS=127.0.0.1) and runs Locust headless, one phase after the other, ea
   start-ready  the start alone, as on exam day when people opened the quiz page before the opening time
   save     answer saves back to back on the attempts just started, with the browser's session cookie (saturation)
   save-token  the same with the attempt token alone (no cookie: what a save costs without the session lookup)
+  save-wrk the saves again, driven by wrk (C) instead of Locust (Python): the issue's figures were measured with
+           wrk at 50 connections, and Locust takes a quarter of the two cores the server needs
   healthz  GET /healthz (SELECT 1): the ceiling for a request that does nothing, to compare with
+  healthz-wrk  the same ceiling with wrk
   submit   submits of the started attempts, back to back, each once (saturation)
 
 For each phase it prints requests/s and p50/p95/p99 latency per request type, and how the machine's CPU time was
@@ -33,6 +36,7 @@ import multiprocessing
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import string
@@ -59,12 +63,14 @@ USERNAME = "bench{:06d}"
 SESSION_PREFIX = "benchexam"
 UNIT_NAME = "Đơn vị đo tải kỳ thi"
 BANK_NAME = "Đo tải kỳ thi"
+SAVE_PATH = "/kiem-tra/luu-cau-tra-loi/"  # as in locustfile.py
 QUIZ_PREFIX = "Đo tải kỳ thi"
 QUESTIONS = 30
 BANK_SIZE = 90
-PHASES = ("login", "exam", "start", "start-ready", "save", "save-token", "healthz", "submit")
+PHASES = ("login", "exam", "start", "start-ready", "save", "save-token", "save-wrk", "healthz", "healthz-wrk", "submit")
 USER_CLASS = {"login": "LoginUser", "exam": "ExamUser", "start": "StartUser", "start-ready": "ReadyStartUser",
               "save": "SaveUser", "save-token": "SaveUser", "healthz": "HealthUser", "submit": "SubmitUser"}
+WRK_PHASES = {"save-wrk": "answer save", "healthz-wrk": "healthz"}
 GOAL_SAVES, GOAL_SAVE_P95, GOAL_STARTS, GOAL_START_SECONDS, GOAL_START_P95 = 1000, 100, 25_000, 300, 1000
 
 
@@ -79,6 +85,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds between two answers (exam phase)")
     parser.add_argument("--login-seconds", type=int, default=20, help="length of the login phase (default 20)")
     parser.add_argument("--healthz-seconds", type=int, default=20, help="length of the healthz phase (default 20)")
+    parser.add_argument("--wrk-connections", type=int, default=50,
+                        help="open connections of the wrk phases (default 50, as in the issue)")
     parser.add_argument("--workers", type=int, default=2 * cores, help="gunicorn workers (default 2 per core)")
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync",
                         help="gunicorn worker class (default sync; gthread keeps connections alive)")
@@ -324,8 +332,13 @@ class Phase:
     seconds: float
     rows: list[Row]
     cpu: dict[str, float]  # share of the machine's CPU time (all cores) during the phase
-    cpu_seconds: dict[str, float]  # CPU seconds used by gunicorn, PostgreSQL and Locust during the phase
+    cpu_seconds: dict[str, float]  # CPU seconds used by gunicorn, PostgreSQL and the load generator
     errors: list[str] = field(default_factory=list)
+    users: int = 0  # Locust users, or wrk's open connections
+
+    @property
+    def generator(self) -> str:
+        return "wrk" if self.name in WRK_PHASES else "Locust"
 
     def row(self, name: str) -> Row | None:
         return next((r for r in self.rows if r.name == name), None)
@@ -360,6 +373,45 @@ def _database_processes(database: str) -> list[psutil.Process]:
     return found
 
 
+@dataclass
+class _Run:
+    """One load generator's run, and how the machine's CPU was shared meanwhile."""
+
+    seconds: float
+    output: str
+    returncode: int
+    cpu: dict[str, float]
+    cpu_seconds: dict[str, float]
+
+
+def _measured(command: list[str], env: dict[str, str], generator: str, args: argparse.Namespace,
+              server: psutil.Process) -> _Run:
+    """Run the load generator to its end; count the CPU time of gunicorn, of PostgreSQL and of the generator."""
+    server_procs = _server_processes(server)
+    database = _database_processes(urlparse(args.database_url).path.lstrip("/"))
+    server_before, database_before = _cpu_seconds(server_procs), _cpu_seconds(database)
+    machine_before = psutil.cpu_times()
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.monotonic() - started
+    machine_after = psutil.cpu_times()
+    server_cpu = _cpu_seconds(_server_processes(server)) - server_before  # respawned workers are not counted
+    database_cpu = _cpu_seconds(database) - database_before
+    generator_cpu = usage.ru_utime + usage.ru_stime
+    busy = sum(getattr(machine_after, f) - getattr(machine_before, f) for f in ("user", "nice", "system", "irq",
+                                                                                 "softirq", "steal"))
+    capacity = elapsed * psutil.cpu_count()
+    cpu = {"gunicorn": server_cpu / capacity, "PostgreSQL": database_cpu / capacity,
+           generator: generator_cpu / capacity,
+           "other": max(0.0, busy - server_cpu - database_cpu - generator_cpu) / capacity,
+           "idle": max(0.0, 1 - busy / capacity)}
+    cpu_seconds = {"gunicorn": server_cpu, "PostgreSQL": database_cpu, generator: generator_cpu}
+    return _Run(elapsed, output, process.returncode, cpu, cpu_seconds)
+
+
 def run_phase(name: str, args: argparse.Namespace, port: int, server: psutil.Process, plan_path: Path,
               out_path: Path, users: int, seconds: int, env_extra: dict[str, str]) -> Phase:
     prefix = WORK / f"locust-{name}"
@@ -370,26 +422,7 @@ def run_phase(name: str, args: argparse.Namespace, port: int, server: psutil.Pro
         "--stop-timeout", "10", "--exit-code-on-error", "0",
     ]
     env = {**os.environ, "BENCH_PLAN": str(plan_path), "BENCH_OUT": str(out_path), **env_extra}
-    server_procs = _server_processes(server)
-    database = _database_processes(urlparse(args.database_url).path.lstrip("/"))
-    server_before, database_before = _cpu_seconds(server_procs), _cpu_seconds(database)
-    machine_before = psutil.cpu_times()
-    started = time.monotonic()
-    locust = subprocess.Popen(command, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = locust.stdout.read()
-    _pid, status, usage = os.wait4(locust.pid, 0)
-    locust.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.monotonic() - started
-    machine_after = psutil.cpu_times()
-    server_cpu = _cpu_seconds(_server_processes(server)) - server_before  # respawned workers are not counted
-    database_cpu = _cpu_seconds(database) - database_before
-    locust_cpu = usage.ru_utime + usage.ru_stime
-    busy = sum(getattr(machine_after, f) - getattr(machine_before, f) for f in ("user", "nice", "system", "irq",
-                                                                                 "softirq", "steal"))
-    capacity = elapsed * psutil.cpu_count()
-    cpu = {"gunicorn": server_cpu / capacity, "PostgreSQL": database_cpu / capacity, "Locust": locust_cpu / capacity,
-           "other": max(0.0, busy - server_cpu - database_cpu - locust_cpu) / capacity,
-           "idle": max(0.0, 1 - busy / capacity)}
+    run = _measured(command, env, "Locust", args, server)
     rows = []
     stats_file = Path(f"{prefix}_stats.csv")
     if stats_file.exists():
@@ -405,17 +438,43 @@ def run_phase(name: str, args: argparse.Namespace, port: int, server: psutil.Pro
     if failures_file.exists():
         with failures_file.open(newline="") as handle:
             errors = [f"{r['Occurrences']} × {r['Name']}: {r['Error'][:160]}" for r in csv.DictReader(handle)]
-    if locust.returncode not in (0, 1) or not rows:
-        errors.append(f"locust exited with {locust.returncode}: {output[-1500:]}")
-    cpu_seconds = {"gunicorn": server_cpu, "PostgreSQL": database_cpu, "Locust": locust_cpu}
-    return Phase(name, elapsed, rows, cpu, cpu_seconds, errors)
+    if run.returncode not in (0, 1) or not rows:
+        errors.append(f"locust exited with {run.returncode}: {run.output[-1500:]}")
+    return Phase(name, run.seconds, rows, run.cpu, run.cpu_seconds, errors, users=users)
+
+
+def run_wrk_phase(name: str, args: argparse.Namespace, port: int, server: psutil.Process, attempts: list[dict],
+                  seconds: int, seq_base: int) -> Phase:
+    """wrk with bench/exam_load/wrk_exam.lua: the saves (or /healthz) at --wrk-connections open connections."""
+    threads = psutil.cpu_count()
+    if name == "save-wrk":
+        tokens = WORK / "wrk-tokens.tsv"
+        tokens.write_text("".join(f"{a['token']}\tsessionid={a['session']}; csrftoken={a['csrf']}\n"
+                                  for a in attempts))
+        script_args = ["save", SAVE_PATH, str(tokens), str(seq_base), str(QUESTIONS), str(threads)]
+    else:
+        script_args = ["get", "/healthz"]
+    command = ["wrk", "-t", str(threads), "-c", str(args.wrk_connections), "-d", f"{seconds}s", "--timeout", "10s",
+               "-s", str(HERE / "wrk_exam.lua"), f"http://127.0.0.1:{port}", "--", *script_args]
+    run = _measured(command, dict(os.environ), "wrk", args, server)
+    found = re.search(r"^BENCH_JSON (\{.*\})$", run.output, re.MULTILINE)
+    if run.returncode != 0 or found is None:
+        return Phase(name, run.seconds, [], run.cpu, run.cpu_seconds,
+                     [f"wrk exited with {run.returncode}: {run.output[-1500:]}"], users=args.wrk_connections)
+    figures = json.loads(found.group(1))
+    failed = sum(figures[k] for k in ("non2xx", "connect", "read", "write", "timeout"))
+    rows = [Row(WRK_PHASES[name], figures["requests"], failed, figures["requests"] / figures["seconds"],
+                figures["p50"], figures["p95"], figures["p99"])]
+    errors = [f"{figures[k]:,} {k} errors" for k in ("non2xx", "connect", "read", "write", "timeout") if figures[k]]
+    return Phase(name, run.seconds, rows, run.cpu, run.cpu_seconds, errors, users=args.wrk_connections)
 
 
 def _unit_of_work(phase: Phase) -> tuple[str, int]:
     """What one piece of work is in this phase, and how many were done (for CPU per piece)."""
     main = {"login": "login (password check)", "start": "start + exam page", "start-ready": "start + exam page",
             "save": "answer save",
-            "save-token": "answer save", "healthz": "healthz", "submit": "submit"}.get(phase.name)
+            "save-token": "answer save", "save-wrk": "answer save", "healthz": "healthz", "healthz-wrk": "healthz",
+            "submit": "submit"}.get(phase.name)
     row = phase.row(main) if main else None
     if row is None:
         return "request", sum(r.count for r in phase.rows)
@@ -432,8 +491,9 @@ def _ms(value: str) -> float:
         return float("nan")
 
 
-def print_phase(phase: Phase, users: int) -> None:
-    print(f"\n== {phase.name}: {phase.seconds:.0f} s, {users} Locust users")
+def print_phase(phase: Phase) -> None:
+    who = "wrk connections" if phase.generator == "wrk" else "Locust users"
+    print(f"\n== {phase.name}: {phase.seconds:.0f} s, {phase.users} {who}")
     print(f"   {'request':<24}{'count':>9}{'failed':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for r in phase.rows:
         print(f"   {r.name:<24}{r.count:>9,}{r.failures:>8,}{r.rps:>9.1f}{r.p50:>9.0f}{r.p95:>9.0f}{r.p99:>9.0f}")
@@ -442,7 +502,7 @@ def print_phase(phase: Phase, users: int) -> None:
     seconds = phase.cpu_seconds
     used = sum(seconds.values())
     if used:
-        print(f"   of the CPU time this test used: Locust {seconds['Locust'] / used:.0%}, gunicorn "
+        print(f"   of the CPU time this test used: {phase.generator} {seconds[phase.generator] / used:.0%}, gunicorn "
               f"{seconds['gunicorn'] / used:.0%}, PostgreSQL {seconds['PostgreSQL'] / used:.0%}")
     unit, count = _unit_of_work(phase)
     if count:
@@ -462,24 +522,27 @@ def summary(phases: dict[str, Phase], args: argparse.Namespace) -> None:
         found = phases.get(phase)
         row = found.row(request) if found else None
         if row is not None:
-            locust_share = found.cpu["Locust"]
+            share = found.cpu[found.generator]
             print(f"   {label:<30}{row.rps:>8.1f}/s   p50 {row.p50:.0f} ms, p95 {row.p95:.0f} ms, p99 {row.p99:.0f} ms"
-                  f"   (Locust used {locust_share:.0%} of the CPU)")
+                  f"   ({found.generator} used {share:.0%} of the CPU)")
         return row
 
     save = line("answer saves", "save", "answer save")
     bare = line("answer saves, token only", "save-token", "answer save")
+    driven = line("answer saves, wrk", "save-wrk", "answer save")
     start = line("starts (POST → exam page)", "start", "start + exam page")
     page = line("quiz pages", "start", "quiz page")
     ready = line("starts, quiz page already open", "start-ready", "start + exam page")
     line("submits (grading included)", "submit", "submit")
     health = line("healthz (SELECT 1)", "healthz", "healthz")
+    health_wrk = line("healthz (SELECT 1), wrk", "healthz-wrk", "healthz")
     login = line("password sign-ins", "login", "login (password check)")
-    for label, row in (("answer saves", save), ("token-only saves", bare)):
-        if row and health and health.rps:
-            print(f"   {label} reach {row.rps / health.rps:.0%} of the healthz ceiling")
+    for label, row, ceiling in (("answer saves", save, health), ("token-only saves", bare, health),
+                                ("wrk's answer saves", driven, health_wrk)):
+        if row and ceiling and ceiling.rps:
+            print(f"   {label} reach {row.rps / ceiling.rps:.0%} of the healthz ceiling with the same generator")
     print("\n== Goals of issue 4")
-    for label, row in (("browser saves", save), ("token-only saves", bare)):
+    for label, row in (("browser saves", save), ("token-only saves", bare), ("saves driven by wrk", driven)):
         if row:
             ok = row.rps >= GOAL_SAVES and row.p95 < GOAL_SAVE_P95
             print(f"   {'met' if ok else 'NOT met'}: ≥ {GOAL_SAVES:,} answer saves/s with p95 < {GOAL_SAVE_P95} ms "
@@ -546,7 +609,7 @@ def main() -> None:
                     rest = rest[: len(rest) // 2] if name == "start" else rest[len(rest) // 2:]
                 phase_plan = {**plan, "accounts": rest}
                 users, seconds = args.concurrency, args.duration
-            elif name in ("save", "save-token", "submit"):
+            elif name in ("save", "save-token", "save-wrk", "submit"):
                 if not plan.get("attempts"):
                     print(f"\n== {name}: skipped (no attempts were started: run the start phase first)")
                     continue
@@ -555,11 +618,18 @@ def main() -> None:
                 phase_plan, users, seconds = plan, min(args.concurrency, 2 * args.workers), args.login_seconds
             else:
                 phase_plan, users, seconds = plan, args.concurrency, args.healthz_seconds
-            path = WORK / f"plan-{name}.json"
-            path.write_text(json.dumps(phase_plan))
-            phase = run_phase(name, args, port, server, path, out_path, users, seconds, extra)
+            if name in WRK_PHASES:
+                if shutil.which("wrk") is None:
+                    print(f"\n== {name}: skipped (wrk is not installed: apt-get install wrk)")
+                    continue
+                phase = run_wrk_phase(name, args, port, server, plan.get("attempts", []), seconds,
+                                      int(extra["BENCH_SEQ_BASE"]))
+            else:
+                path = WORK / f"plan-{name}.json"
+                path.write_text(json.dumps(phase_plan))
+                phase = run_phase(name, args, port, server, path, out_path, users, seconds, extra)
             phases[name] = phase
-            print_phase(phase, users)
+            print_phase(phase)
             _analyze(args.database_url)
             if name in ("start", "start-ready") and out_path.exists():
                 plan["attempts"] = plan.get("attempts", []) + json.loads(out_path.read_text())

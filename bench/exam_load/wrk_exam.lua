@@ -1,0 +1,60 @@
+-- wrk scripts of bench/exam_load/run.py (phases save-wrk and healthz-wrk): wrk is a load generator in C, so it
+-- takes a few percent of the two cores where Locust, in Python, takes a quarter.
+--
+--   wrk -t T -c C -d 30s -s wrk_exam.lua http://127.0.0.1:PORT -- save PATH TOKENS_FILE SEQ_BASE QUESTIONS T
+--   wrk -t T -c C -d 20s -s wrk_exam.lua http://127.0.0.1:PORT -- get PATH
+--
+-- save: every request saves one answer to one of the open attempts the start phases left, with the attempt's token
+-- and the cookies a browser would send (TOKENS_FILE: "token<TAB>cookie header" per line). Request n, counted across
+-- threads (thread k of T sends n = k, k + T, k + 2T, ...), goes to attempt n mod A, slot (n div A) mod QUESTIONS + 1,
+-- with sequence number SEQ_BASE + n: each (attempt, slot) is visited again only with a larger n, so every save is
+-- newer than the stored answer and really writes.
+
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  mode, path = args[1], args[2]
+  if mode == "save" then
+    seq_base, questions, step = tonumber(args[4]), tonumber(args[5]), tonumber(args[6])
+    tokens, cookies = {}, {}
+    for line in io.lines(args[3]) do
+      local token, cookie = line:match("^([^\t]+)\t?(.*)$")
+      tokens[#tokens + 1] = token
+      cookies[#cookies + 1] = cookie
+    end
+    n = id
+  else
+    fixed = wrk.format("GET", path)
+  end
+end
+
+function request()
+  if mode ~= "save" then
+    return fixed
+  end
+  local count = #tokens
+  local attempt = n % count + 1
+  local slot = math.floor(n / count) % questions + 1
+  local choice = string.sub("abcd", n % 4 + 1, n % 4 + 1)
+  local body = string.format('{"slot":%d,"seq":%d,"response":{"choice":"%s"}}', slot, seq_base + n, choice)
+  local headers = {["Content-Type"] = "application/json", ["X-Attempt-Token"] = tokens[attempt]}
+  if cookies[attempt] ~= "" then
+    headers["Cookie"] = cookies[attempt]
+  end
+  n = n + step
+  return wrk.format("POST", path, headers, body)
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests":%d,"seconds":%.3f,"p50":%.3f,"p95":%.3f,"p99":%.3f,"non2xx":%d,"connect":%d,' ..
+    '"read":%d,"write":%d,"timeout":%d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
+    latency:percentile(99) / 1e3, errors.status, errors.connect, errors.read, errors.write, errors.timeout))
+end
