@@ -365,6 +365,21 @@ def _upsert_sql() -> str:
     )
 
 
+def _save_cursor():
+    """A cursor for the save's one statement. On PostgreSQL it binds its parameters on the server, so psycopg
+    prepares the statement on each connection at its fifth run (`prepare_threshold`, set in the settings) and
+    PostgreSQL stops parsing and planning it for every answer; Django's own cursors bind on the client, where
+    nothing can be prepared. Still wrapped by Django (errors, query logging in tests and debug)."""
+    if connection.vendor != "postgresql" or not getattr(settings, "HOCSO_EXAM_SAVE_PREPARED", False):
+        return connection.cursor()
+    import psycopg
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+
+
 def answer_save(*, token: str, slot: int, response: dict, seq: int, now: dt.datetime | None = None) -> SaveResult:
     """Save the learner's response to one slot. Idempotent: repeating a save (same or older seq) changes nothing."""
     now = now or timezone.now()
@@ -373,7 +388,7 @@ def answer_save(*, token: str, slot: int, response: dict, seq: int, now: dt.date
     payload = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
     if len(payload.encode()) > MAX_RESPONSE_BYTES:
         raise ExamError("invalid_response")
-    with connection.cursor() as cursor:
+    with _save_cursor() as cursor:
         # Raw SQL bypasses the ORM's datetime adaptation: adapt explicitly (SQLite compares datetimes as text).
         adapt = connection.ops.adapt_datetimefield_value
         cursor.execute(_upsert_sql(), [slot, payload, seq, adapt(now), token, adapt(now - _grace()), slot])

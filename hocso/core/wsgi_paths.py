@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.urls import get_resolver
 
 LEAN_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
@@ -25,11 +26,21 @@ LEAN_MIDDLEWARE = (
 
 
 class LeanHandler(WSGIHandler):
-    """A Django WSGI handler whose middleware list is given instead of read from settings.MIDDLEWARE."""
+    """A Django WSGI handler whose middleware list is given instead of read from settings.MIDDLEWARE, and whose
+    paths are resolved once: walking the project's URL patterns cost ~4 % of a save's CPU."""
 
-    def __init__(self, middleware: Iterable[str]):
+    def __init__(self, middleware: Iterable[str], paths: Iterable[str] = ()):
         self.middleware_paths = list(middleware)
         super().__init__()
+        # Exact paths without parameters, so one ResolverMatch serves every request to each.
+        self.matches = {path: get_resolver().resolve(path) for path in paths}
+
+    def resolve_request(self, request):
+        match = self.matches.get(request.path_info)
+        if match is None:
+            return super().resolve_request(request)
+        request.resolver_match = match
+        return match
 
     def load_middleware(self, is_async: bool = False) -> None:
         # BaseHandler.load_middleware reads settings.MIDDLEWARE; lend it our list while it builds the chain
@@ -47,8 +58,8 @@ class PathDispatcher:
 
     def __init__(self, full, lean_paths: Iterable[str], lean_middleware: Iterable[str] = LEAN_MIDDLEWARE):
         self.full = full
-        self.lean = LeanHandler(lean_middleware)
         self.lean_paths = frozenset(lean_paths)
+        self.lean = LeanHandler(lean_middleware, self.lean_paths)
 
     def __call__(self, environ, start_response):
         handler = self.lean if environ.get("PATH_INFO", "") in self.lean_paths else self.full

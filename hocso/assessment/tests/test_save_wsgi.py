@@ -11,6 +11,7 @@ import sys
 import pytest
 from django.core import signals
 from django.db import close_old_connections
+from django.urls import resolve
 
 from hocso.assessment.attempts import attempt_start
 from hocso.assessment.models import Answer
@@ -61,6 +62,9 @@ def call(app, method: str, path: str, body: bytes = b"", **headers: str) -> tupl
 def test_the_save_takes_the_lean_handler_and_keeps_the_security_headers(application, learner_in_a):
     assert isinstance(application, PathDispatcher) and SAVE_PATH in application.lean_paths
     assert "django.contrib.sessions.middleware.SessionMiddleware" not in LEAN_MIDDLEWARE
+    # Resolved once at start-up, to the same view the URL patterns name.
+    assert application.lean.matches[SAVE_PATH].func is resolve(SAVE_PATH).func
+    assert application.lean.matches[SAVE_PATH].url_name == "save_answer"
     quiz, _questions = make_mixed_quiz()
     attempt = attempt_start(learner=learner_in_a, quiz=quiz)
     body = json.dumps({"slot": 1, "seq": 3, "response": {"choice": "b"}}).encode()
