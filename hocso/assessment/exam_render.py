@@ -9,7 +9,7 @@ answer) can reach the page: still no key. The markup must stay in step with stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -40,6 +40,7 @@ class _Labels:
     words_between: str
     words_min: str
     words_max: str
+    marks_of: dict | None = None  # "N mark(s)" for each mark on the paper, formatted once
 
     @classmethod
     def current(cls) -> _Labels:
@@ -159,6 +160,12 @@ _BODIES = {"single": _choices, "multiple": _choices, "truefalse": _true_false, "
            "matching": _matching}
 
 
+def _marks(labels: _Labels, mark) -> str:
+    if labels.marks_of is not None and mark in labels.marks_of:
+        return labels.marks_of[mark]
+    return labels.marks % {"mark": format_mark(mark)}
+
+
 def _question(q: PaperQuestion, labels: _Labels) -> str:
     saved = q.response is not None
     head = (
@@ -166,7 +173,7 @@ def _question(q: PaperQuestion, labels: _Labels) -> str:
         f'aria-labelledby="q-{q.slot}-title">'
         f'<header class="exam-q-head">'
         f'<h2 id="q-{q.slot}-title">{_question_label(labels, q.slot)}</h2>'
-        f'<span class="muted">{labels.marks % {"mark": format_mark(q.mark)}}</span>'
+        f'<span class="muted">{_marks(labels, q.mark)}</span>'
         f'<span class="save-state" data-state="{"saved" if saved else "idle"}">'
         f'{labels.saved if saved else labels.idle}</span>'
         f"</header>"
@@ -180,4 +187,7 @@ def _question(q: PaperQuestion, labels: _Labels) -> str:
 def questions_html(paper: list[PaperQuestion]) -> SafeString:
     """Every question of the paper, in slot order, pre-filled with the saved answers."""
     labels = _Labels.current()
+    # A paper has one or two distinct marks: format each once (number_format is locale-aware, so not cheap).
+    marks = {q.mark for q in paper}
+    labels = replace(labels, marks_of={mark: labels.marks % {"mark": format_mark(mark)} for mark in marks})
     return mark_safe("\n".join(_question(q, labels) for q in paper))
