@@ -137,6 +137,11 @@ class _Drawable:
     choice_ids: tuple[str, ...]
     shuffle: bool
     default_mark: Decimal
+    # What the exam page shows of it (versions never change, so caching them is safe): a new attempt's page is
+    # built from the draw instead of reading back the thirty rows just written.
+    qtype: str = ""
+    text: str = ""
+    data: dict | None = None
 
 
 BLUEPRINT_SECONDS = 60
@@ -153,7 +158,7 @@ def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {QuestionVersion._meta.db_table}")
         newest = cursor.fetchone()[0]
-    key = f"hocso:blueprint:{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
+    key = f"hocso:blueprint2:{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -166,10 +171,11 @@ def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
         qid for p in planned for qid in p.candidates}
     versions = {
         question_id: _Drawable(version_id=version_id, choice_ids=tuple(choice_ids(qtype, data)),
-                               shuffle=bool(data.get("shuffle", True)), default_mark=default_mark)
-        for version_id, question_id, qtype, data, default_mark in QuestionVersion.objects.filter(
+                               shuffle=bool(data.get("shuffle", True)), default_mark=default_mark,
+                               qtype=qtype, text=text, data=data)
+        for version_id, question_id, qtype, data, default_mark, text in QuestionVersion.objects.filter(
             question__in=wanted, question__current_version=models.F("pk")
-        ).values_list("id", "question_id", "question__qtype", "data", "default_mark")
+        ).values_list("id", "question_id", "question__qtype", "data", "default_mark", "text")
     }
     cache.set(key, (planned, versions), BLUEPRINT_SECONDS)
     return planned, versions
@@ -182,6 +188,9 @@ class DrawnQuestion:
     version_id: int
     mark: Decimal
     option_order: list[str]
+    qtype: str = ""  # the version's type, text and data, when the draw had them (for the new attempt's page)
+    text: str = ""
+    data: dict | None = None
 
 
 def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
@@ -212,7 +221,8 @@ def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
         if quiz.shuffle_options and drawable.shuffle:
             rng.shuffle(order)
         mark = slot.mark if slot.mark is not None else drawable.default_mark
-        paper.append(DrawnQuestion(version_id=drawable.version_id, mark=mark, option_order=order))
+        paper.append(DrawnQuestion(version_id=drawable.version_id, mark=mark, option_order=order,
+                                   qtype=drawable.qtype, text=drawable.text, data=drawable.data))
     return paper
 
 
@@ -308,6 +318,7 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
                 max_score=sum((q.mark for q in paper), Decimal(0)),
             )
             _freeze_paper(attempt.pk, paper)
+        attempt.drawn_paper = paper  # the exam page shows it without reading it back (selectors_exam)
     except IntegrityError:
         # Two tabs started at once: the other one won; resume its attempt.
         existing = Attempt.objects.filter(quiz=quiz, learner=learner, state=AttemptState.IN_PROGRESS).first()

@@ -348,11 +348,17 @@ def attempt_answers(attempt: Attempt) -> dict[int, Answer]:
 
 
 def attempt_paper(attempt: Attempt) -> list[PaperQuestion]:
-    """The whole paper with the learner's saved answers, in two queries.
+    """The whole paper with the learner's saved answers, in two queries (none for an attempt just started, whose
+    paper is the draw it was frozen from).
 
     Plain rows, not model instances: the exam page is the start rush's heaviest request, and building ninety
     ORM objects (slot, version, question) was a third of its cost.
     """
+    drawn = getattr(attempt, "drawn_paper", None)
+    if drawn is not None and all(q.qtype for q in drawn):  # just started: the draw, nothing answered yet
+        return [_paper_question(slot=slot, attempt_id=attempt.pk, qtype=q.qtype, text=q.text, data=q.data or {},
+                                mark=q.mark, option_order=q.option_order)
+                for slot, q in enumerate(drawn, start=1)]
     answers = {
         slot: (response, seq, saved_at)
         for slot, response, seq, saved_at in Answer.objects.filter(attempt=attempt).values_list(

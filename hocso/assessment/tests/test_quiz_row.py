@@ -83,3 +83,19 @@ def test_the_quiz_row_brings_the_override_and_the_attempts(school_a):
     row = quiz_for_learner(learner=learner, pk=quiz.pk)
     assert row.time_limit_minutes == 45 and row.attempts_allowed == 3
     assert row.attempts == [attempt] and row.open_attempt == attempt and not row.can_start
+
+
+def test_a_new_attempts_page_is_the_paper_it_froze(school_a):
+    from hocso.assessment.exam_render import questions_html
+    from hocso.assessment.models import Attempt
+    from hocso.assessment.selectors_exam import attempt_paper
+
+    from .exam_helpers import make_mixed_quiz
+
+    quiz, _questions = make_mixed_quiz(shuffle_questions=True, shuffle_options=True)
+    attempt = attempt_start(learner=make_learner(school_a, "Đặng Thị Ánh"), quiz=quiz)
+    assert len(attempt.drawn_paper) == attempt.question_count >= 6  # every question type
+    fresh = attempt_paper(attempt)  # from the draw, no query
+    stored = attempt_paper(Attempt.objects.get(pk=attempt.pk))  # read back from the frozen rows
+    assert [q.as_dict() for q in fresh] == [q.as_dict() for q in stored]
+    assert questions_html(fresh) == questions_html(stored)
