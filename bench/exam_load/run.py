@@ -401,8 +401,6 @@ def _measured(command: list[str], env: dict[str, str], generator: str, args: arg
     process = subprocess.Popen(command, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
-    stop.set()
-    analyzer.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.monotonic() - started
     machine_after = psutil.cpu_times()
@@ -417,6 +415,8 @@ def _measured(command: list[str], env: dict[str, str], generator: str, args: arg
            "other": max(0.0, busy - server_cpu - database_cpu - generator_cpu) / capacity,
            "idle": max(0.0, 1 - busy / capacity)}
     cpu_seconds = {"gunicorn": server_cpu, "PostgreSQL": database_cpu, generator: generator_cpu}
+    stop.set()  # the analyzer's last ANALYZE runs now, outside the figures
+    analyzer.join()
     return _Run(elapsed, output, process.returncode, cpu, cpu_seconds)
 
 
@@ -638,7 +638,6 @@ def main() -> None:
                 phase = run_phase(name, args, port, server, path, out_path, users, seconds, extra)
             phases[name] = phase
             print_phase(phase)
-            _analyze(args.database_url)
             if name in ("start", "start-ready") and out_path.exists():
                 plan["attempts"] = plan.get("attempts", []) + json.loads(out_path.read_text())
                 print(f"   {len(plan['attempts']):,} attempts open for the save and submit phases")
@@ -651,30 +650,21 @@ AUTOANALYZE_SECONDS = 30
 
 
 def _autoanalyze(url: str, stop: threading.Event) -> None:
-    """During a phase, refresh the exam tables' statistics every 30 s, as autovacuum does in production (this
-    machine runs PostgreSQL with autovacuum off). A long phase fills a table the planner last saw empty: with those
-    statistics a lookup by learner and quiz scanned every attempt of the quiz, and the 25,000-start run slowed down
-    as it went (PostgreSQL 23 ms per start instead of 3)."""
+    """During a phase, refresh the exam tables' statistics every 30 s and once more at its end, as autovacuum does
+    in production (this machine runs PostgreSQL with autovacuum off). A long phase fills a table the planner last
+    saw empty: with those statistics a lookup by learner and quiz scanned every attempt of the quiz (the
+    25,000-start run slowed down as it went, PostgreSQL 23 ms per start instead of 3), and the answer save's upsert
+    scanned every open attempt."""
     if not urlparse(url).scheme.startswith("postgres"):
         return
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as connection:
-        while not stop.wait(AUTOANALYZE_SECONDS):
+        while True:
+            ended = stop.wait(AUTOANALYZE_SECONDS)
             connection.execute(f"ANALYZE {EXAM_TABLES}")
-
-
-def _analyze(url: str) -> None:
-    """Refresh the planner's statistics of the exam tables after a phase, as autovacuum does in production
-    within its one-minute naptime. This machine's PostgreSQL runs with autovacuum off; without this, the plans
-    stay those of the nearly empty tables seen at preparation (a full index scan per answer save)."""
-    if not urlparse(url).scheme.startswith("postgres"):
-        return
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {EXAM_TABLES}")
-    connection.close()
+            if ended:
+                return
 
 
 def _print_setup(args: argparse.Namespace) -> None:

@@ -139,9 +139,9 @@ class _Drawable:
     default_mark: Decimal
     # What the exam page shows of it (versions never change, so caching them is safe): a new attempt's page is
     # built from the draw instead of reading back the thirty rows just written.
-    qtype: str = ""
-    text: str = ""
-    data: dict | None = None
+    qtype: str
+    text: str
+    data: dict
 
 
 BLUEPRINT_SECONDS = 60
@@ -172,7 +172,7 @@ def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
     versions = {
         question_id: _Drawable(version_id=version_id, choice_ids=tuple(choice_ids(qtype, data)),
                                shuffle=bool(data.get("shuffle", True)), default_mark=default_mark,
-                               qtype=qtype, text=text, data=data)
+                               qtype=qtype, text=text, data=data or {})
         for version_id, question_id, qtype, data, default_mark, text in QuestionVersion.objects.filter(
             question__in=wanted, question__current_version=models.F("pk")
         ).values_list("id", "question_id", "question__qtype", "data", "default_mark", "text")
@@ -188,9 +188,9 @@ class DrawnQuestion:
     version_id: int
     mark: Decimal
     option_order: list[str]
-    qtype: str = ""  # the version's type, text and data, when the draw had them (for the new attempt's page)
-    text: str = ""
-    data: dict | None = None
+    qtype: str  # the version's type, text and data, for the new attempt's page
+    text: str
+    data: dict
 
 
 def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
@@ -381,7 +381,7 @@ def _save_cursor():
     prepares the statement on each connection at its fifth run (`prepare_threshold`, set in the settings) and
     PostgreSQL stops parsing and planning it for every answer; Django's own cursors bind on the client, where
     nothing can be prepared. Still wrapped by Django (errors, query logging in tests and debug)."""
-    if connection.vendor != "postgresql" or not getattr(settings, "HOCSO_EXAM_SAVE_PREPARED", False):
+    if not settings.HOCSO_EXAM_SAVE_PREPARED:  # only ever on for PostgreSQL (see the settings)
         return connection.cursor()
     import psycopg
 

@@ -40,7 +40,7 @@ class _Labels:
     words_between: str
     words_min: str
     words_max: str
-    marks_of: dict | None = None  # "N mark(s)" for each mark on the paper, formatted once
+    marks_of: dict | None = None  # "N mark(s)" for each mark on the paper, set by questions_html
 
     @classmethod
     def current(cls) -> _Labels:
@@ -160,12 +160,6 @@ _BODIES = {"single": _choices, "multiple": _choices, "truefalse": _true_false, "
            "matching": _matching}
 
 
-def _marks(labels: _Labels, mark) -> str:
-    if labels.marks_of is not None and mark in labels.marks_of:
-        return labels.marks_of[mark]
-    return labels.marks % {"mark": format_mark(mark)}
-
-
 def _question(q: PaperQuestion, labels: _Labels) -> str:
     saved = q.response is not None
     head = (
@@ -173,7 +167,7 @@ def _question(q: PaperQuestion, labels: _Labels) -> str:
         f'aria-labelledby="q-{q.slot}-title">'
         f'<header class="exam-q-head">'
         f'<h2 id="q-{q.slot}-title">{_question_label(labels, q.slot)}</h2>'
-        f'<span class="muted">{_marks(labels, q.mark)}</span>'
+        f'<span class="muted">{labels.marks_of[q.mark]}</span>'
         f'<span class="save-state" data-state="{"saved" if saved else "idle"}">'
         f'{labels.saved if saved else labels.idle}</span>'
         f"</header>"

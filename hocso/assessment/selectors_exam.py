@@ -154,13 +154,13 @@ def _rows(learner: Learner, quizzes: list[Quiz], now: dt.datetime) -> list[QuizR
     attempts: dict[int, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(learner=learner, quiz_id__in=ids).order_by("number"):
         attempts.setdefault(attempt.quiz_id, []).append(attempt)
-    rows = []
-    for quiz in quizzes:
-        window = window_with_override(quiz, overrides.get(quiz.pk))
-        mine = attempts.get(quiz.pk, [])
-        rows.append(QuizRow(quiz=quiz, window=window, status=_status(window, now), attempts=mine,
-                            final_percent=final_grade(mine, quiz.grading_method)))
-    return rows
+    return [_row(quiz, overrides.get(quiz.pk), attempts.get(quiz.pk, []), now) for quiz in quizzes]
+
+
+def _row(quiz: Quiz, override: QuizOverride | None, attempts: list[Attempt], now: dt.datetime) -> QuizRow:
+    window = window_with_override(quiz, override)
+    return QuizRow(quiz=quiz, window=window, status=_status(window, now), attempts=attempts,
+                   final_percent=final_grade(attempts, quiz.grading_method))
 
 
 def my_quizzes(*, learner: Learner, status: str = "", now: dt.datetime | None = None) -> list[QuizRow]:
@@ -195,9 +195,7 @@ def quiz_for_learner(*, learner: Learner, pk: int, now: dt.datetime | None = Non
     quiz.in_audience = bool(quiz.in_audience)  # SQLite answers 0 or 1
     override = QuizOverride.objects.filter(learner=learner, quiz=quiz).first() if quiz.has_override else None
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number")) if quiz.has_attempts else []
-    window = window_with_override(quiz, override)
-    return QuizRow(quiz=quiz, window=window, status=_status(window, now or timezone.now()), attempts=attempts,
-                   final_percent=final_grade(attempts, quiz.grading_method))
+    return _row(quiz, override, attempts, now or timezone.now())
 
 
 @functools.cache
@@ -355,8 +353,8 @@ def attempt_paper(attempt: Attempt) -> list[PaperQuestion]:
     ORM objects (slot, version, question) was a third of its cost.
     """
     drawn = getattr(attempt, "drawn_paper", None)
-    if drawn is not None and all(q.qtype for q in drawn):  # just started: the draw, nothing answered yet
-        return [_paper_question(slot=slot, attempt_id=attempt.pk, qtype=q.qtype, text=q.text, data=q.data or {},
+    if drawn is not None:  # just started: the draw, nothing answered yet
+        return [_paper_question(slot=slot, attempt_id=attempt.pk, qtype=q.qtype, text=q.text, data=q.data,
                                 mark=q.mark, option_order=q.option_order)
                 for slot, q in enumerate(drawn, start=1)]
     answers = {

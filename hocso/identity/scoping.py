@@ -27,7 +27,7 @@ def _assignments(user) -> list[tuple[str, str | None]]:
         # SQL because every page with the menu asks (the ORM's version cost a tenth of the quiz page's CPU).
         with connection.cursor() as cursor:
             cursor.execute(_ASSIGNMENTS_SQL, [user.pk])
-            cached = [(role, path) for role, path in cursor.fetchall()]
+            cached = cursor.fetchall()
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
