@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -67,8 +66,8 @@ def human_size(size: int) -> str:
 
 
 def number(value: int) -> str:
-    """12.345 in Vietnamese, 12,345 in English: the active language's grouping."""
-    return number_format(value, force_grouping=True)
+    """12.345: thousands grouped with dots, as the import's other messages write counts."""
+    return f"{value:,}".replace(",", ".")
 
 
 def check_size(size: int, max_bytes: int) -> None:

@@ -18,6 +18,7 @@ Nothing is kept but a few counters: memory stays at one chunk of XML whatever th
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import zipfile
@@ -63,18 +64,30 @@ def cell_name(row: int, column: int) -> str:
     return f"{column_letters(column)}{row + 1}"
 
 
-def parse_cell(ref: str) -> tuple[int, int] | None:
-    """'B7' -> (6, 1): zero-based row and column, or None if it is not a cell reference."""
-    match = _CELL_REF.match(ref.strip())
-    if not match:
+@functools.lru_cache(maxsize=4096)
+def _column_index(letters: str) -> int | None:
+    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isalpha():
         return None
     column = 0
-    for letter in match.group(1).upper():
+    for letter in letters.upper():
         column = column * 26 + ord(letter) - 64
-    row = int(match.group(2))
-    if row < 1:
+    return column - 1
+
+
+def parse_cell(ref: str) -> tuple[int, int] | None:
+    """'B7' -> (6, 1): zero-based row and column, or None if it is not a cell reference. (Hot: once per cell.)"""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    if not digits or len(digits) > 7 or not digits.isascii():
+        match = _CELL_REF.match(ref.strip())  # "$B$7", " B7 ": rare, the slow way
+        if not match:
+            return None
+        letters, digits = match.groups()
+    column = _column_index(letters)
+    row = int(digits)
+    if column is None or row < 1:
         return None
-    return row - 1, column - 1
+    return row - 1, column
 
 
 def damaged() -> FileRejected:
@@ -84,7 +97,7 @@ def damaged() -> FileRejected:
     )
 
 
-def _too_much_unpacked(size: int, limits: UploadLimits) -> FileRejected:
+def _too_much_unpacked(limits: UploadLimits) -> FileRejected:
     return FileRejected(
         "zip_too_big",
         _("Unpacked, this Excel file would take more than %(limit)s (it is a compressed zip); it cannot be read. "
@@ -93,13 +106,12 @@ def _too_much_unpacked(size: int, limits: UploadLimits) -> FileRejected:
     )
 
 
-def _ratio(name: str, ratio: float, limits: UploadLimits) -> FileRejected:
+def _ratio(name: str, limits: UploadLimits) -> FileRejected:
     return FileRejected(
         "zip_ratio",
-        _("A part of this Excel file (%(part)s) unpacks to %(ratio)s times its packed size; at most %(limit)s is "
-          "accepted, as larger ratios are how “zip bombs” take servers down. Copy the data you need into a new "
-          "workbook and upload that.")
-        % {"part": name[:80], "ratio": number(int(ratio)), "limit": number(limits.max_ratio)},
+        _("A part of this Excel file (%(part)s) unpacks to more than %(limit)s times its packed size, as “zip bombs” "
+          "made to take servers down do; it cannot be read. Copy the data you need into a new workbook and upload "
+          "that.") % {"part": name[:80], "limit": number(limits.max_ratio)},
     )
 
 
@@ -122,9 +134,9 @@ def check_directory(archive: zipfile.ZipFile, limits: UploadLimits) -> list[zipf
             raise damaged()
         declared += info.file_size
         if declared > limits.max_unpacked_bytes:
-            raise _too_much_unpacked(declared, limits)
+            raise _too_much_unpacked(limits)
         if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise _ratio(info.filename, info.file_size / max(info.compress_size, 1), limits)
+            raise _ratio(info.filename, limits)
     return members
 
 
@@ -150,7 +162,9 @@ class _SheetScanner:
         self.elements += 1
         if self.elements > self.max_elements:
             raise _too_many_cells(self.extent, cell_name(max(self.row, 0), max(self.column, 0)), self.limits)
-        local = name.rpartition(":")[2]
+        local = name if ":" not in name else name.rpartition(":")[2]
+        if local == "t":
+            return  # the text inside <is>: the commonest element, nothing to learn from it
         if not self.in_data:
             if local == "sheetData":
                 self.in_data = True  # cells come only inside it (a chart's <c:v> or a drawing's <xdr:row> do not)
@@ -258,9 +272,9 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits
         while chunk := stream.read(CHUNK):
             total += len(chunk)
             if total > budget:
-                raise _too_much_unpacked(limits.max_unpacked_bytes - budget + total, limits)
+                raise _too_much_unpacked(limits)
             if total > RATIO_FLOOR and total > limits.max_ratio * max(info.compress_size, 1):
-                raise _ratio(info.filename, total / max(info.compress_size, 1), limits)
+                raise _ratio(info.filename, limits)
             if feed is not None:
                 feed(chunk)
     return total
