@@ -78,12 +78,13 @@ def parse_cell(ref: str) -> tuple[int, int] | None:
     """'B7' -> (6, 1): zero-based row and column, or None if it is not a cell reference. (Hot: once per cell.)"""
     letters = ref.rstrip("0123456789")
     digits = ref[len(letters):]
-    if not digits or len(digits) > 7 or not digits.isascii():
+    column = _column_index(letters) if digits and len(digits) <= 7 and digits.isascii() else None
+    if column is None:
         match = _CELL_REF.match(ref.strip())  # "$B$7", " B7 ": rare, the slow way
         if not match:
             return None
         letters, digits = match.groups()
-    column = _column_index(letters)
+        column = _column_index(letters)
     row = int(digits)
     if column is None or row < 1:
         return None
