@@ -196,13 +196,13 @@ class Outcome:
 
 
 def _child(connection, function: Callable[[], Any], memory_bytes: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     started = time.monotonic()
     try:
         value = function()
         outcome = Outcome(value=value)
-    except BaseException as exc:  # noqa: BLE001 — the parent wants to know exactly what happened
+    except BaseException as exc:  # the parent wants to know exactly what happened
         outcome = Outcome(error=type(exc).__name__, code=getattr(exc, "code", ""),
                           message=getattr(exc, "message", "") or str(exc) or traceback.format_exc(limit=3))
     outcome.seconds = time.monotonic() - started
