@@ -256,6 +256,16 @@ HOCSO_IMPORT_MAX_BYTES = int(os.environ.get("HOCSO_IMPORT_MAX_BYTES", str(20 * 1
 HOCSO_IMPORT_MAX_ROWS = int(os.environ.get("HOCSO_IMPORT_MAX_ROWS", "50000"))
 # Files larger than this are read in a background task (with a progress bar); smaller ones within the request.
 HOCSO_IMPORT_BACKGROUND_BYTES = int(os.environ.get("HOCSO_IMPORT_BACKGROUND_BYTES", str(256 * 1024)))
+# Every uploaded spreadsheet (staff lists, class lists, question banks; hocso.core.uploads) is checked against these
+# before it is read: a sheet's real extent and merged cells, an .xlsx's unpacked size and compression ratio.
+HOCSO_UPLOAD_MAX_ROWS = int(os.environ.get("HOCSO_UPLOAD_MAX_ROWS", "100000"))
+HOCSO_UPLOAD_MAX_COLUMNS = int(os.environ.get("HOCSO_UPLOAD_MAX_COLUMNS", "200"))
+HOCSO_UPLOAD_MAX_CELLS = int(os.environ.get("HOCSO_UPLOAD_MAX_CELLS", "3000000"))
+HOCSO_UPLOAD_MAX_MERGED_CELLS = int(os.environ.get("HOCSO_UPLOAD_MAX_MERGED_CELLS", "1000000"))
+HOCSO_UPLOAD_MAX_CELL_CHARS = int(os.environ.get("HOCSO_UPLOAD_MAX_CELL_CHARS", "32767"))
+HOCSO_UPLOAD_MAX_MEMBERS = int(os.environ.get("HOCSO_UPLOAD_MAX_MEMBERS", "1000"))
+HOCSO_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("HOCSO_UPLOAD_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+HOCSO_UPLOAD_MAX_RATIO = int(os.environ.get("HOCSO_UPLOAD_MAX_RATIO", "100"))
 
 LOGGING = {
     "version": 1,

@@ -16,10 +16,18 @@ from django.utils.translation import gettext_lazy
 
 from hocso.core.text import normalize
 
-from .formats.common import FORMATS, GIFT, MOODLE_XML, XLSX, fraction_to_percent, percent_to_fraction, snap_fractions
+from .formats.common import (
+    FORMATS,
+    GIFT,
+    MAX_IMPORT_BYTES,
+    MOODLE_XML,
+    XLSX,
+    fraction_to_percent,
+    percent_to_fraction,
+    snap_fractions,
+)
 from .models import Category, Difficulty, QuestionType, Sharing
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 ARCHIVED_CHOICES = [("active", gettext_lazy("Active")), ("archived", gettext_lazy("Archived")),
                     ("all", gettext_lazy("All"))]
 

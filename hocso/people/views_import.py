@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from hocso.core.pagination import querystring_without_page
+from hocso.core.uploads import clean_upload_size, human_size
 from hocso.identity.scoping import ensure, scope_of
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_roots, unit_search, units_visible
@@ -26,7 +27,6 @@ from . import selectors
 from .exporting import export_learners
 from .forms import LearnerFilterForm, UnitChoiceField, apply_validation_error, date_field
 from .importing import jobs
-from .importing.reading import clean_upload_size, human_size
 from .importing.report import template_workbook
 from .models import ImportJob, ImportJobStatus
 from .views import UNIT_SELECT_LIMIT, _unit_from_param
@@ -147,7 +147,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("people:import_job", pk=job.pk)
     return render(request, "people/import_upload.html", {
         "form": form, "recent": jobs.jobs_recent(actor=actor),
-    })
+    }, status=400 if form.errors else 200)  # a file that cannot be read is a bad request, said on the form
 
 
 @login_required

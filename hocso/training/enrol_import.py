@@ -18,11 +18,11 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
+from hocso.core.uploads import Sheet, UploadLimits, fill_merged, open_workbook
 from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.people.importing import cells
 from hocso.people.importing.columns import ALIASES, HEADER_SEARCH_ROWS, header_key, is_numbering_row
 from hocso.people.importing.errors import ImportFileError
-from hocso.people.importing.reading import Sheet, check_size, fill_merged, open_workbook
 from hocso.people.models import Learner, LearnerStatus
 
 from .models import CourseClass, Enrolment, EnrolmentStatus
@@ -119,9 +119,9 @@ def _read_entry(row: list, number: int, columns: dict[str, int]) -> ListEntry | 
 def read_list(content: bytes, file_name: str, *, max_rows: int | None = None,
               max_bytes: int | None = None) -> list[ListEntry]:
     """The rows of the first sheet with a usable header. Raises ImportFileError for a file that cannot be used."""
-    check_size(len(content), max_bytes or settings.HOCSO_IMPORT_MAX_BYTES)
     max_rows = max_rows or getattr(settings, "HOCSO_ENROL_LIST_MAX_ROWS", DEFAULT_MAX_ROWS)
-    book = open_workbook(content, file_name)
+    limits = UploadLimits.from_settings(max_bytes=max_bytes or settings.HOCSO_IMPORT_MAX_BYTES)
+    book = open_workbook(content, limits=limits)
     for sheet in book.sheets():
         fill_merged(sheet)
         found = _header(sheet)

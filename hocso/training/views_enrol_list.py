@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocso.core.uploads import clean_upload_size, human_size
 from hocso.people.importing.errors import ImportFileError
-from hocso.people.importing.reading import clean_upload_size, human_size
 
 from . import enrol_import, selectors_classes
 from .models import CourseClass
@@ -76,7 +76,8 @@ def class_enrol_list(request: HttpRequest, pk: int) -> HttpResponse:
                 "to_enrol": len(preview.to_enrol),
                 "token": enrol_import.make_token(actor=request.user, klass=klass, preview=preview),
             })
-    return render(request, "training/classes/enrol_list_upload.html", {"klass": klass, "form": form})
+    return render(request, "training/classes/enrol_list_upload.html", {"klass": klass, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

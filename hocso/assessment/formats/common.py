@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
 from hocso.core.text import normalize
+from hocso.core.uploads.csvtext import nul_line
 from hocso.identity.scoping import ensure
 
 from ..bank import category_create, category_nearest_owner, question_archive, question_create
@@ -34,6 +35,7 @@ from ..sanitise import clean_html
 MOODLE_XML, GIFT, XLSX = "moodle-xml", "gift", "xlsx"
 FORMATS = (MOODLE_XML, GIFT, XLSX)
 MAX_NAME = 255
+MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a question file, as the upload form says
 # Moodle writes thirds as 33.33333%: a sum of correct grades this close to 100% is taken as 100%.
 ROUNDING_SLACK = Decimal("0.0001")
 
@@ -103,14 +105,20 @@ class ParseResult:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 text (a BOM is allowed) or a ValidationError that says how to fix the file."""
+    """UTF-8 text (a BOM is allowed) without NUL characters, or a ValidationError that says how to fix the file."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError(
             _("The file is not UTF-8 text (problem at byte %(pos)s). Save it again with the UTF-8 encoding "
               "(in Notepad: Save as, Encoding: UTF-8) and import it again.") % {"pos": exc.start + 1}
         ) from exc
+    line = nul_line(text)  # never part of a question, and PostgreSQL cannot store it
+    if line is not None:
+        raise ValidationError(
+            _("Line %(line)s of the file contains a NUL character (code 0): the file is damaged or is not a text "
+              "file. Save it again as UTF-8 text and import it again.") % {"line": line}, code="nul")
+    return text
 
 
 def split_category_path(value: str) -> list[str]:

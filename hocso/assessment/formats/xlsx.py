@@ -10,22 +10,32 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hocso.core.text import fold, normalize
+from hocso.core.uploads import XLSX as UPLOAD_XLSX
+from hocso.core.uploads import FileRejected, UploadLimits, open_workbook
 
 from ..models import Difficulty, QuestionType
-from .common import XLSX, ParsedQuestion, ParseResult, inline_html, snap_fractions, split_category_path, text_to_html
+from .common import (
+    MAX_IMPORT_BYTES,
+    XLSX,
+    ParsedQuestion,
+    ParseResult,
+    inline_html,
+    snap_fractions,
+    split_category_path,
+    text_to_html,
+)
 
 MAX_ROWS = 5000
 OPTION_LETTERS = "ABCDEFGH"
@@ -120,16 +130,18 @@ def _flag(value: str, default: bool, question: ParsedQuestion, label) -> bool:
 
 
 def parse(data: bytes) -> ParseResult:
+    """Read through the shared bounded reader (hocso.core.uploads): sizes, extent and merged cells are checked
+    before anything is read, so a hostile workbook is one clear error, never the server's memory."""
     result = ParseResult(file_format=XLSX)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        result.errors.append(_("The file cannot be read as an Excel workbook (.xlsx). Save it from Excel as "
-                               "“Excel Workbook (.xlsx)” and import it again."))
+        workbook = open_workbook(data, limits=UploadLimits.from_settings(max_bytes=MAX_IMPORT_BYTES),
+                                 kinds=(UPLOAD_XLSX,))
+        questions_title = _in_languages(gettext_lazy("Questions"))
+        name = next((n for n in workbook.sheet_names if fold(n) in questions_title), workbook.sheet_names[0])
+        rows = iter(workbook.sheet(name).rows)
+    except FileRejected as exc:
+        result.errors.append(exc.message)
         return result
-    questions_title = _in_languages(gettext_lazy("Questions"))
-    sheet = next((ws for ws in workbook.worksheets if fold(ws.title) in questions_title), workbook.worksheets[0])
-    rows = sheet.iter_rows(values_only=True)
     headers = _header_map()
     columns: dict[str, int] = {}
     header_row = 0
@@ -167,7 +179,6 @@ def parse(data: bytes) -> ParseResult:
             break
         options = [(key[-1], values[key]) for key in option_keys if values[key]]
         result.questions.append(_row(number, values, options, types, difficulties))
-    workbook.close()
     if not result.questions and not result.errors:
         result.errors.append(_("The file contains no questions."))
     return result

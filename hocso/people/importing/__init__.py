@@ -1,6 +1,6 @@
 """Staff lists from Excel or CSV files: read, check row by row, preview, then apply in one transaction.
 
-reading   bytes -> sheets of cells (xlsx through calamine, CSV in UTF-8 / UTF-8 BOM / UTF-16 / Windows-1258)
+(reading: bytes -> sheets of cells is hocso.core.uploads, shared by every reader of uploaded spreadsheets)
 columns   the header row under title rows, merged and two-row headers, Vietnamese names with or without accents
 cells     one cell -> a clean value or a message (dates, CCCD, gender, rank, phone)
 rows      the data rows -> values and problems per row and column

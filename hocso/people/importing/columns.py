@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hocso.core.text import fold
+from hocso.core.uploads import Sheet
 
 from .errors import ImportFileError
-from .reading import Sheet
 
 HEADER_SEARCH_ROWS = 30
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocso.core.uploads import Sheet, UploadLimits, fill_merged, open_workbook
 from hocso.identity.scoping import ensure, scope_of
 from hocso.org.models import Unit
 
@@ -21,7 +22,6 @@ from .applying import apply_plan
 from .columns import Layout, find_layout, require_columns
 from .errors import ImportFileError, PreviewOutdated
 from .planning import Plan, build_plan
-from .reading import Sheet, check_size, fill_merged, open_workbook
 from .rows import ParsedFile, parse_rows
 
 Progress = Callable[[str, int, int], None]
@@ -45,8 +45,8 @@ def read_file(
     progress: Progress | None = None,
 ) -> tuple[ParsedFile, list[list]]:
     """The parsed rows and the raw grid they came from. Raises ImportFileError for a file that cannot be used."""
-    check_size(len(content), max_bytes or settings.HOCSO_IMPORT_MAX_BYTES)
-    book = open_workbook(content, file_name)
+    limits = UploadLimits.from_settings(max_bytes=max_bytes or settings.HOCSO_IMPORT_MAX_BYTES)
+    book = open_workbook(content, limits=limits)
     chosen: tuple[Sheet, Layout | None] | None = None
     candidates = [book.sheet(sheet)] if sheet else book.sheets()
     for candidate in candidates:

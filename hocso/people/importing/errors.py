@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from hocso.core.uploads import FileRejected
 
-class ImportFileError(Exception):
-    """The file cannot be imported at all (wrong format, damaged, no header, too big…).
-
-    `message` is already translated into the active language; `code` is stable, for tests and the API.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+# The file cannot be imported at all (wrong format, damaged, beyond a limit, no header, too many rows…). The same
+# class as the shared reader's, so that one `except` catches what the reader and the import itself refuse.
+ImportFileError = FileRejected
 
 
 class PreviewOutdated(Exception):

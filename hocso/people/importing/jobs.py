@@ -21,13 +21,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hocso.core.request_context import client_ip
+from hocso.core.uploads import UploadLimits, open_workbook
 from hocso.org.models import Unit
 from hocso.people.models import ImportJob, ImportJobStatus
 
 from .engine import apply_file, ensure_can_import, preview_file
 from .errors import ImportFileError, PreviewOutdated
 from .planning import preview_data
-from .reading import check_size
 from .report import error_report
 
 logger = logging.getLogger("hocso.import")
@@ -65,10 +65,15 @@ def job_create(
     *, actor, file_name: str, content: bytes, default_unit: Unit | None, effective_date: dt.date,
     language: str = "", ip: str | None = None,
 ) -> ImportJob:
-    """Store an upload. Raises PermissionDenied (not an importer, unit outside scope) or ValidationError (size)."""
+    """Store an upload. Raises PermissionDenied (not an importer, unit outside scope) or ValidationError (a file
+    that cannot be read: too big, not a spreadsheet, beyond the reading limits, a NUL character…).
+
+    The file is opened once here, within the limits, so that a hostile or broken file is refused on the upload
+    page itself; the rows are read and checked afterwards (in a background task for large files).
+    """
     ensure_can_import(actor, default_unit)
     try:
-        check_size(len(content), settings.HOCSO_IMPORT_MAX_BYTES)
+        open_workbook(content, limits=UploadLimits.from_settings())
     except ImportFileError as exc:
         raise ValidationError(exc.message, code=exc.code) from exc
     # Uploads hold personal data: files of old imports are not kept.
@@ -199,6 +204,9 @@ def run_preview(job_id: str) -> None:
             plan = preview_file(bytes(job.content), job.file_name, actor=job.created_by,
                                 default_unit=job.default_unit, on=job.effective_date, sheet=job.sheet,
                                 progress=progress)
+            # Storing is inside the try, in a savepoint: whatever fails, the job ends "failed", never "reading".
+            with transaction.atomic():
+                _store_preview(job_id, plan, status=ImportJobStatus.PREVIEW)
         except ImportFileError as exc:
             _fail(job_id, exc.message)
         except PermissionDenied as exc:
@@ -206,8 +214,6 @@ def run_preview(job_id: str) -> None:
         except Exception:
             logger.exception("Reading import %s failed", job_id)
             _fail(job_id, _("Something went wrong while reading the file. Nothing was changed; please try again."))
-        else:
-            _store_preview(job_id, plan, status=ImportJobStatus.PREVIEW)
         finally:
             progress.close()
 

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from hocso.core.cccd import FEMALE, MALE
 from hocso.core.text import fold, normalize, split_full_name
+from hocso.core.uploads import Sheet
 from hocso.people.models import LearnerStatus
 
 from . import cells
 from .columns import Layout
 from .errors import ImportFileError
-from .reading import Sheet
 
 ERROR, WARNING = "error", "warning"
 

@@ -294,7 +294,7 @@ def test_csv_in_every_encoding_excel_saves(province_admin, school_a, encoding, d
 
 
 def test_cp1258_decoding_composes_tone_marks():
-    from hocso.people.importing.reading import decode_text
+    from hocso.core.uploads.csvtext import decode_text
 
     from .import_files import to_cp1258
 

@@ -65,7 +65,7 @@ def test_someone_elses_import_is_404(client, focal_a, focal_b, school_a):
 def test_default_unit_outside_scope_is_refused(client, focal_a, commune_b):
     client.force_login(focal_a)
     response = upload(client, xlsx([HEADER, person("Nguyễn Văn An", BORN)]), unit=commune_b)
-    assert response.status_code == 200  # the form again: commune B is not among the choices
+    assert response.status_code == 400  # the form again (bad input): commune B is not among the choices
     assert not ImportJob.objects.exists()
 
 
@@ -242,6 +242,20 @@ DAMAGED = "The file is damaged and cannot be read. Open it in Excel, save it aga
                                   "upload again."),
     ("hong.xlsx", lambda: xlsx([HEADER, person("Nguyễn Văn An", BORN)])[:1500], DAMAGED),
     ("hong-ben-trong.xlsx", _damaged_inside, DAMAGED),
+])
+def test_files_that_cannot_be_read_are_refused_on_the_upload_page(client, focal_a, school_a, learner_in_a, name,
+                                                                   make, message):
+    """A file that is not a readable spreadsheet is a bad request: the form says why (400), nothing is stored."""
+    client.force_login(focal_a)
+    before = (Learner.objects.count(), Membership.objects.count())
+    response = upload(client, make(), name=name, unit=school_a)
+    assert response.status_code == 400
+    assert html.escape(vi(message)) in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert (Learner.objects.count(), Membership.objects.count()) == before
+
+
+@pytest.mark.parametrize(("name", "make", "message"), [
     ("trang.xlsx", lambda: xlsx([["Báo cáo tổng hợp"], ["Số liệu", 12]]), None),
     ("rong.xlsx", lambda: xlsx([["DANH SÁCH CÁN BỘ"], HEADER, [], []]),
      "The file has a header but no rows of people under it."),
@@ -293,7 +307,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(client, focal
     content = xlsx([HEADER, *[person(f"Nguyễn Văn {n}", BORN) for n in range(50)]])
     assert len(content) > 2000
     response = upload(client, content, unit=school_a)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "2 KB" in response.content.decode()
     assert not ImportJob.objects.exists() and not Learner.objects.exists()
 
@@ -466,5 +480,5 @@ def test_with_many_units_the_default_unit_is_typed(client, province_admin, commu
         assert job_of(response).default_unit == expected
     response = client.post("/can-bo/nhap/", {"file": SimpleUploadedFile("ds.xlsx", content), "unit": "Đại Phúc",
                                              "effective_date": ON})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert html.escape(vi("Type the code or the full name of one of your units.")) in response.content.decode()

@@ -182,7 +182,7 @@ def test_not_a_spreadsheet_is_a_clear_error_and_changes_nothing(client, province
     klass = make_class()
     client.force_login(province_admin)
     response = upload(client, klass, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", name="ds.xlsx")
-    assert response.status_code == 200
+    assert response.status_code == 400  # a bad request, said on the form
     assert response.context["form"].errors["file"] == [
         "This file is not a spreadsheet. Upload an Excel file (.xlsx) or a CSV file."]
     assert "token" not in response.context
