@@ -88,7 +88,8 @@ def preview_file(
     refused = plan.refused_holders
     if refused:
         audit(actor, "learner.cccd_refused", None, extra={
-            "via": "import", "file": file_name, "rows": len(refused), "learners": [p.pk for p in refused][:1000]})
+            "via": "import", "file": file_name, "rows": len(refused),
+            "learners": " ".join(str(person.pk) for person in refused[:1000])})
     return plan
 
 
