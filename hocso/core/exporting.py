@@ -74,6 +74,8 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 def csv_field(value: Any) -> Any:
     """One value as a CSV field: numbers as they are, dates dd/mm/yyyy, text guarded against formulas."""
+    if type(value) is str:  # most fields: the fast path
+        return CSV_GUARD + value if value and value[0] in FORMULA_STARTS else value
     if value is None:
         return ""
     if isinstance(value, bool | int | float | Decimal):
@@ -144,6 +146,13 @@ def _guard(target: Cell) -> Cell:
     return target
 
 
+def _plain(value: Any) -> bool:
+    """A value openpyxl may write as it is: a number, nothing, or text that is neither a formula nor unwritable."""
+    if type(value) is str:
+        return not (value and value[0] in FORMULA_STARTS) and not _NOT_IN_XLSX.search(value)
+    return value is None or type(value) in (int, float, Decimal, bool)
+
+
 def cell(sheet, value: Any, *, font=None, fill=None, alignment=None, border=None, number_format: str | None = None
          ) -> Cell:
     """A styled cell of a write-only sheet, for `append_row` (header rows, numbers kept as text such as a CCCD).
@@ -168,7 +177,7 @@ def append_row(sheet, values: Iterable[Any]) -> None:
     from openpyxl.cell import Cell
 
     if sheet.parent.write_only:
-        sheet.append([_guard(v) if isinstance(v, Cell) else cell(sheet, v) for v in values])
+        sheet.append([_guard(v) if isinstance(v, Cell) else v if _plain(v) else cell(sheet, v) for v in values])
     else:
         sheet.append([_value(v) for v in values])
 
