@@ -8,8 +8,6 @@ their subtree, even by people who have moved on since.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,10 +27,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Round
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hocso.core.exporting import add_sheet, append_row, cell, new_workbook, workbook_bytes
 from hocso.core.scoping import UnitScope
 from hocso.org.models import Unit
 from hocso.people.models import Learner
@@ -147,18 +145,12 @@ def _yes_no(value: bool | None) -> str:
     return _("Yes") if value else _("No")
 
 
-def _local(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-
 def results_xlsx(*, actor, quiz: Quiz, filters: ResultFilters = ResultFilters()) -> bytes:
     """The results as an .xlsx workbook: bold frozen header, people in Vietnamese order, CCCD masked."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Results")[:31])
+    workbook = new_workbook(write_only=True)
+    sheet = add_sheet(workbook, _("Results"))
     sheet.freeze_panes = "A2"
     headers = [
         _("No."), _("Family and middle name"), _("Given name"), _("CCCD"), _("Unit when sitting the quiz"),
@@ -168,24 +160,17 @@ def results_xlsx(*, actor, quiz: Quiz, filters: ResultFilters = ResultFilters())
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     bold = Font(bold=True)
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=str(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    append_row(sheet, [cell(sheet, text, font=bold) for text in headers])
     rows = result_rows(actor=actor, quiz=quiz, filters=filters)
     for number, person in enumerate(rows.iterator(chunk_size=2000), start=1):
         family = " ".join(p for p in (person.family_name, person.middle_name) if p)
-        sheet.append([
+        append_row(sheet, [
             number, family, person.given_name, person.masked_cccd, person.sat_unit_name or "",
             person.target_group.name if person.target_group_id else "", person.attempt_count,
             float(person.grade) if person.grade is not None else None, _yes_no(person.passed),
-            str(STATE_LABELS.get(person.result_state, "")), _local(person.last_submitted_at),
+            str(STATE_LABELS.get(person.result_state, "")), person.last_submitted_at,  # a real date and time, local
         ])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def annotate_display(rows: list[Learner]) -> list[Learner]:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hocso.core.exporting import XLSX_TYPE
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.identity.scoping import ensure
 
@@ -42,7 +43,6 @@ from .models import Category, Question, QuestionType, QuestionVersion
 from .permissions import can_edit_category, can_edit_question, is_author
 
 XML_TYPE = "application/xml; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_author(request: HttpRequest) -> None:

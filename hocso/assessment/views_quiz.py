@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from hocso.core.exporting import XLSX_TYPE
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.scoping import EVERYTHING
 from hocso.core.text import fold
@@ -411,9 +412,7 @@ def quiz_results_export(request: HttpRequest, pk: int) -> HttpResponse:
     _form, filters = _result_filters(request, quiz)
     content = results.results_xlsx(actor=request.user, quiz=quiz, filters=filters)
     name = f"ket-qua-{slugify(fold(quiz.title))[:60] or quiz.pk}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -2,49 +2,36 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
+from hocso.core.exporting import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    add_sheet,
+    append_row,
+    cell,
+    csv_bytes,
+    new_workbook,
+    workbook_bytes,
+)
 
 from .models import Campaign, Snapshot
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-
 
 def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=True)
-    # Excel forbids []:*?/\ in sheet names ("Quý IV/2026").
-    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet")
+    book = new_workbook(write_only=True)
+    sheet = add_sheet(book, title)
     sheet.freeze_panes = "A2"
-    cells = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
+    bold = Font(bold=True)
+    append_row(sheet, [cell(sheet, label, font=bold) for label in header])
     for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")  # BOM: Excel reads it as UTF-8
+        append_row(sheet, row)
+    return workbook_bytes(book)
 
 
 def status_labels() -> dict[str, str]:
@@ -92,5 +79,5 @@ def snapshot_file(snapshot: Snapshot, fmt: str) -> tuple[bytes, str, str]:
     header, rows = snapshot_table(snapshot)
     name = f"ket-qua-{snapshot.campaign_id}-v{snapshot.version}"
     if fmt == "csv":
-        return _csv(header, rows), CSV_TYPE, f"{name}.csv"
+        return csv_bytes(header, rows), CSV_TYPE, f"{name}.csv"
     return _xlsx(snapshot.period, header, rows), XLSX_TYPE, f"{name}.xlsx"

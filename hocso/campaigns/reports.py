@@ -5,7 +5,6 @@ Vietnamese diacritics). Aggregates only, like the snapshot itself."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.core.exporting import XLSX_TYPE, add_sheet, append_row, new_workbook, workbook_bytes
 from hocso.training.certificates import font_path
 
 from .models import Snapshot, SnapshotRow
@@ -93,21 +93,19 @@ def _dated(today: dt.date) -> str:
 
 
 def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     today = today or timezone.localdate()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Report")
+    book = new_workbook()
+    sheet = add_sheet(book, _("Report"))
     header = _header()
-    sheet.append([settings.HOCSO_PROVINCE_NAME.upper()])
-    sheet.append([_title(snapshot)])
-    sheet.append([_period(snapshot)])
-    sheet.append([_dated(today)])
-    sheet.append([])
-    sheet.append(header)
+    append_row(sheet, [settings.HOCSO_PROVINCE_NAME.upper()])
+    append_row(sheet, [_title(snapshot)])
+    append_row(sheet, [_period(snapshot)])
+    append_row(sheet, [_dated(today)])
+    append_row(sheet, [])
+    append_row(sheet, header)
     for cell in sheet[1] + sheet[2]:
         cell.font = Font(bold=True, size=13)
     for index in (1, 2, 3, 4):
@@ -122,7 +120,7 @@ def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
     for line in report_lines(snapshot):
         if line.kind == "unit":
             number += 1
-        sheet.append([number if line.kind == "unit" else None, _label(line), line.code, *_values(line)])
+        append_row(sheet, [number if line.kind == "unit" else None, _label(line), line.code, *_values(line)])
         row = sheet.max_row
         sheet.cell(row=row, column=2).alignment = Alignment(indent=line.level * 2 if line.kind == "unit" else 0)
         if line.kind != "unit":
@@ -134,9 +132,7 @@ def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
     sheet.print_title_rows = "6:6"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _fmt(value: Any) -> str:
@@ -188,6 +184,4 @@ def report_file(snapshot: Snapshot, fmt: str) -> tuple[bytes, str, str]:
     name = f"bao-cao-{snapshot.campaign_id}-v{snapshot.version}"
     if fmt == "pdf":
         return report_pdf(snapshot), PDF_TYPE, f"{name}.pdf"
-    from .exporting import XLSX_TYPE
-
     return report_xlsx(snapshot), XLSX_TYPE, f"{name}.xlsx"

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hocso.core.audit import audit
+from hocso.core.exporting import XLSX_TYPE
 from hocso.people import privacy
 
 from . import oidc, totp
@@ -154,9 +155,7 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "json":
         response = HttpResponse(privacy.as_json(data), content_type="application/json; charset=utf-8")
     else:
-        response = HttpResponse(
-            privacy.as_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(privacy.as_xlsx(data), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="hocso-du-lieu-ca-nhan-{stamp}.{kind}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
+from hocso.core.exporting import XLSX_TYPE
 from hocso.org.selectors import unit_get
 
-from .exporting import XLSX_TYPE, export_learners
+from .exporting import export_learners
 from .models import Learner, LearnerStatus
 from .selectors import learner_get, learner_list, learner_memberships
 

@@ -7,9 +7,7 @@ allowed to see them (`can_see_full_cccd`), and only signed-in people, never API 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,15 +20,23 @@ from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
 from hocso.core.cccd import mask_cccd
+from hocso.core.exporting import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    add_sheet,
+    append_row,
+    cell,
+    csv_bytes,
+    new_workbook,
+    workbook_bytes,
+)
 from hocso.org.models import Unit
 
 from .importing.resolve import unit_key
 from .models import Learner
 from .selectors import can_see_full_cccd
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-DATE_FORMAT = "DD/MM/YYYY"
+TEXT_COLUMNS = ("cccd", "phone", "unit_code", "rank_code")
 
 
 def export_columns() -> list[tuple[str, str, int]]:
@@ -112,58 +118,32 @@ def export_rows(*, actor, learners: Iterable[Learner], masked: bool = False) -> 
 
 
 def _xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     columns = export_columns()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
+    book = new_workbook(write_only=True)  # flat memory for a province's whole staff list
+    sheet = add_sheet(book, title)
     sheet.freeze_panes = "A2"
     for index, (_key, _label, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF1F5")
-    header = []
-    for _key, label, _width in columns:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.append(header)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    append_row(sheet, [cell(sheet, label, font=bold, fill=fill, alignment=wrap) for _key, label, _width in columns])
     for row in rows:
-        out = []
-        for key, _label, _width in columns:
-            value = row[key]
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = DATE_FORMAT
-                out.append(cell)
-            elif key in ("cccd", "phone", "unit_code", "rank_code"):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "@"  # text: Excel must not turn 019… into a number
-                out.append(cell)
-            else:
-                out.append(value)
-        sheet.append(out)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        append_row(sheet, [
+            # Text, so that Excel does not turn 019… into a number.
+            cell(sheet, row[key], number_format="@") if key in TEXT_COLUMNS else row[key]
+            for key, _label, _width in columns
+        ])
+    return workbook_bytes(book)
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:
     columns = export_columns()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _key, label, _width in columns])
-    for row in rows:
-        writer.writerow([
-            row[key].strftime("%d/%m/%Y") if isinstance(row[key], dt.date) else row[key]
-            for key, _label, _width in columns
-        ])
-    # A byte-order mark makes Excel read the file as UTF-8 instead of the Windows code page.
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return csv_bytes([label for _key, label, _width in columns],
+                     ([row[key] for key, _label, _width in columns] for row in rows))
 
 
 def export_learners(

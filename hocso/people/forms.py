@@ -15,10 +15,9 @@ from hocso.identity.models import UNIT_ROLES, Role
 from hocso.org.models import TargetGroup, Unit
 
 from .models import Gender, Learner, LearnerStatus
-from .services import PROFILE_FIELDS, prepare_learner
+from .services import NAME_FIELDS, PROFILE_FIELDS, prepare_learner
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-NAME_FIELDS = ("family_name", "middle_name", "given_name")
 
 
 def date_field(label, *, required: bool = True, initial=None) -> forms.DateField:
@@ -125,7 +124,9 @@ class LearnerForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[], required=False)
     start_date = date_field(_("Member of the unit since"), initial=timezone.localdate)
 
-    def __init__(self, *args, instance: Learner | None = None, units: list[Unit] | None = None, **kwargs) -> None:
+    def __init__(self, *args, actor, instance: Learner | None = None, units: list[Unit] | None = None,
+                 **kwargs) -> None:
+        self.actor = actor  # what a CCCD number already in use may reveal depends on who asks
         self.instance = instance
         if instance is not None:
             kwargs.setdefault("initial", {
@@ -151,7 +152,8 @@ class LearnerForm(forms.Form):
         data = super().clean()
         full_name = normalize(data.get("full_name"))
         self._name_missing = not any(normalize(data.get(name)) for name in NAME_FIELDS)
-        if full_name and self._name_missing:
+        self._from_full_name = bool(full_name and self._name_missing)
+        if self._from_full_name:
             data["family_name"], data["middle_name"], data["given_name"] = split_full_name(full_name)
             self._name_missing = False
         elif self._name_missing and "given_name" not in self.errors:
@@ -173,13 +175,16 @@ class LearnerForm(forms.Form):
             elif name in self.errors and name in ("date_of_birth", "gender"):
                 setattr(learner, name, None if name == "date_of_birth" else "")  # no cross-check on bad input
         try:
-            prepare_learner(learner)
+            prepare_learner(learner, actor=self.actor)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 if field in self.errors or (field in NAME_FIELDS and self._name_missing):
                     continue  # the form already reported this field
+                if field in NAME_FIELDS and self._from_full_name:
+                    field = "full_name"  # where the name was typed
                 for message in messages:
-                    self.add_error(field if field in self.fields else None, message)
+                    if not self.has_error(field) or message not in self.errors.get(field, []):
+                        self.add_error(field if field in self.fields else None, message)
 
 
 class MoveForm(forms.Form):

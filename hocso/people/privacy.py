@@ -15,7 +15,6 @@ gender and status — and removes everything that identifies the person.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hocso.core.audit import audit
+from hocso.core.exporting import add_sheet, append_row, new_workbook, workbook_bytes
 from hocso.core.models import AuditEntry
 from hocso.identity.scoping import ensure, is_province_admin
 
@@ -177,34 +177,21 @@ def as_json(data: dict[str, Any]) -> bytes:
 
 
 def as_xlsx(data: dict[str, Any]) -> bytes:
-    """One sheet per section, a header row of column labels; dates as real dates (d/m/Y)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One sheet per section, a header row of column labels; dates as real dates (d/m/Y), in local time."""
+    book = new_workbook()
     for section in data["sections"]:
-        sheet = workbook.create_sheet(title=section["title"][:31])
+        sheet = add_sheet(book, section["title"])
         keys = list(section["columns"])
-        sheet.append([section["columns"][key] for key in keys])
+        append_row(sheet, [section["columns"][key] for key in keys])
         for row in section["rows"]:
-            sheet.append([_cell(row.get(key)) for key in keys])
-        for cells in sheet.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, dt.datetime):
-                    cell.number_format = "dd/mm/yyyy hh:mm"
-                elif isinstance(cell.value, dt.date):
-                    cell.number_format = "dd/mm/yyyy"
-                elif isinstance(cell.value, str) and cell.value.isdigit():
-                    cell.number_format = "@"  # a CCCD keeps its leading zero
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            append_row(sheet, [_cell(row.get(key)) for key in keys])
+            for written in sheet[sheet.max_row]:
+                if isinstance(written.value, str) and written.value.isdigit():
+                    written.number_format = "@"  # a CCCD keeps its leading zero
+    return workbook_bytes(book)
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        # Excel has no time zones: local time, as people read it.
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if value is None or isinstance(value, str | int | float | bool | dt.date):
         return value
     return str(value)

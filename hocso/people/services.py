@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit, snapshot
 from hocso.core.cccd import validate_cccd
+from hocso.core.exporting import looks_like_formula
+from hocso.core.scoping import UnitScope
 from hocso.core.text import fold, normalize
 from hocso.identity.models import UNIT_ROLES, Role, RoleAssignment
 from hocso.identity.scoping import ensure, forget_roles, is_province_admin, scope_of
@@ -33,32 +35,85 @@ def _ensure_unit_in_scope(actor, unit: Unit) -> None:
     ensure(scope_of(actor).covers(unit.path), _("%(unit)s is outside the units you manage.") % {"unit": unit})
 
 
-def prepare_learner(learner: Learner, *, bulk: bool = False) -> Learner:
-    """Normalise text, validate the CCCD against birth date and gender, refresh keys. Raises ValidationError.
+NAME_FIELDS = ("family_name", "middle_name", "given_name")
+
+
+def name_problem(value: str) -> str | None:
+    """Why a name part is refused, or None. No real name begins with = + - @, and a spreadsheet would run it."""
+    if looks_like_formula(value):
+        return _("A name cannot begin with =, +, - or @: spreadsheet programs would take it for a formula. Remove "
+                 "that character and write the name again.")
+    return None
+
+
+def cccd_unavailable_message() -> str:
+    """The one answer when a CCCD number belongs to someone the actor may not see: in another unit, or who left.
+
+    It says neither who nor where, nor which of the two: a focal point must not be able to look people up by
+    typing numbers (the attempt is audited as `learner.cccd_refused`).
+    """
+    return _("This CCCD number cannot be used in your units. If it is correct, contact the province administrator: "
+             "the person may be registered in another unit or have left the service.")
+
+
+def may_know_learner(scope: UnitScope, learner: Learner) -> bool:
+    """Whether someone with this scope may learn from a CCCD number they typed that this person exists, and who
+    they are: the province administrators for anyone, a focal point for the people of their units."""
+    return scope.everything or (learner.unit is not None and scope.covers(learner.unit.path))
+
+
+def _cccd_problem(actor, learner: Learner, *, via: str) -> str | None:
+    """None if the number is free; else what to tell the actor (who holds it only if they may see that person)."""
+    holder = Learner.objects.filter(cccd=learner.cccd).exclude(pk=learner.pk).select_related("unit").first()
+    if holder is None:
+        return None
+    if may_know_learner(scope_of(actor), holder):
+        return _("This CCCD number already belongs to %(name)s (%(unit)s). Open that person's profile instead of "
+                 "adding them again.") % {"name": holder.full_name,
+                                          "unit": holder.unit or _("has left the service")}
+    audit(actor, "learner.cccd_refused", holder, extra={"via": via})
+    return cccd_unavailable_message()
+
+
+def prepare_learner(learner: Learner, *, actor=None, bulk: bool = False, via: str = "form") -> Learner:
+    """Normalise text, validate names and the CCCD (against birth date and gender, and that nobody else has it),
+    refresh keys. Raises ValidationError with every problem at once.
 
     `bulk=True` skips the checks that cost a query per person (CCCD uniqueness, the target group's existence):
-    the import makes them once for the whole file.
+    the import makes them once for the whole file. Otherwise `actor` is required: what a taken CCCD number
+    reveals depends on whom it belongs to (`_cccd_problem`).
     """
     for name in ("family_name", "middle_name", "given_name", "position", "phone"):
         setattr(learner, name, normalize(getattr(learner, name)))
     learner.email = normalize(learner.email).lower()
     errors: dict[str, list] = {}
+    for name in NAME_FIELDS:
+        problem = name_problem(getattr(learner, name))
+        if problem:
+            errors[name] = [problem]
     if learner.cccd:
         try:
             learner.cccd = validate_cccd(learner.cccd, birth_date=learner.date_of_birth, gender=learner.gender)
         except ValidationError as exc:
             errors["cccd"] = exc.messages
+        else:
+            if not bulk:
+                problem = _cccd_problem(actor, learner, via=via)
+                if problem:
+                    errors["cccd"] = [problem]
     else:
         learner.cccd = None
     learner.refresh_keys()
-    exclude = ["cccd", "unit", "user"] if "cccd" in errors else ["unit", "user"]
+    # The CCCD's uniqueness is checked above, with a message that depends on the actor; never Django's own.
+    exclude = ["cccd", "unit", "user"]
     if bulk:
         exclude.append("target_group")
     try:
         learner.full_clean(exclude=exclude, validate_unique=not bulk, validate_constraints=not bulk)
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
+            if key not in errors:
+                errors[key] = list(messages)
     if errors:
         raise ValidationError(errors)
     return learner
@@ -67,7 +122,7 @@ def prepare_learner(learner: Learner, *, bulk: bool = False) -> Learner:
 @transaction.atomic
 def learner_create(*, actor, unit: Unit, start_date: dt.date | None = None, **profile) -> Learner:
     _ensure_unit_in_scope(actor, unit)
-    learner = prepare_learner(Learner(unit=unit, **profile))
+    learner = prepare_learner(Learner(unit=unit, **profile), actor=actor)
     learner.save()
     Membership.objects.create(
         learner=learner, unit=unit, start_date=start_date or timezone.localdate(), reason=MembershipReason.JOINED
@@ -85,7 +140,7 @@ def learner_update(*, actor, learner: Learner, **changes) -> Learner:
     before = snapshot(learner, PROFILE_FIELDS)
     for name, value in changes.items():
         setattr(learner, name, value)
-    prepare_learner(learner)
+    prepare_learner(learner, actor=actor)
     learner.save()
     audit(actor, "learner.update", learner, before=before, after=snapshot(learner, PROFILE_FIELDS))
     return learner
@@ -176,11 +231,43 @@ def role_assign(*, actor, user, role: str, unit: Unit | None = None) -> RoleAssi
     return assignment
 
 
+# The roles that let someone manage people and roles: losing the last of them locks a person out of these pages.
+MANAGING_ROLES = (Role.PROVINCE_ADMIN, Role.FOCAL_POINT)
+
+
+def role_revoke_refusal(*, actor, assignment: RoleAssignment) -> str | None:
+    """Why this role may not be removed even by someone allowed to remove it, or None.
+
+    Nobody removes their own administrator role, nor their own last focal-point role, with one click: that would
+    lock them out of the page they are on (another focal point above them, or the province administrator, can).
+    The province always keeps an administrator who can sign in.
+    """
+    if assignment.user_id == actor.pk:
+        if assignment.role == Role.PROVINCE_ADMIN:
+            return _("You cannot remove your own administrator role.")
+        if assignment.role in MANAGING_ROLES and not RoleAssignment.objects.filter(
+                user_id=actor.pk, role__in=MANAGING_ROLES).exclude(pk=assignment.pk).exists():
+            return _("This is your last role as a focal point: removing it would take away your access to these "
+                     "pages. Ask the province administrator, or a focal point of a unit above yours, to remove it.")
+    if assignment.role == Role.PROVINCE_ADMIN:
+        # Locked (until role_revoke commits): two administrators removing each other at the same moment must not
+        # leave the province with none.
+        with transaction.atomic():
+            others = list(RoleAssignment.objects.select_for_update(of=("self",))
+                          .filter(role=Role.PROVINCE_ADMIN, user__is_active=True)
+                          .exclude(pk=assignment.pk).values_list("pk", flat=True))
+        superusers = get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(pk=assignment.user_id)
+        if not others and not superusers.exists():
+            return _("The province must keep at least one administrator. Give the role to someone else first.")
+    return None
+
+
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     ensure(can_assign_role(actor, assignment.role, assignment.unit), _("You cannot remove this role."))
-    if assignment.user_id == actor.pk and assignment.role == Role.PROVINCE_ADMIN:
-        raise ValidationError(_("You cannot remove your own administrator role."))
+    refusal = role_revoke_refusal(actor=actor, assignment=assignment)
+    if refusal:
+        raise ValidationError(refusal)
     audit(actor, "role.revoke", assignment.user, extra={"role": assignment.role, "unit": assignment.unit_id})
     assignment.delete()
     forget_roles(assignment.user)

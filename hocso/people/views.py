@@ -177,7 +177,7 @@ def learner_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     _ensure_manages_something(actor)
     unit = _unit_from_param(request, actor)
-    form = LearnerForm(request.POST or None, units=_current_units(actor),
+    form = LearnerForm(request.POST or None, actor=actor, units=_current_units(actor),
                        initial={"unit": unit.pk if unit else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -203,7 +203,7 @@ def _editable_learner(request: HttpRequest, pk: int) -> Learner:
 @login_required
 def learner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     learner = _editable_learner(request, pk)
-    form = LearnerForm(request.POST or None, instance=learner)
+    form = LearnerForm(request.POST or None, actor=request.user, instance=learner)
     if request.method == "POST" and form.is_valid():
         try:
             services.learner_update(actor=request.user, learner=learner, **form.profile())
@@ -303,10 +303,15 @@ def roles(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The role was given to %(user)s.") % {"user": data["username"]})
             return redirect("people:roles")
     person_query = request.GET.get("person", "").strip()
+    page = paginate(request, assignments)
+    for assignment in page:
+        # The actor's own roles: say at once why one cannot be removed rather than after a click.
+        assignment.revoke_refusal = (services.role_revoke_refusal(actor=actor, assignment=assignment)
+                                     if assignment.user_id == actor.pk else None)
     return render(request, "people/roles.html", {
         "filter_form": filter_form,
         "form": assign_form,
-        "page": paginate(request, assignments),
+        "page": page,
         "querystring": querystring_without_page(request),
         "person_query": person_query,
         "people_found": selectors.learners_with_accounts(actor=actor, query=person_query),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from hocso.core.exporting import XLSX_TYPE
 from hocso.core.pagination import querystring_without_page
 from hocso.core.uploads import clean_upload_size, human_size
 from hocso.identity.scoping import ensure, scope_of
@@ -31,7 +32,6 @@ from .importing.report import template_workbook
 from .models import ImportJob, ImportJobStatus
 from .views import UNIT_SELECT_LIMIT, _unit_from_param
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGE_KINDS = ("new", "updated", "moved", "left")
 
 
@@ -154,7 +154,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     _ensure_can_import(request.user)
-    return _download(template_workbook(actor=request.user), XLSX, "mau-danh-sach-can-bo.xlsx")
+    return _download(template_workbook(actor=request.user), XLSX_TYPE, "mau-danh-sach-can-bo.xlsx")
 
 
 def _problem_rows(problems: list[dict], severity: str | None) -> list[dict]:
@@ -261,7 +261,7 @@ def import_errors(request: HttpRequest, pk) -> HttpResponse:
         raise Http404(_("There are no rows with errors to download."))
     stem = job.file_name.rsplit(".", 1)[0][:80] or "import"
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in stem)
-    return _download(bytes(content), XLSX, f"{safe}-loi.xlsx")
+    return _download(bytes(content), XLSX_TYPE, f"{safe}-loi.xlsx")
 
 
 # --- export of the list --------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ plain: line breaks are kept, HTML is shown as written.
 
 from __future__ import annotations
 
-import io
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -16,11 +15,11 @@ from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from hocso.core.exporting import add_sheet, append_row, new_workbook, workbook_bytes
 from hocso.core.text import fold, normalize
 from hocso.core.uploads import XLSX as UPLOAD_XLSX
 from hocso.core.uploads import FileRejected, UploadLimits, open_workbook
@@ -286,19 +285,17 @@ def _choices(question: ParsedQuestion, options: list[tuple[str, str]], correct: 
 
 def template() -> bytes:
     """The .xlsx to fill in: a Questions sheet (headers, drop-downs), an Instructions sheet and an Examples sheet."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Questions"))[:31]
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, _("Questions"))
     headers = [str(label) for _key, label, _aliases in COLUMNS]
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for sheet_ in (sheet,):
-        sheet_.append(headers)
-        for index, _header in enumerate(headers, start=1):
-            cell = sheet_.cell(row=1, column=index)
-            cell.font, cell.fill = bold, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet_.column_dimensions[get_column_letter(index)].width = 40 if index == 4 else 18
-        sheet_.freeze_panes = "A2"
+    append_row(sheet, headers)
+    for index, _header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if index == 4 else 18
+    sheet.freeze_panes = "A2"
     type_list = DataValidation(type="list", formula1='"' + ",".join(QuestionType.values) + '"', allow_blank=True)
     difficulty_list = DataValidation(type="list", formula1='"1,2,3"', allow_blank=True)
     sheet.add_data_validation(type_list)
@@ -308,32 +305,30 @@ def template() -> bytes:
     difficulty_column = get_column_letter(keys.index("difficulty") + 1)
     difficulty_list.add(f"{difficulty_column}2:{difficulty_column}5000")
 
-    guide = workbook.create_sheet(str(_("Instructions"))[:31])
+    guide = add_sheet(workbook, _("Instructions"))
     guide.column_dimensions["A"].width = 28
     guide.column_dimensions["B"].width = 100
-    guide.append([str(_("How to fill in the Questions sheet"))])
+    append_row(guide, [str(_("How to fill in the Questions sheet"))])
     guide["A1"].font = Font(bold=True, size=13)
-    guide.append([str(_("One question per row, below the header row. Empty rows are skipped. Do not rename the "
+    append_row(guide, [str(_("One question per row, below the header row. Empty rows are skipped. Do not rename the "
                         "headers; you may remove columns you do not use and add option columns (Option G, …)."))])
-    guide.append([])
+    append_row(guide, ())
     for key, text in _column_help():
         label = next(str(label) for k, label, _a in COLUMNS if k == key)
-        guide.append([label, text])
-    guide.append([])
-    guide.append([str(_("Question types")), ", ".join(f"{value} = {label}" for value, label in QuestionType.choices)])
+        append_row(guide, [label, text])
+    append_row(guide, ())
+    append_row(guide, [_("Question types"), ", ".join(f"{value} = {label}" for value, label in QuestionType.choices)])
     for row in guide.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    examples = workbook.create_sheet(str(_("Examples"))[:31])
-    examples.append(headers)
+    examples = add_sheet(workbook, _("Examples"))
+    append_row(examples, headers)
     for cell in examples[1]:
         cell.font = bold
     for example in _examples():
-        examples.append([example.get(key, "") for key in keys])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        append_row(examples, [example.get(key, "") for key in keys])
+    return workbook_bytes(workbook)
 
 
 def _column_help() -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.cccd import FEMALE, MALE
+from hocso.core.exporting import strip_csv_guard
 from hocso.core.text import fold
 from hocso.people.models import RANK_CODE_RE
 
@@ -52,9 +53,13 @@ def clean_text(text: str) -> str:
 
 
 def as_text(value) -> str:
-    """The cell as text: whole numbers without '.0', dates as dd/mm/yyyy, NFC with single spaces."""
+    """The cell as text: whole numbers without '.0', dates as dd/mm/yyyy, NFC with single spaces.
+
+    The apostrophe our CSV exports put before a text that could read as a formula ('+84…) is taken off again, so
+    an exported list imports unchanged.
+    """
     if type(value) is str:
-        return clean_text(value)
+        return clean_text(strip_csv_guard(value))
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -1,6 +1,6 @@
 """The one import engine behind the web pages, the background tasks and `hocso import_staff`.
 
-    plan = preview_file(content, "ds.xlsx", actor=user, default_unit=unit, on=date)      # reads, writes nothing
+    plan = preview_file(content, "ds.xlsx", actor=user, default_unit=unit, on=date)      # reads; writes no data
     plan, counts = apply_file(content, "ds.xlsx", actor=user, default_unit=unit, on=date,
                               expected_fingerprint=plan.fingerprint)                     # one transaction
 """
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocso.core.audit import audit
 from hocso.core.uploads import Sheet, UploadLimits, fill_merged, open_workbook
 from hocso.identity.scoping import ensure, scope_of
 from hocso.org.models import Unit
@@ -79,9 +80,17 @@ def preview_file(
     sheet: str = "",
     progress: Progress | None = None,
 ) -> Plan:
+    """What the file would do, row by row. Writes nothing but the audit entry for CCCD numbers of people outside
+    the importer's units, which a file could otherwise be used to look up in bulk."""
     ensure_can_import(actor, default_unit)
     parsed, raw = read_file(content, file_name, sheet=sheet, progress=progress)
-    return build_plan(parsed, actor=actor, default_unit=default_unit, on=on, raw_rows=raw, progress=progress)
+    plan = build_plan(parsed, actor=actor, default_unit=default_unit, on=on, raw_rows=raw, progress=progress)
+    refused = plan.refused_holders
+    if refused:
+        audit(actor, "learner.cccd_refused", None, extra={
+            "via": "import", "file": file_name, "rows": len(refused),
+            "learners": " ".join(str(person.pk) for person in refused[:1000])})
+    return plan
 
 
 def apply_file(

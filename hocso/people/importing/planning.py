@@ -25,7 +25,7 @@ from hocso.core.cccd import mask_cccd
 from hocso.identity.scoping import scope_of
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus, Membership
-from hocso.people.services import PROFILE_FIELDS, prepare_learner
+from hocso.people.services import PROFILE_FIELDS, cccd_unavailable_message, may_know_learner, prepare_learner
 
 from . import cells
 from .resolve import TargetGroupResolver, UnitResolver
@@ -60,6 +60,7 @@ class RowPlan:
     changed: list[str] = field(default_factory=list)
     unit_from: Unit | None = None
     unit_to: Unit | None = None
+    refused_holder: Learner | None = None  # who has the row's CCCD number, when the importer may not see them
 
 
 @dataclass
@@ -74,6 +75,11 @@ class Plan:
 
     def of_kind(self, *kinds: str) -> list[RowPlan]:
         return [r for r in self.rows if r.kind in kinds]
+
+    @property
+    def refused_holders(self) -> list[Learner]:
+        """People outside the importer's reach whose CCCD numbers the file holds (audited with the preview)."""
+        return [r.refused_holder for r in self.rows if r.refused_holder is not None]
 
     @property
     def changes(self) -> int:
@@ -223,6 +229,13 @@ def _plan_row(plan: RowPlan, parsed: ParsedFile, raw: list, existing: dict[str, 
     target_unit = named_unit if unit_given else default_unit
 
     current = existing.get(values.get("cccd", ""))
+    if current is not None and not may_know_learner(scope, current):
+        # Someone the importer may not see (another unit, or left the service): the same answer as the person
+        # form, and nothing compared with what is stored about them, so no message can tell anything about them.
+        check.add("cccd", cccd_unavailable_message())
+        plan.refused_holder = current
+        plan.kind = FAILED
+        return
     status = values.get("status")
     if current is None:
         learner = Learner(status=status or LearnerStatus.ACTIVE)
@@ -260,13 +273,7 @@ def _plan_row(plan: RowPlan, parsed: ParsedFile, raw: list, existing: dict[str, 
     else:
         plan.unit_from = current.unit
         kind = None
-        if current.unit is None and not scope.everything:
-            check.add("cccd", _("This person is registered as retired or having left the service; only a province "
-                                "administrator can bring them back."))
-        elif current.unit is not None and not scope.covers(current.unit.path):
-            check.add("cccd", _("This CCCD number belongs to a person in a unit outside the units you manage. Ask "
-                                "the province administrator to transfer them."))
-        elif leaving:
+        if leaving:
             if current.unit is not None:
                 kind = LEFT
         elif target_unit is None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
+from itertools import zip_longest
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.core.exporting import DATE_FORMAT, add_sheet, append_row, new_workbook, workbook_bytes
 from hocso.identity.scoping import scope_of
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Gender, LearnerStatus
@@ -16,7 +16,6 @@ from hocso.people.models import Gender, LearnerStatus
 from .planning import FAILED, Plan
 from .resolve import unit_labels
 
-DATE_FORMAT = "DD/MM/YYYY"
 TEMPLATE_ROWS = 2000  # rows prepared with drop-downs and formats
 
 
@@ -43,7 +42,6 @@ def error_report(plan: Plan) -> bytes | None:
     failed = [row_plan.row for row_plan in plan.rows if row_plan.kind == FAILED]
     if not failed:
         return None
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     bold, fill, error_fill, wrap = _styles()
@@ -55,14 +53,13 @@ def error_report(plan: Plan) -> bytes | None:
         not str(raw_rows[i][width - 1]).strip() if width - 1 < len(raw_rows[i]) else True for i in layout.header_rows
     ):
         width -= 1
-    book = Workbook()
-    sheet = book.active
-    sheet.title = (plan.parsed.sheet or _("Errors"))[:31]
+    book = new_workbook()
+    sheet = add_sheet(book, plan.parsed.sheet or _("Errors"))
     error_label = _("Error")
     for index in layout.header_rows:
         header = [_cell_value(v) for v in raw_rows[index][:width]]
         header += [""] * (width - len(header))
-        sheet.append([*header, error_label])
+        append_row(sheet, [*header, error_label])
         for cell in sheet[sheet.max_row]:
             cell.font, cell.fill, cell.alignment = bold, fill, wrap
     for row in failed:
@@ -71,10 +68,7 @@ def error_report(plan: Plan) -> bytes | None:
         message = "\n".join(
             f"{p.column}: {p.message}" if p.column else p.message for p in row.problems
         )
-        sheet.append([*values, message])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, dt.date | dt.datetime):
-                cell.number_format = DATE_FORMAT
+        append_row(sheet, [*values, message])  # dates get dd/mm/yyyy; text that could be a formula stays text
         last = sheet.cell(row=sheet.max_row, column=width + 1)
         last.fill, last.alignment = error_fill, wrap
     sheet.freeze_panes = sheet.cell(row=len(layout.header_rows) + 1, column=1)
@@ -83,9 +77,7 @@ def error_report(plan: Plan) -> bytes | None:
                        range(1, min(sheet.max_row, 200) + 1)), default=8)
         sheet.column_dimensions[get_column_letter(column)].width = min(max(longest + 2, 8), 40)
     sheet.column_dimensions[get_column_letter(width + 1)].width = 70
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def template_columns() -> list[tuple[str, str, int]]:
@@ -106,7 +98,6 @@ def template_columns() -> list[tuple[str, str, int]]:
 
 def template_workbook(*, actor) -> bytes:
     """A blank list with drop-downs (gender, target group, the actor's units), formats and an instructions sheet."""
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -115,10 +106,9 @@ def template_workbook(*, actor) -> bytes:
     letter = {key: get_column_letter(i) for i, (key, _label, _w) in enumerate(columns, start=1)}
     last = TEMPLATE_ROWS + 1
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Staff list")[:31]
-    sheet.append([label for _key, label, _width in columns])
+    book = new_workbook()
+    sheet = add_sheet(book, _("Staff list"))
+    append_row(sheet, [label for _key, label, _width in columns])
     for cell in sheet[1]:
         cell.font, cell.fill, cell.alignment = bold, fill, wrap
     sheet.freeze_panes = "A2"
@@ -131,7 +121,7 @@ def template_workbook(*, actor) -> bytes:
         sheet[f"{letter['date_of_birth']}{row}"].number_format = DATE_FORMAT
 
     # Drop-down values live on a hidden sheet: a list typed into the validation is limited to 255 characters.
-    lists = book.create_sheet("DanhMuc")
+    lists = add_sheet(book, "DanhMuc")
     lists.sheet_state = "hidden"
     genders = [str(label) for _value, label in Gender.choices]
     groups = list(TargetGroup.objects.filter(is_active=True).order_by("position", "name").values_list("name",
@@ -140,13 +130,11 @@ def template_workbook(*, actor) -> bytes:
     labels = unit_labels(list(Unit.objects.current().only("pk", "name", "parent_id", "valid_to")))
     unit_names = sorted({labels.get(u.pk, u.name) for u in units})
     statuses = [str(label) for _value, label in LearnerStatus.choices]
-    for column, (title, values) in enumerate(
-        [(_("Gender"), genders), (_("Target group"), groups), (_("Unit"), unit_names), (_("Status"), statuses)],
-        start=1,
-    ):
-        lists.cell(row=1, column=column, value=title).font = bold
-        for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=column, value=value)
+    append_row(lists, [_("Gender"), _("Target group"), _("Unit"), _("Status")])
+    for title in lists[1]:
+        title.font = bold
+    for row in zip_longest(genders, groups, unit_names, statuses):
+        append_row(lists, row)
 
     def list_validation(key: str, list_column: str, count: int, prompt: str) -> None:
         if not count:
@@ -176,12 +164,12 @@ def template_workbook(*, actor) -> bytes:
     sheet.add_data_validation(digits)
     digits.add(f"{letter['cccd']}2:{letter['cccd']}{last}")
 
-    guide = book.create_sheet(_("Instructions")[:31])
+    guide = add_sheet(book, _("Instructions"))
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["B"].width = 100
-    guide.append([_("How to fill in this list")])
+    append_row(guide, [_("How to fill in this list")])
     guide["A1"].font = bold
-    guide.append([])
+    append_row(guide, ())
     for text in (
         _("Fill in one person per row on the first sheet, under the header. Do not rename or move the header."),
         _("People are matched by their CCCD number: a number already in the system updates that person; a new "
@@ -192,10 +180,10 @@ def template_workbook(*, actor) -> bytes:
         _("After uploading you will see a preview with every problem, row by row; nothing is saved until you "
           "confirm. Rows with errors can be downloaded, fixed and imported again."),
     ):
-        guide.append(["•", text])
+        append_row(guide, ["•", text])
         guide.cell(row=guide.max_row, column=2).alignment = wrap
-    guide.append([])
-    guide.append([_("Column"), _("What to write")])
+    append_row(guide, ())
+    append_row(guide, [_("Column"), _("What to write")])
     for cell in guide[guide.max_row]:
         cell.font, cell.fill = bold, fill
     explanations = {
@@ -214,8 +202,6 @@ def template_workbook(*, actor) -> bytes:
         "phone": _("e.g. 0912345678."),
     }
     for key, label, _width in columns:
-        guide.append([label, explanations[key]])
+        append_row(guide, [label, explanations[key]])
         guide.cell(row=guide.max_row, column=2).alignment = wrap
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -65,7 +65,7 @@ def test_strict_applies_nothing_when_a_row_is_wrong(staff_file, commune_a):
 def test_acting_as_a_focal_point_keeps_their_scope(staff_file, commune_b, focal_b, learner_in_a):
     out, _err = run(str(staff_file), "--unit", commune_b.code, "--user", focal_b.username, "--dry-run")
     assert "With errors: 2" in out
-    assert "belongs to a person in a unit outside the units you manage" in out
+    assert "This CCCD number cannot be used in your units" in out
 
 
 def test_error_rows_can_be_written_to_a_file(staff_file, commune_a, tmp_path):

@@ -95,8 +95,8 @@ def test_preview_then_confirm_writes_everything_in_one_go(client, focal_a, commu
     assert (counts["new"], counts["moved"], counts["error"]) == (1, 1, 2)
     problems = {(p["row"], p["column"]): p["message"] for p in job.preview["problems"]}
     assert problems[(5, "Số CCCD")] == vi(
-        "This CCCD number belongs to a person in a unit outside the units you manage. Ask the province "
-        "administrator to transfer them.")
+        "This CCCD number cannot be used in your units. If it is correct, contact the province administrator: the "
+        "person may be registered in another unit or have left the service.")
     assert problems[(6, "Đơn vị")] == vi("%(unit)s is outside the units you manage.", unit=commune_b.name)
     assert html.escape(problems[(6, "Đơn vị")]) in page
     assert [c["row"] for c in job.preview["changes"]] == [3, 4]  # rows 5 and 6 are not among the changes

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from hocso.core.models import AuditEntry
 from hocso.identity.models import Role, RoleAssignment
-from hocso.tests.factories import make_learner, make_user
+from hocso.people.services import role_assign, role_revoke
+from hocso.tests.factories import SYSTEM, make_learner, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +159,56 @@ def test_admin_cannot_remove_own_admin_role(client, province_admin):
     response = client.post(f"/can-bo/vai-tro/{assignment.pk}/thu-hoi/", follow=True)
     assert "cannot remove your own administrator role" in response.content.decode()
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+# --- one's own last role, the last administrator (issue 11, item 8) -------------------------------------------
+
+
+def test_focal_point_cannot_remove_their_own_last_focal_point_role(client, focal_a):
+    assignment = RoleAssignment.objects.get(user=focal_a)
+    client.force_login(focal_a)
+    page = client.get("/can-bo/vai-tro/").content.decode()
+    assert "This is your last role as a focal point" in page  # said on the page, with no button to press
+    assert f'action="/can-bo/vai-tro/{assignment.pk}/thu-hoi/"' not in page
+    response = client.post(f"/can-bo/vai-tro/{assignment.pk}/thu-hoi/", follow=True)
+    assert "This is your last role as a focal point" in response.content.decode()
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert not AuditEntry.objects.filter(action="role.revoke").exists()
+
+
+def test_focal_point_with_another_unit_may_remove_one_of_their_roles(client, focal_a, school_a):
+    second = RoleAssignment.objects.create(user=focal_a, role=Role.FOCAL_POINT, unit=school_a)
+    client.force_login(focal_a)
+    assert client.post(f"/can-bo/vai-tro/{second.pk}/thu-hoi/").status_code == 302
+    assert not RoleAssignment.objects.filter(pk=second.pk).exists()
+    # ...and then the remaining one is their last.
+    last = RoleAssignment.objects.get(user=focal_a)
+    client.post(f"/can-bo/vai-tro/{last.pk}/thu-hoi/")
+    assert RoleAssignment.objects.filter(pk=last.pk).exists()
+
+
+def test_focal_point_may_remove_their_own_instructor_role(client, focal_a, school_a):
+    teaching = RoleAssignment.objects.create(user=focal_a, role=Role.INSTRUCTOR, unit=school_a)
+    client.force_login(focal_a)
+    assert client.post(f"/can-bo/vai-tro/{teaching.pk}/thu-hoi/").status_code == 302
+    assert not RoleAssignment.objects.filter(pk=teaching.pk).exists()
+
+
+def test_a_focal_point_above_removes_the_role_instead(client, focal_a, school_a, teacher):
+    assignment = RoleAssignment.objects.create(user=teacher, role=Role.FOCAL_POINT, unit=school_a)
+    client.force_login(focal_a)
+    assert client.post(f"/can-bo/vai-tro/{assignment.pk}/thu-hoi/").status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_the_last_province_administrator_is_kept(province_admin, teacher):
+    only = RoleAssignment.objects.get(user=province_admin, role=Role.PROVINCE_ADMIN)
+    with pytest.raises(ValidationError, match="ít nhất một quản trị viên"):
+        role_revoke(actor=SYSTEM, assignment=only)
+    second = role_assign(actor=province_admin, user=teacher, role=Role.PROVINCE_ADMIN)
+    role_revoke(actor=teacher, assignment=only)  # one remains: allowed
+    assert not RoleAssignment.objects.filter(pk=only.pk).exists()
+    teacher.is_active = False  # an administrator who cannot sign in does not count
+    teacher.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError, match="ít nhất một quản trị viên"):
+        role_revoke(actor=SYSTEM, assignment=second)
