@@ -117,6 +117,12 @@ class HocsoAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # An optional body (`payload: X | None = None`) is documented by ninja as "X or null"; the parser
+                # takes JSON objects only (hocso.core.api_common.JSONParser), so say "X, or no body at all".
+                for content in operation.get("requestBody", {}).get("content", {}).values():
+                    options = content.get("schema", {}).get("anyOf", [])
+                    if {"type": "null"} in options and len(options) == 2:
+                        content["schema"] = next(option for option in options if option != {"type": "null"})
                 for status, response in operation.get("responses", {}).items():
                     if int(status) in ERROR_DESCRIPTIONS:
                         response["description"] = ERROR_DESCRIPTIONS[int(status)]

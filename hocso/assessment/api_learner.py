@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hocso.core.api_common import ApiError, Id, Page, PageParams, SessionAuth, errors, paginate_queryset
+from hocso.core.api_common import ApiError, Id, Page, PageParams, SessionAuth, errors, json_int, paginate_queryset
 from hocso.core.input_guard import INTEGER_MAX, SMALLINT_MAX
 
 from .attempts import ExamError, attempt_start
@@ -130,9 +130,10 @@ class PaperOut(Schema):
     questions: list[QuestionOut]
 
 
+# Bounded by their columns (smallint, integer); in a JSON body, numbers only (not true or "3").
 Slot = Annotated[int, Field(ge=1, le=SMALLINT_MAX, description="The question's number on the paper, from 1.")]
-Seq = Annotated[int, Field(ge=0, le=INTEGER_MAX,
-                           description="Grows with every change of this question; an older save never wins.")]
+JsonSlot = json_int(ge=1, le=SMALLINT_MAX, description="The question's number on the paper, from 1.")
+Seq = json_int(ge=0, le=INTEGER_MAX, description="Grows with every change of this question; an older save never wins.")
 
 
 class SaveIn(Schema):
@@ -148,7 +149,7 @@ class SaveOut(Schema):
 
 
 class PendingAnswer(Schema):
-    slot: Slot
+    slot: JsonSlot
     seq: Seq
     response: dict[str, Any]
 

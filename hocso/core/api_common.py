@@ -27,6 +27,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
+from pydantic import BeforeValidator
 
 from .input_guard import BIGINT_MAX, BadInput, loads_json_object
 
@@ -41,6 +42,21 @@ MAX_PAGE = 1_000_000
 # A database id in a path or a query parameter: declared with its bounds, so the OpenAPI document states them and
 # a number beyond bigint is a 422 instead of reaching the database.
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+
+
+def _json_number(value: Any) -> Any:
+    # pydantic would turn true into 1 and "12" into 12; JSON Schema's integer is a number (12.0 included).
+    if isinstance(value, (bool, str)):
+        raise ValueError("must be a JSON number, not a string or a boolean")
+    return value
+
+
+def json_int(*, ge: int, le: int, description: str | None = None) -> Any:
+    """An integer field of a JSON body, bounded: a number with no fraction (12 or 12.0), never true or "12"."""
+    return Annotated[int, Field(ge=ge, le=le, description=description), BeforeValidator(_json_number)]
+
+
+JsonId = json_int(ge=1, le=BIGINT_MAX)
 
 
 class ApiError(HttpError):

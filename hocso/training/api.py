@@ -20,7 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hocso.core.api_common import ApiError, Id, Page, PageParams, SessionAuth, actor_of, errors, paginate_queryset
+from hocso.core.api_common import (
+    ApiError,
+    Id,
+    JsonId,
+    Page,
+    PageParams,
+    SessionAuth,
+    actor_of,
+    errors,
+    paginate_queryset,
+)
 from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.people.models import Learner
 
@@ -230,7 +240,7 @@ class EnrolmentFilters(Schema):
 
 
 class EnrolIn(Schema):
-    learner_id: Id
+    learner_id: JsonId
 
 
 class EnrolResultOut(Schema):
