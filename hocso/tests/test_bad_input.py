@@ -241,3 +241,50 @@ def test_page_submit_skips_a_pending_slot_beyond_smallint(client, learner_user, 
     assert attempt.state != AttemptState.IN_PROGRESS
     # The one good pending answer was saved; the others were skipped, not a 500.
     assert list(Answer.objects.filter(attempt=attempt).values_list("slot", flat=True)) == [2]
+
+
+# --- a "digit" int() does not take --------------------------------------------------------------------------------
+
+
+def test_a_superscript_digit_in_an_id_parameter_is_not_a_500(client, admin_client):
+    # "²".isdigit() is True but int("²") raises: the views now test isdecimal(), exactly what int() accepts.
+    assert client.get("/cong-khai/999/?unit=%C2%B2").status_code == 404
+    assert admin_client.get("/can-bo/?unit=%C2%B2").status_code == 404
+
+
+# --- what Schemathesis found besides ------------------------------------------------------------------------------
+
+
+def test_a_blank_api_key_header_is_refused_even_with_a_session(client, learner_user):
+    client.force_login(learner_user)
+    for value in ("", "   "):
+        response = client.get("/api/v1/target-groups", HTTP_X_API_KEY=value)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "invalid_api_key"
+
+
+def test_the_sign_in_gate_answers_the_api_in_the_error_shape(client, learner_user):
+    from hocso.identity.signin import GATE_CONSENT, GATES_KEY
+
+    client.force_login(learner_user)
+    session = client.session
+    session[GATES_KEY] = [GATE_CONSENT]
+    session.save()
+    response = client.get("/api/v1/me/quizzes", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "sign_in_incomplete"
+    assert "Finish signing in" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("value", [True, "1", 1.5])
+def test_integers_in_json_bodies_are_numbers(learner_api, attempt, value):
+    # pydantic alone would take true as 1 and "1" as 1; JSON Schema's integer (what the API documents) does not.
+    response = put_answer(learner_api, attempt, 1, {"seq": value, "response": {"choice": "a"}})
+    assert response.status_code == 422, response.content
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_an_integral_number_is_an_integer(learner_api, attempt):
+    response = put_answer(learner_api, attempt, 1, {"seq": 7.0, "response": {"choice": "a"}})
+    assert response.status_code == 200, response.content
+    assert Answer.objects.get(attempt=attempt, slot=1).seq == 7
