@@ -24,6 +24,8 @@ from hocso.assessment.api_authoring import router as quiz_authoring_router
 from hocso.assessment.api_learner import router as exam_router
 from hocso.campaigns.api import router as campaigns_router
 from hocso.core.api_common import (
+    ERROR_DESCRIPTIONS,
+    JSONParser,
     JSONRenderer,
     SessionAuth,
     install_error_handlers,
@@ -110,6 +112,22 @@ class HocsoAPI(NinjaAPI):
             re_path(r"^.*$", not_found_view, name="not-found"),
         ]
 
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
+        # ninja describes every response by its HTTP phrase ("Unauthorized"); say what each error means here.
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                # An optional body (`payload: X | None = None`) is documented by ninja as "X or null"; the parser
+                # takes JSON objects only (hocso.core.api_common.JSONParser), so say "X, or no body at all".
+                for content in operation.get("requestBody", {}).get("content", {}).values():
+                    options = content.get("schema", {}).get("anyOf", [])
+                    if {"type": "null"} in options and len(options) == 2:
+                        content["schema"] = next(option for option in options if option != {"type": "null"})
+                for status, response in operation.get("responses", {}).items():
+                    if int(status) in ERROR_DESCRIPTIONS:
+                        response["description"] = ERROR_DESCRIPTIONS[int(status)]
+        return schema
+
     def api_index(self, request: HttpRequest, **kwargs: Any) -> JsonResponse:
         return JsonResponse(
             {
@@ -138,6 +156,7 @@ api = HocsoAPI(
     urls_namespace="api",
     auth=[ApiKeyBearer(), ApiKeyHeader(), SessionAuth()],
     renderer=JSONRenderer(),
+    parser=JSONParser(),
     docs=OfflineSwagger(settings={"persistAuthorization": True}),
 )
 install_error_handlers(api)

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hocso.core.middleware.LanguageMiddleware",
+    # Refuses a NUL in the path, query, form fields, cookies or headers (a 500 on PostgreSQL) before anything
+    # reads the session or the database.
+    "hocso.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
+from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, paginate_queryset
 from hocso.identity.scoping import ensure
 
 from . import results, selectors_quiz, statistics
@@ -108,7 +108,7 @@ class QuizResultPage(Page[QuizResultOut]):
 
 class QuizResultFilters(Schema):
     q: str = Field("", description="Search in names (accents and case are ignored) or a whole CCCD number.")
-    unit: int | None = Field(None, description="Only attempts sat in this unit and the units below it.")
+    unit: Id | None = Field(None, description="Only attempts sat in this unit and the units below it.")
     state: Literal["in_progress", "needs_grading", "graded"] | None = None
     passed: bool | None = None
 
@@ -157,7 +157,8 @@ def _quiz_out(quiz: Quiz) -> dict:
     }
 
 
-@router.get("/quizzes", response=AuthorQuizPage, summary="Quizzes the caller authors or sees results of")
+@router.get("/quizzes", response={200: AuthorQuizPage, **errors(401, 403, 422)},
+            summary="Quizzes the caller authors or sees results of")
 def list_quizzes(request: HttpRequest, paging: Query[PageParams], q: str = "", published: bool | None = None):
     actor = actor_of(request)
     ensure(selectors_quiz.can_see_quizzes(actor),
@@ -166,18 +167,20 @@ def list_quizzes(request: HttpRequest, paging: Query[PageParams], q: str = "", p
     return paginate_queryset(qs, paging)
 
 
-@router.get("/quizzes/{quiz_id}", response=AuthorQuizDetailOut, summary="One quiz's settings",
+@router.get("/quizzes/{quiz_id}", response={200: AuthorQuizDetailOut, **errors(401, 404, 422)},
+            summary="One quiz's settings",
             description="Authors and the focal points who see the quiz's results; the blueprint, attempts and "
                         "statistics are for authors only.")
-def get_quiz(request: HttpRequest, quiz_id: int):
+def get_quiz(request: HttpRequest, quiz_id: Id):
     actor = actor_of(request)
     quiz = selectors_quiz.quiz_get_for_results(actor=actor, pk=quiz_id)
     quiz.can_edit = selectors_quiz.can_edit(actor, quiz)
     return quiz
 
 
-@router.get("/quizzes/{quiz_id}/blueprint", response=BlueprintOut, summary="The questions and random draws")
-def get_blueprint(request: HttpRequest, quiz_id: int):
+@router.get("/quizzes/{quiz_id}/blueprint", response={200: BlueprintOut, **errors(401, 404, 422)},
+            summary="The questions and random draws")
+def get_blueprint(request: HttpRequest, quiz_id: Id):
     from .quizzes import blueprint_problems
 
     quiz = selectors_quiz.quiz_get_for_author(actor=actor_of(request), pk=quiz_id)
@@ -199,8 +202,9 @@ def get_blueprint(request: HttpRequest, quiz_id: int):
             "problems": [p.message for p in problems]}
 
 
-@router.get("/quizzes/{quiz_id}/results", response=QuizResultPage, summary="One row per person with their final grade")
-def list_results(request: HttpRequest, quiz_id: int, filters: Query[QuizResultFilters], paging: Query[PageParams]):
+@router.get("/quizzes/{quiz_id}/results", response={200: QuizResultPage, **errors(401, 404, 422)},
+            summary="One row per person with their final grade")
+def list_results(request: HttpRequest, quiz_id: Id, filters: Query[QuizResultFilters], paging: Query[PageParams]):
     actor = actor_of(request)
     quiz = selectors_quiz.quiz_get_for_results(actor=actor, pk=quiz_id)
     unit = None
@@ -220,9 +224,9 @@ def list_results(request: HttpRequest, quiz_id: int, filters: Query[QuizResultFi
     return paginate_queryset(rows, paging, transform=shape)
 
 
-@router.get("/quizzes/{quiz_id}/statistics", response=QuizStatisticsOut,
+@router.get("/quizzes/{quiz_id}/statistics", response={200: QuizStatisticsOut, **errors(401, 404, 422)},
             summary="Item analysis (facility, discrimination)")
-def get_statistics(request: HttpRequest, quiz_id: int, which: Literal["all", "first"] = "all"):
+def get_statistics(request: HttpRequest, quiz_id: Id, which: Literal["all", "first"] = "all"):
     quiz = selectors_quiz.quiz_get_for_author(actor=actor_of(request), pk=quiz_id)
     stats = statistics.quiz_statistics(quiz=quiz, which=which)
     return {

@@ -8,7 +8,7 @@ is a 404. The paper never carries the answer key; the review carries it only whe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hocso.core.api_common import ApiError, Page, PageParams, SessionAuth, paginate_queryset
+from hocso.core.api_common import ApiError, Id, Page, PageParams, SessionAuth, errors, json_int, paginate_queryset
+from hocso.core.input_guard import INTEGER_MAX, SMALLINT_MAX
 
 from .attempts import ExamError, attempt_start
 from .models import Attempt, AttemptState
@@ -129,8 +130,14 @@ class PaperOut(Schema):
     questions: list[QuestionOut]
 
 
+# Bounded by their columns (smallint, integer); in a JSON body, numbers only (not true or "3").
+Slot = Annotated[int, Field(ge=1, le=SMALLINT_MAX, description="The question's number on the paper, from 1.")]
+JsonSlot = json_int(ge=1, le=SMALLINT_MAX, description="The question's number on the paper, from 1.")
+Seq = json_int(ge=0, le=INTEGER_MAX, description="Grows with every change of this question; an older save never wins.")
+
+
 class SaveIn(Schema):
-    seq: int = Field(ge=0, description="Grows with every change of this question; an older save never wins.")
+    seq: Seq
     response: dict[str, Any]
 
 
@@ -142,8 +149,8 @@ class SaveOut(Schema):
 
 
 class PendingAnswer(Schema):
-    slot: int
-    seq: int
+    slot: JsonSlot
+    seq: Seq
     response: dict[str, Any]
 
 
@@ -204,21 +211,22 @@ def _my_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
 # --- endpoints ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/me/quizzes", response=QuizPage, summary="My quizzes")
+@router.get("/me/quizzes", response={200: QuizPage, **errors(401, 403, 422)}, summary="My quizzes")
 def list_my_quizzes(request: HttpRequest, filters: Query[QuizFilters], paging: Query[PageParams]):
     rows = my_quizzes(learner=_learner(request), status=filters.status or "")
     return paginate_queryset(rows, paging, transform=lambda page: [_quiz_out(row) for row in page])
 
 
-@router.get("/me/quizzes/{quiz_id}", response=QuizDetailOut, summary="One of my quizzes, with my attempts")
-def get_my_quiz(request: HttpRequest, quiz_id: int):
+@router.get("/me/quizzes/{quiz_id}", response={200: QuizDetailOut, **errors(401, 403, 404, 422)},
+            summary="One of my quizzes, with my attempts")
+def get_my_quiz(request: HttpRequest, quiz_id: Id):
     row = quiz_for_learner(learner=_learner(request), pk=quiz_id)
     return {**_quiz_out(row), "attempts": row.attempts}
 
 
-@router.post("/me/quizzes/{quiz_id}/attempts", response=AttemptOut,
+@router.post("/me/quizzes/{quiz_id}/attempts", response={200: AttemptOut, **errors(401, 403, 404, 409, 422)},
              summary="Start an attempt (or get the one already open)")
-def start_attempt(request: HttpRequest, quiz_id: int):
+def start_attempt(request: HttpRequest, quiz_id: Id):
     learner = _learner(request)
     row = quiz_for_learner(learner=learner, pk=quiz_id)
     try:
@@ -228,14 +236,15 @@ def start_attempt(request: HttpRequest, quiz_id: int):
         raise api_error(error) from error
 
 
-@router.get("/me/attempts/{attempt_id}", response=AttemptOut, summary="One of my attempts")
-def get_my_attempt(request: HttpRequest, attempt_id: int):
+@router.get("/me/attempts/{attempt_id}", response={200: AttemptOut, **errors(401, 403, 404, 422)},
+            summary="One of my attempts")
+def get_my_attempt(request: HttpRequest, attempt_id: Id):
     return _my_attempt(request, attempt_id)
 
 
-@router.get("/me/attempts/{attempt_id}/paper", response=PaperOut,
+@router.get("/me/attempts/{attempt_id}/paper", response={200: PaperOut, **errors(401, 403, 404, 409, 422)},
             summary="The questions of an open attempt, with my saved answers (never the answer key)")
-def get_paper(request: HttpRequest, attempt_id: int):
+def get_paper(request: HttpRequest, attempt_id: Id):
     attempt = _my_attempt(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
         raise api_error(ExamError("submitted"))
@@ -246,8 +255,9 @@ def get_paper(request: HttpRequest, attempt_id: int):
     }
 
 
-@router.put("/me/attempts/{attempt_id}/answers/{slot}", response=SaveOut, summary="Save my answer to a question")
-def save_answer(request: HttpRequest, attempt_id: int, slot: int, payload: SaveIn):
+@router.put("/me/attempts/{attempt_id}/answers/{slot}", response={200: SaveOut, **errors(401, 403, 404, 409, 422)},
+            summary="Save my answer to a question")
+def save_answer(request: HttpRequest, attempt_id: Id, slot: Slot, payload: SaveIn):
     attempt = attempt_for_learner(learner=_learner(request), pk=attempt_id)
     try:
         result = answer_save_for_learner(attempt=attempt, slot=slot, seq=payload.seq, response=payload.response)
@@ -256,25 +266,26 @@ def save_answer(request: HttpRequest, attempt_id: int, slot: int, payload: SaveI
     return {"ok": True, "slot": result.slot, "seq": result.seq, "saved_at": result.saved_at}
 
 
-@router.post("/me/attempts/{attempt_id}/submit", response=ResultOut,
+@router.post("/me/attempts/{attempt_id}/submit", response={200: ResultOut, **errors(401, 403, 404, 422)},
              summary="Submit (twice is harmless); answers not yet saved may come along")
-def submit_attempt(request: HttpRequest, attempt_id: int, payload: SubmitIn | None = None):
+def submit_attempt(request: HttpRequest, attempt_id: Id, payload: SubmitIn | None = None):
     attempt = attempt_for_learner(learner=_learner(request), pk=attempt_id)
     pending = [item.model_dump() for item in payload.pending] if payload else []
     return _result(attempt_submit_with_pending(attempt=attempt, pending=pending))
 
 
-@router.get("/me/attempts/{attempt_id}/result", response=ResultOut, summary="My result for an attempt")
-def get_result(request: HttpRequest, attempt_id: int):
+@router.get("/me/attempts/{attempt_id}/result", response={200: ResultOut, **errors(401, 403, 404, 409, 422)},
+            summary="My result for an attempt")
+def get_result(request: HttpRequest, attempt_id: Id):
     attempt = _my_attempt(request, attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
         raise ApiError(409, "in_progress", _("This attempt has not been submitted yet."))
     return _result(attempt)
 
 
-@router.get("/me/attempts/{attempt_id}/review", response=ReviewOut,
+@router.get("/me/attempts/{attempt_id}/review", response={200: ReviewOut, **errors(401, 403, 404, 422)},
             summary="Review an attempt, as far as the quiz's review policy allows")
-def get_review(request: HttpRequest, attempt_id: int):
+def get_review(request: HttpRequest, attempt_id: Id):
     attempt = _my_attempt(request, attempt_id)
     policy = review_policy(attempt)
     if not policy.allowed:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hocso.core.audit import audit
+from hocso.core.input_guard import INTEGER_MAX, SMALLINT_MAX, is_storable_json
 
 from .grading import grade
 from .models import (
@@ -394,10 +395,22 @@ def _save_cursor():
 def answer_save(*, token: str, slot: int, response: dict, seq: int, now: dt.datetime | None = None) -> SaveResult:
     """Save the learner's response to one slot. Idempotent: repeating a save (same or older seq) changes nothing."""
     now = now or timezone.now()
-    if not isinstance(response, dict) or not isinstance(slot, int) or not isinstance(seq, int) or seq < 0:
+    # Checked here, without a query, so nothing the columns cannot hold reaches the statement (a 500 on
+    # PostgreSQL): slot is a smallint, seq an integer, and the JSON may hold no NUL and no lone surrogate.
+    if not isinstance(response, dict) or not isinstance(slot, int) or not isinstance(seq, int):
         raise ExamError("invalid_response")
+    if not 0 <= seq <= INTEGER_MAX:
+        raise ExamError("invalid_response")
+    if not 1 <= slot <= SMALLINT_MAX:
+        raise ExamError("invalid_slot")
     payload = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
-    if len(payload.encode()) > MAX_RESPONSE_BYTES:
+    if "\\u0000" in payload and not is_storable_json(response):  # json.dumps writes a NUL as \u0000
+        raise ExamError("invalid_response")
+    try:
+        size = len(payload.encode())
+    except UnicodeEncodeError:  # a lone surrogate
+        raise ExamError("invalid_response") from None
+    if size > MAX_RESPONSE_BYTES:
         raise ExamError("invalid_response")
     with _save_cursor() as cursor:
         # Raw SQL bypasses the ORM's datetime adaptation: adapt explicitly (SQLite compares datetimes as text).

@@ -348,7 +348,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = question.current_version
     raw_version = request.GET.get("version", "")
     if raw_version:
-        if not raw_version.isdigit():
+        if not raw_version.isdecimal():
             raise Http404(_("Version not found."))
         version = question.versions.filter(number=int(raw_version)).first()
         if version is None:
@@ -454,7 +454,7 @@ def export_category(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def export_selection(request: HttpRequest) -> HttpResponse:
     _require_author(request)
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdecimal()]
     questions = list(selectors.questions_for_export(actor=request.user, ids=ids)) if ids else []
     if not questions:
         messages.error(request, _("Choose at least one question to export."))

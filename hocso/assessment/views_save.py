@@ -7,11 +7,11 @@ learner whose attempt it is, and useless once the attempt is submitted or its ti
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from hocso.core.input_guard import BadInput, loads_json_object
 
 from .attempts import ExamError, answer_save
 
@@ -29,9 +29,10 @@ def exam_error_response(error: ExamError) -> JsonResponse:
 def save_answer(request: HttpRequest) -> JsonResponse:
     token = request.headers.get("X-Attempt-Token", "")
     try:
-        body = json.loads(request.body)
+        body = loads_json_object(request.body)  # an object, with no NUL: else BadInput
         slot, seq, response = body["slot"], body["seq"], body["response"]
-    except (ValueError, KeyError, TypeError):
+    except (BadInput, KeyError):
+        # 422 as for any answer that can never be saved: the exam page stops retrying it (exam.js).
         return exam_error_response(ExamError("invalid_response"))
     try:
         result = answer_save(token=token, slot=slot, response=response, seq=seq)

@@ -15,7 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
-from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
+from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, paginate_queryset
+from hocso.core.input_guard import INTEGER_MAX
 from hocso.identity.scoping import scope_of
 
 from .models import Snapshot
@@ -75,7 +76,7 @@ class ResultsPage(Page[UnitResultOut]):
 
 
 class ResultsParams(PageParams):
-    version: int | None = Field(None, ge=1, description="A snapshot version; the newest by default.")
+    version: int | None = Field(None, ge=1, le=INTEGER_MAX, description="A snapshot version; the newest by default.")
 
 
 def _etag(*parts) -> str:
@@ -97,7 +98,8 @@ def _cache_headers(response: HttpResponse, etag: str) -> None:
     response["Vary"] = "Authorization, X-API-Key, Cookie, Accept-Language"
 
 
-@router.get("/campaigns", response={200: CampaignPage, 304: None}, summary="List published test campaigns")
+@router.get("/campaigns", response={200: CampaignPage, 304: None, **errors(401, 422)},
+            summary="List published test campaigns")
 def list_campaigns(request: HttpRequest, response: HttpResponse, paging: Query[PageParams]):
     actor = actor_of(request)
     qs = (
@@ -114,9 +116,9 @@ def list_campaigns(request: HttpRequest, response: HttpResponse, paging: Query[P
     return paginate_queryset(qs, paging)
 
 
-@router.get("/campaigns/{campaign_id}/results", response={200: ResultsPage, 304: None},
+@router.get("/campaigns/{campaign_id}/results", response={200: ResultsPage, 304: None, **errors(401, 404, 422)},
             summary="Per-unit results of a published campaign")
-def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: int,
+def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: Id,
                      params: Query[ResultsParams]):
     actor = actor_of(request)
     campaign = campaigns_visible(actor=actor).filter(pk=campaign_id).first()

@@ -14,7 +14,7 @@ from .selectors import board_context, board_row, published_boards, published_cam
 
 def _unit_id(request: HttpRequest) -> int | None:
     raw = request.GET.get("unit", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 @require_GET

@@ -1,4 +1,5 @@
-"""What every API router shares: the session auth, the JSON error shape and page pagination.
+"""What every API router shares: the session auth, the JSON body parser, the JSON error shape (and its
+documentation in the OpenAPI schema), the bounded integer types and page pagination.
 
 Every error leaves the API as {"error": {"code": "...", "message": "...", "details": ...}}, with the
 message translated into the request's language (LocaleMiddleware picks it from Accept-Language).
@@ -10,8 +11,9 @@ import logging
 import math
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+import ninja.parser
 import ninja.renderers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -25,12 +27,36 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
+from pydantic import BeforeValidator
+
+from .input_guard import BIGINT_MAX, BadInput, loads_json_object
 
 logger = logging.getLogger("hocso.api")
 
 _DJANGO_404 = re.compile(r"^No \w+ matches the given query\.$")
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+# Far beyond any list here, and small enough that (page - 1) * page_size stays a valid SQL OFFSET.
+MAX_PAGE = 1_000_000
+
+# A database id in a path or a query parameter: declared with its bounds, so the OpenAPI document states them and
+# a number beyond bigint is a 422 instead of reaching the database.
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+
+
+def _json_number(value: Any) -> Any:
+    # pydantic would turn true into 1 and "12" into 12; JSON Schema's integer is a number (12.0 included).
+    if isinstance(value, (bool, str)):
+        raise ValueError("must be a JSON number, not a string or a boolean")
+    return value
+
+
+def json_int(*, ge: int, le: int, description: str | None = None) -> Any:
+    """An integer field of a JSON body, bounded: a number with no fraction (12 or 12.0), never true or "12"."""
+    return Annotated[int, Field(ge=ge, le=le, description=description), BeforeValidator(_json_number)]
+
+
+JsonId = json_int(ge=1, le=BIGINT_MAX)
 
 
 class ApiError(HttpError):
@@ -51,6 +77,39 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     )
 
 
+# --- The error shape, as documented in the OpenAPI schema ------------------------------------------------------
+
+
+class ErrorBody(Schema):
+    code: str = Field(description='Stable and machine-readable: "not_found", "validation_error", "bad_request", …')
+    message: str = Field(description="For people, in Vietnamese unless `Accept-Language: en` is sent.")
+    details: Any = Field(None, description=(
+        "null, or more about the error: for 422 `validation_error`, a list of "
+        '`{"loc": [...], "msg": "...", "type": "..."}`; for 400 `bad_request`, `{"location": "query", "name": "q"}` '
+        "(where the bad input was: path, query, form, cookie, header or body)."))
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input: a NUL character in the request, or a body that is not a JSON object.",
+    401: "No API key and no session, or an API key that is invalid or revoked.",
+    403: "Not allowed (or the session's CSRF check failed).",
+    404: "Not found, or outside the caller's scope.",
+    409: "Not possible in the current state.",
+    422: "A parameter or a field of the body is not valid; `details` lists each problem.",
+}
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error responses of an operation, for its `response={200: ..., **errors(401, 404)}`: each documented
+    with the shared error shape. 400 is always included: any request carrying a NUL is refused
+    (hocso.core.middleware.BadInputMiddleware)."""
+    return {status: ErrorOut for status in sorted({400, *statuses})}
+
+
 def _status_code_name(status: int) -> str:
     return {
         400: "bad_request",
@@ -67,6 +126,7 @@ def _status_code_name(status: int) -> str:
 def _status_message(status: int) -> str:
     # Built on each call so the message is in the request's language.
     messages = {
+        400: _("The request could not be read."),
         401: _("Authentication required: sign in or send an API key."),
         403: _("You do not have permission to do this."),
         404: _("Not found."),
@@ -78,6 +138,14 @@ def _status_message(status: int) -> str:
 
 
 # --- Exception handlers (installed on the NinjaAPI by `install_error_handlers`) ---------------------------
+
+
+class JSONParser(ninja.parser.Parser):
+    """Request bodies are strict JSON objects with nothing the database cannot store (a NUL, a lone surrogate):
+    anything else is a 400 `bad_request` saying what was wrong (hocso.core.input_guard)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return loads_json_object(request.body)
 
 
 class JSONRenderer(ninja.renderers.JSONRenderer):
@@ -96,6 +164,8 @@ def _on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja's own subclasses (AuthenticationError, AuthorizationError, Throttled) carry fixed English texts:
     # replace them. A plain HttpError keeps its message (raise it with a translated one, or use ApiError).
+    if isinstance(exc.__cause__, BadInput):  # ninja wraps what the parser raised in "Cannot parse request body"
+        return error_response(400, "bad_request", exc.__cause__.message, exc.__cause__.details)
     status = exc.status_code
     message = exc.message if type(exc) is HttpError and exc.message else _status_message(status)
     response = error_response(status, _status_code_name(status), message)
@@ -199,7 +269,7 @@ ItemT = TypeVar("ItemT")
 
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 200).")
 
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .api_common import error_response
+from .input_guard import BadInput, find_nul, nul_message
 from .request_context import client_ip, ip_from_request
 
 
@@ -45,3 +49,43 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
+
+
+class BadInputMiddleware:
+    """Answer 400 when the path, a query parameter, a form field, a cookie or a header carries a NUL character.
+
+    PostgreSQL cannot store or even compare text holding a NUL, so such input reached the database as a 500 from
+    whichever view read it first (a search box, a certificate code, a session cookie). Refused here once, right
+    after the language is known and before anything reads the session or the database. The API and the exam's
+    answer save get the JSON error shape; pages get a short page in Vietnamese and English (nothing is known yet
+    about who is asking). JSON bodies are checked where they are parsed (hocso.core.input_guard.loads_json_object).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = find_nul(request)
+        if problem is None:
+            return self.get_response(request)
+        if wants_json(request):
+            return error_response(400, "bad_request", problem.message, problem.details)
+        return bad_input_page(problem)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The API, and any request that is JSON or asks for it (the exam's answer save, the page scripts' posts)."""
+    return (
+        request.path_info.startswith("/api/")
+        or request.content_type == "application/json"
+        or "application/json" in request.headers.get("Accept", "")
+    )
+
+
+def bad_input_page(problem: BadInput) -> HttpResponse:
+    """A short page in both languages: the same message from the catalogue, in Vietnamese then in English."""
+    messages = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            messages[f"message_{language}"] = nul_message(problem.location, problem.name)
+    return HttpResponseBadRequest(render_to_string("core/bad_input.html", messages))

@@ -4,8 +4,8 @@ The exam's answer save is the busiest request of the year: every learner saves a
 authorised by the attempt's token, not the session (see hocso.assessment.views_save), so the session,
 authentication, CSRF, messages, sign-in gate, static files and lock-out middleware have nothing to do for it, yet
 running them cost about a third of the request's CPU. Requests to these paths go to a second handler that keeps only
-the security headers, the Host check and the language (error messages are translated); everything else goes through
-the full stack.
+the security headers, the Host check, the language (error messages are translated) and the refusal of a NUL
+character in the request; everything else goes through the full stack.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ LEAN_MIDDLEWARE = (
     "hocso.core.security.SecurityHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",  # validates the Host header against ALLOWED_HOSTS
     "hocso.core.middleware.LanguageMiddleware",
+    "hocso.core.middleware.BadInputMiddleware",  # the same refusal of a NUL as on every other path
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 )
 

@@ -67,4 +67,6 @@ class ApiKeyHeader(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
+        if key is not None and not key.strip():  # the header was sent, empty: a key that is not valid
+            raise _invalid_key()
         return authenticate_api_key(key)

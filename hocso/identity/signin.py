@@ -16,7 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
+from hocso.core.api_common import error_response
 from hocso.core.audit import audit
 from hocso.core.request_context import ip_from_request
 
@@ -118,8 +120,9 @@ class SignInGateMiddleware:
             return None
         gates = request.session.get(GATES_KEY) if hasattr(request, "session") else None
         if gates and request.user.is_authenticated and not self._allowed(request.path_info, gates[0]):
-            if request.path_info.startswith("/api/"):
-                return HttpResponse(status=403)
+            if request.path_info.startswith("/api/"):  # in the API's error shape, as its schema documents
+                return error_response(403, "sign_in_incomplete", _(
+                    "Finish signing in first (accept the personal-data notice or set up two-step verification)."))
             return redirect(gate_url(gates[0], request.get_full_path()))
         return None
 

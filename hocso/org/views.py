@@ -155,7 +155,7 @@ def create(request: HttpRequest) -> HttpResponse:
     parent = None
     raw_parent = request.GET.get("parent", "")
     if raw_parent:
-        if not raw_parent.isdigit():
+        if not raw_parent.isdecimal():
             raise Http404(_("Unit not found."))
         parent = selectors.unit_get(actor=actor, pk=int(raw_parent))
     ensure(can_create_under(actor, parent), _("You can only create units inside your own unit."))
@@ -256,7 +256,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = selectors.merge_candidates(actor=actor, unit=unit)
     form = MergeForm(request.POST or None, unit=unit, candidates=candidates)
 
-    chosen_ids = {int(v) for v in request.POST.getlist("others") if v.isdigit()}
+    chosen_ids = {int(v) for v in request.POST.getlist("others") if v.isdecimal()}
     # Shown as rows: the unit's siblings (the usual case), search results, and whatever was already chosen.
     shown_ids = set(candidates.filter(parent_id=unit.parent_id).values_list("pk", flat=True))
     if query:
@@ -307,7 +307,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _split_part_count(request: HttpRequest) -> int:
     raw = request.POST.get("part-TOTAL_FORMS", "2")
-    count = int(raw) if raw.isdigit() else 2
+    count = int(raw) if raw.isdecimal() else 2
     if "add_part" in request.POST:
         count += 1
     if "remove_part" in request.POST:
@@ -338,7 +338,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
         initial = request.POST.dict()
         for key, value in initial.items():
             # People who were sent to a part that was just removed are unassigned again.
-            if (key.startswith("person_") or key == "default_part") and value.isdigit() and int(value) >= part_count:
+            if (key.startswith("person_") or key == "default_part") and value.isdecimal() and int(value) >= part_count:
                 initial[key] = ""
         form = SplitForm(initial=initial, members=members, part_labels=labels)
     else:

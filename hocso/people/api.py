@@ -8,7 +8,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
+from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, paginate_queryset
 from hocso.core.exporting import XLSX_TYPE
 from hocso.org.selectors import unit_get
 
@@ -79,12 +79,12 @@ class LearnerDetailOut(LearnerOut):
 
 class LearnerFilters(Schema):
     q: str = Field("", description="Search in names and e-mail (accents and case are ignored).")
-    unit: int | None = Field(None, description="Only learners in this unit and the units below it.")
-    target_group: int | None = Field(None, description="Target group id.")
+    unit: Id | None = Field(None, description="Only learners in this unit and the units below it.")
+    target_group: Id | None = Field(None, description="Target group id.")
     status: StatusValue | None = None  # type: ignore[valid-type]
 
 
-@router.get("/learners", response=LearnerPage, summary="List learners")
+@router.get("/learners", response={200: LearnerPage, **errors(401, 404, 422)}, summary="List learners")
 def list_learners(request: HttpRequest, filters: Query[LearnerFilters], paging: Query[PageParams]):
     actor = actor_of(request)
     unit = unit_get(actor=actor, pk=filters.unit) if filters.unit is not None else None
@@ -97,7 +97,7 @@ def list_learners(request: HttpRequest, filters: Query[LearnerFilters], paging: 
 @router.get(
     "/learners/export",
     summary="Export learners as .xlsx or CSV",
-    response={200: None},
+    response={200: None, **errors(401, 404, 422)},
     openapi_extra={"responses": {200: {
         "description": "The file, with the same columns the staff import reads.",
         "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
@@ -124,6 +124,7 @@ def export_learners_file(request: HttpRequest, filters: Query[LearnerFilters],
     return response
 
 
-@router.get("/learners/{learner_id}", response=LearnerDetailOut, summary="One learner with membership history")
-def get_learner(request: HttpRequest, learner_id: int):
+@router.get("/learners/{learner_id}", response={200: LearnerDetailOut, **errors(401, 404, 422)},
+            summary="One learner with membership history")
+def get_learner(request: HttpRequest, learner_id: Id):
     return learner_get(actor=actor_of(request), pk=learner_id)

@@ -41,7 +41,7 @@ def _unit_from_param(request: HttpRequest, actor, name: str = "unit") -> Unit | 
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise Http404(_("Unit not found."))
     return unit_get(actor=actor, pk=int(raw))
 

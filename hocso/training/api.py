@@ -20,7 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hocso.core.api_common import ApiError, Page, PageParams, SessionAuth, actor_of, paginate_queryset
+from hocso.core.api_common import (
+    ApiError,
+    Id,
+    JsonId,
+    Page,
+    PageParams,
+    SessionAuth,
+    actor_of,
+    errors,
+    paginate_queryset,
+)
 from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.people.models import Learner
 
@@ -198,7 +208,7 @@ class ClassPage(Page[ClassOut]):
 
 
 class ClassFilters(Schema):
-    course: int | None = Field(None, description="Only classes of this course.")
+    course: Id | None = Field(None, description="Only classes of this course.")
     q: str = Field("", description="Search in class names.")
 
 
@@ -230,7 +240,7 @@ class EnrolmentFilters(Schema):
 
 
 class EnrolIn(Schema):
-    learner_id: int
+    learner_id: JsonId
 
 
 class EnrolResultOut(Schema):
@@ -270,7 +280,7 @@ def _completion(status: completion.CourseStatus) -> dict:
             "complete": status.complete}
 
 
-@router.get("/training/my/courses", response=MyCoursePage, auth=SessionAuth(),
+@router.get("/training/my/courses", response={200: MyCoursePage, **errors(401, 403, 422)}, auth=SessionAuth(),
             summary="My courses: enrolled and available, with completion")
 def my_courses(request: HttpRequest, filters: Query[MyCourseFilters], paging: Query[PageParams]):
     """The catalogue as the learner sees it (published courses for their target group, and any they are enrolled
@@ -305,9 +315,10 @@ def my_courses(request: HttpRequest, filters: Query[MyCourseFilters], paging: Qu
     return paginate_queryset(qs, paging, transform=rows)
 
 
-@router.get("/training/my/courses/{course_id}/progress", response=CourseProgressOut, auth=SessionAuth(),
+@router.get("/training/my/courses/{course_id}/progress",
+            response={200: CourseProgressOut, **errors(401, 403, 404, 422)}, auth=SessionAuth(),
             summary="My progress in one course, lesson by lesson")
-def my_course_progress(request: HttpRequest, course_id: int):
+def my_course_progress(request: HttpRequest, course_id: Id):
     """Your own progress only: a course you are not enrolled in answers 404."""
     actor = actor_of(request)
     learner = _learner(request)
@@ -344,7 +355,7 @@ def my_course_progress(request: HttpRequest, course_id: int):
     }
 
 
-@router.get("/training/my/certificates", response=list[MyCertificateOut], auth=SessionAuth(),
+@router.get("/training/my/certificates", response={200: list[MyCertificateOut], **errors(401, 403)}, auth=SessionAuth(),
             summary="My certificates")
 def my_certificates(request: HttpRequest):
     learner = _learner(request)
@@ -356,7 +367,7 @@ def my_certificates(request: HttpRequest):
     } for c in Certificate.objects.filter(learner=learner).order_by("-issued_at", "-id")]
 
 
-@router.get("/training/my/calendar", response=MyCalendarOut, auth=SessionAuth(),
+@router.get("/training/my/calendar", response={200: MyCalendarOut, **errors(401, 403)}, auth=SessionAuth(),
             summary="My upcoming sessions and deadlines")
 def my_calendar(request: HttpRequest):
     learner = _learner(request)
@@ -378,7 +389,7 @@ def my_calendar(request: HttpRequest):
 # --- staff endpoints -----------------------------------------------------------------------------------------
 
 
-@router.get("/training/courses", response=CoursePage, summary="List courses (staff)")
+@router.get("/training/courses", response={200: CoursePage, **errors(401, 403, 422)}, summary="List courses (staff)")
 def list_courses(request: HttpRequest, paging: Query[PageParams], q: str = ""):
     """Administrators see every course and instructors the courses they own (as on the authoring pages); focal
     points and API keys see the published courses."""
@@ -392,7 +403,7 @@ def list_courses(request: HttpRequest, paging: Query[PageParams], q: str = ""):
     return paginate_queryset(qs, paging)
 
 
-@router.get("/training/classes", response=ClassPage, summary="List classes (staff)")
+@router.get("/training/classes", response={200: ClassPage, **errors(401, 403, 422)}, summary="List classes (staff)")
 def list_classes(request: HttpRequest, filters: Query[ClassFilters], paging: Query[PageParams]):
     actor = actor_of(request)
     _ensure_staff(actor)
@@ -410,9 +421,9 @@ def _class(request: HttpRequest, class_id: int) -> CourseClass:
     return selectors_classes.class_get(actor=actor, pk=class_id)
 
 
-@router.get("/training/classes/{class_id}/enrolments", response=EnrolmentPage,
+@router.get("/training/classes/{class_id}/enrolments", response={200: EnrolmentPage, **errors(401, 403, 404, 422)},
             summary="Enrolments of a class (staff)")
-def class_enrolments(request: HttpRequest, class_id: int, filters: Query[EnrolmentFilters],
+def class_enrolments(request: HttpRequest, class_id: Id, filters: Query[EnrolmentFilters],
                      paging: Query[PageParams]):
     """Everyone for those who run the class; a focal point (or an API key) sees only the people of their units."""
     klass = _class(request, class_id)
@@ -420,9 +431,9 @@ def class_enrolments(request: HttpRequest, class_id: int, filters: Query[Enrolme
     return paginate_queryset(qs, paging)
 
 
-@router.post("/training/classes/{class_id}/enrolments", response=EnrolResultOut,
+@router.post("/training/classes/{class_id}/enrolments", response={200: EnrolResultOut, **errors(401, 403, 404, 422)},
              summary="Enrol a learner in a class (staff)")
-def enrol_in_class(request: HttpRequest, class_id: int, payload: EnrolIn):
+def enrol_in_class(request: HttpRequest, class_id: Id, payload: EnrolIn):
     """As the class page: a seat while there is one, else the waiting list. Focal points enrol people of their
     subtree only (anyone else is 404); API keys cannot enrol."""
     actor = actor_of(request)
@@ -438,9 +449,9 @@ def enrol_in_class(request: HttpRequest, class_id: int, payload: EnrolIn):
             "enrolment": enrolment}
 
 
-@router.get("/training/classes/{class_id}/attendance", response=AttendancePage,
+@router.get("/training/classes/{class_id}/attendance", response={200: AttendancePage, **errors(401, 403, 404, 422)},
             summary="Attendance rate per learner of a class (staff)")
-def class_attendance(request: HttpRequest, class_id: int, paging: Query[PageParams]):
+def class_attendance(request: HttpRequest, class_id: Id, paging: Query[PageParams]):
     actor = actor_of(request)
     klass = _class(request, class_id)
     roll = attendance.class_roll(klass)
@@ -459,7 +470,7 @@ def class_attendance(request: HttpRequest, class_id: int, paging: Query[PagePara
 # --- public --------------------------------------------------------------------------------------------------
 
 
-@router.get("/training/certificates/{code}/verify", response=VerifyOut, auth=None,
+@router.get("/training/certificates/{code}/verify", response={200: VerifyOut, **errors(404)}, auth=None,
             summary="Verify a certificate by its code (public)")
 def verify_certificate(request: HttpRequest, code: str):
     """No authentication: the same facts as the public verification page (the name on the certificate, the

@@ -23,7 +23,7 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
            _("Only administrators and unit focal points can see the training plan."))
     all_plans = list(selectors_plans.plans(actor=request.user))
     plan = None
-    if request.GET.get("plan", "").isdigit():
+    if request.GET.get("plan", "").isdecimal():
         plan = selectors_plans.plan_get(actor=request.user, pk=int(request.GET["plan"]))
     elif all_plans:
         plan = all_plans[0]

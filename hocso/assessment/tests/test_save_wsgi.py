@@ -38,9 +38,10 @@ def application():
         signals.request_finished.connect(close_old_connections)
 
 
-def call(app, method: str, path: str, body: bytes = b"", **headers: str) -> tuple[int, dict[str, list[str]], bytes]:
+def call(app, method: str, path: str, body: bytes = b"", query: str = "",
+         **headers: str) -> tuple[int, dict[str, list[str]], bytes]:
     environ = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+        "REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": query,
         "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
         "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
         "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
@@ -99,3 +100,29 @@ def test_other_paths_keep_the_full_middleware(application):
     assert status == 200
     assert any("csrftoken=" in cookie for cookie in headers.get("set-cookie", []))  # CSRF middleware ran
     assert b'name="csrfmiddlewaretoken"' in content
+
+
+def test_the_lean_save_refuses_bad_input_like_the_full_stack(application, learner_in_a):
+    """No session middleware, but the same refusals: a NUL anywhere in the request, numbers beyond the columns,
+    text the database cannot store. 400 for what is refused before the view; 422 from the view, which the exam page
+    treats as an answer that can never be saved (it stops retrying)."""
+    quiz, _questions = make_mixed_quiz()
+    attempt = attempt_start(learner=learner_in_a, quiz=quiz)
+    good = json.dumps({"slot": 1, "seq": 1, "response": {"choice": "a"}}).encode()
+
+    status, _headers, content = call(application, "POST", SAVE_PATH, good, query="x=%00",
+                                     x_attempt_token=attempt.token)
+    assert status == 400 and json.loads(content)["error"]["code"] == "bad_request"
+    status, _headers, content = call(application, "POST", SAVE_PATH, good, x_attempt_token=attempt.token + "\x00")
+    assert status == 400 and json.loads(content)["error"]["details"] == {"location": "header",
+                                                                         "name": "X-Attempt-Token"}
+    for body, code in [
+        ({"slot": 40000, "seq": 1, "response": {}}, "invalid_slot"),
+        ({"slot": 1, "seq": 3_000_000_000, "response": {}}, "invalid_response"),
+        ({"slot": 1, "seq": 1, "response": {"text": "a\x00b"}}, "invalid_response"),
+    ]:
+        status, _headers, content = call(application, "POST", SAVE_PATH, json.dumps(body).encode(),
+                                         x_attempt_token=attempt.token)
+        assert (status, json.loads(content)["error"]["code"]) == (422, code)
+    assert not Answer.objects.filter(attempt=attempt).exists()
+    assert call(application, "POST", SAVE_PATH, good, x_attempt_token=attempt.token)[0] == 200
