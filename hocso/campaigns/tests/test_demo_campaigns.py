@@ -16,7 +16,8 @@ from hocso.people.models import Learner
 from .test_publishing import CCCD_RE
 
 QUARTERS = ["Quý IV/2025", "Quý I/2026", "Quý II/2026", "Quý III/2026"]
-FIGURES = {"audience", "participants", "participation_rate", "passed", "pass_rate", "mean", "median", "distribution"}
+FIGURES = {"audience", "participants", "participation_rate", "graded", "passed", "pass_rate", "mean", "median",
+           "distribution"}
 
 
 @pytest.fixture
