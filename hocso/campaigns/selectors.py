@@ -425,8 +425,8 @@ def ranking_rule() -> RankingRule:
 def agency_ranking(*, actor, campaign: Campaign, depth: int = 1) -> list[UnitResult]:
     """Agencies (units at `depth`, by default the level below the province) ranked by pass rate, then
     participation rate, then mean score. An agency where fewer than the minimum share of the audience took part, or
-    fewer than the minimum group size have a result, comes after the others, unranked (`ranked` False): otherwise a
-    handful of volunteers with good scores would put their agency at the top."""
+    fewer than the minimum group size have a result, comes after the others, unranked (`ranked` False) and ordered by
+    participation first: otherwise a handful of volunteers with good scores would put their agency at the top."""
     rule = ranking_rule()
     rows = scoped_results(actor=actor, campaign=campaign)
     totals = grouped_figures(rows, subtree_key(depth))
@@ -435,8 +435,12 @@ def agency_ranking(*, actor, campaign: Campaign, depth: int = 1) -> list[UnitRes
     for result in ranked:
         result.ranked = ((result.total.participation_rate or 0) >= rule.min_participation
                          and result.total.graded >= rule.min_results)
-    ranked.sort(key=lambda r: (not r.ranked, -(r.total.pass_rate or 0), -(r.total.participation_rate or 0),
-                               -(r.total.mean or 0), r.unit.sort_key))
+    def order(r: UnitResult) -> tuple:
+        pass_rate, participation = -(r.total.pass_rate or 0), -(r.total.participation_rate or 0)
+        main = (pass_rate, participation) if r.ranked else (participation, pass_rate)
+        return (not r.ranked, *main, -(r.total.mean or 0), r.unit.sort_key)
+
+    ranked.sort(key=order)
     return ranked
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hocso.assessment.attempts import attempt_start
 from hocso.assessment.models import Attempt, AttemptState
@@ -90,8 +90,9 @@ def test_an_attempt_without_a_deadline_stays_open_and_the_campaign_page_warns(cl
     learner = make_learner(commune_a, "Lý Thị Mai")
     attempt = attempt_start(learner=learner, quiz=campaign.quiz, now=local(window[0], 9))
     assert attempt.deadline is None
-    assert any("neither a time limit nor a closing time" in w
-               for w in campaign_warnings(campaign, campaign_lines(campaign)))
+    with translation.override("en"):
+        warnings = campaign_warnings(campaign, campaign_lines(campaign))
+    assert any("neither a time limit nor a closing time" in w for w in warnings)
 
     total = campaign_publish(actor=province_admin, campaign=campaign).rows.get(unit=province).total
 

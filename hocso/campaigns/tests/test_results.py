@@ -91,11 +91,13 @@ def test_ranking_puts_agencies_below_the_minimum_participation_after_the_others(
     assert [(r.unit, r.ranked) for r in ranking] == [(unit_m, True), (commune_a, True), (commune_b, False)]
 
 
-def test_ranking_needs_enough_people_with_a_result(world, province_admin, settings):
-    """With the default minimum group size (5), none of these agencies of 1 to 3 people is ranked."""
+def test_ranking_needs_enough_people_with_a_result(world, commune_a, commune_b, province_admin, settings):
+    """With the default minimum group size (5), none of these agencies of 1 to 3 people is ranked; unranked
+    agencies are listed by participation first (M and A 100 %, then B 67 %), not by pass rate (B would lead)."""
     settings.HOCSO_RANKING_MIN_PARTICIPATION = 0
-    campaign = world[0]
-    assert not any(r.ranked for r in agency_ranking(actor=province_admin, campaign=campaign))
+    campaign, unit_m, _into, _people = world
+    ranking = agency_ranking(actor=province_admin, campaign=campaign)
+    assert [(r.unit, r.ranked) for r in ranking] == [(unit_m, False), (commune_a, False), (commune_b, False)]
 
 
 def test_results_page_states_the_ranking_rule_and_shows_participation(client, world, province_admin, settings):
@@ -157,3 +159,11 @@ def test_campaign_attempt_limit_counts_only_the_first_attempts_in_the_window(wor
     grades = dict(audience(campaign).values_list("learner_id", "grade"))
     assert grades[people["cuong"].pk] == Decimal("40")  # only his first attempt in the window counts
     assert grades[people["anh"].pk] == Decimal("80")
+
+
+def test_the_ranking_rule_reads_in_vietnamese(client, world, province_admin, settings):
+    settings.HOCSO_RANKING_MIN_PARTICIPATION = 70
+    client.force_login(province_admin)
+    body = client.get(f"/dot-kiem-tra/{world[0].pk}/ket-qua/").content.decode()
+    assert "Cơ quan có dưới 70 % đối tượng tham gia, hoặc dưới 5 người đã có kết quả" in body
+    assert "không xếp hạng" in body

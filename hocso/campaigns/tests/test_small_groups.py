@@ -364,6 +364,7 @@ def test_changing_the_minimum_and_running_the_command_applies_it_to_published_sn
     after = client.get(f"/api/v1/campaigns/{campaign.pk}/results", HTTP_AUTHORIZATION=f"Bearer {raw}",
                        HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200 and after.json()["snapshot"]["min_group_size"] == 10  # a new ETag
+    client.cookies["hocso_language"] = "en"
     body = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={units['so_a'].pk}").content.decode()
     assert "fewer than 10 people" in body and "&lt; 10" in body
 
@@ -383,3 +384,12 @@ def units_exact():
                 for row in snapshot.rows.all()}
 
     return read
+
+
+def test_the_rule_is_stated_in_vietnamese_on_the_board_and_the_widget(client, small_world):
+    campaign, _snapshot, units = small_world
+    board = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={units['xa_b'].pk}").content.decode()
+    assert "“&lt; 5”: nhóm dưới 5 người, số liệu không được công bố" in board
+    assert "Tỷ lệ đạt = số người đạt / số người đã có kết quả" in board
+    widget = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/widget/{units['centre'].pk}/").content.decode()
+    assert "không công bố, để bảo vệ nhóm dưới 5 người" in widget
