@@ -22,7 +22,7 @@ from hocso.core.api_common import Page, PageParams, actor_of, paginate_queryset
 from hocso.identity.scoping import scope_of
 
 from .models import Snapshot
-from .selectors import campaigns_visible, public_rows
+from .selectors import campaigns_visible, public_rows, snapshot_k
 
 router = Router(tags=["campaign results"])
 RESULTS_CACHE_SECONDS = 600
@@ -172,7 +172,7 @@ def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: 
         "campaign_id": snapshot.campaign_id, "version": snapshot.version, "period": snapshot.period,
         "opens_on": snapshot.opens_on, "closes_on": snapshot.closes_on,
         "pass_percent": float(snapshot.pass_percent), "published_at": snapshot.published_at,
-        "min_group_size": snapshot.min_group_size,
+        "min_group_size": snapshot_k(snapshot),
     }
     cache.set(key, data, RESULTS_CACHE_SECONDS)
     return data

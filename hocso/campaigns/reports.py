@@ -18,7 +18,7 @@ from hocso.training.certificates import font_path
 
 from .disclosure import suppression_rule
 from .models import Snapshot
-from .selectors import PublicRow, public_rows
+from .selectors import PublicRow, public_rows, snapshot_k
 
 PDF_TYPE = "application/pdf"
 
@@ -81,7 +81,7 @@ def _notes(snapshot: Snapshot) -> str:
     return " ".join([
         _("Pass rate = passed / people with a result (graded); people still sitting the test or waiting for an "
           "essay to be graded count as participants only. Figures for a unit include the units below it."),
-        suppression_rule(snapshot.min_group_size),
+        suppression_rule(snapshot_k(snapshot)),
     ])
 
 

@@ -43,7 +43,7 @@ from hocso.identity.scoping import scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner, Membership
 
-from .disclosure import marked, public_figures, suppression_rule
+from .disclosure import marked, min_group_size, public_figures, suppression_rule
 from .models import Campaign, CampaignUnit, Snapshot, SnapshotRow
 
 STEP = SEGMENT_WIDTH + 1  # characters per level of a unit path
@@ -435,6 +435,7 @@ def agency_ranking(*, actor, campaign: Campaign, depth: int = 1) -> list[UnitRes
     for result in ranked:
         result.ranked = ((result.total.participation_rate or 0) >= rule.min_participation
                          and result.total.graded >= rule.min_results)
+
     def order(r: UnitResult) -> tuple:
         pass_rate, participation = -(r.total.pass_rate or 0), -(r.total.participation_rate or 0)
         main = (pass_rate, participation) if r.ranked else (participation, pass_rate)
@@ -566,7 +567,13 @@ def public_row(row: SnapshotRow, k: int, *, own: bool = True) -> PublicRow:
 def public_rows(snap: Snapshot, rows: Iterable[SnapshotRow] | None = None, *, own: bool = True) -> list[PublicRow]:
     """`rows` of the snapshot (all of them, in tree order, by default) as published."""
     rows = snap.rows.order_by("path") if rows is None else rows
-    return [public_row(row, snap.min_group_size, own=own) for row in rows]
+    return [public_row(row, snapshot_k(snap), own=own) for row in rows]
+
+
+def snapshot_k(snap: Snapshot) -> int:
+    """The minimum group size the snapshot's masks apply (set by campaign_publish, migration 0002 and
+    `hocso protect_snapshots`, the only writers of snapshots)."""
+    return snap.min_group_size or min_group_size()
 
 
 def board_rows(snap: Snapshot, unit_id: int | None = None) -> tuple[PublicRow | None, list[PublicRow]]:
@@ -581,7 +588,7 @@ def board_rows(snap: Snapshot, unit_id: int | None = None) -> tuple[PublicRow | 
     if current is None:
         raise Http404("unit")
     below = rows.filter(parent_unit_id=unit_id, depth=current.depth + 1).order_by("unit_name")
-    return public_row(current, snap.min_group_size, own=False), public_rows(snap, below, own=False)
+    return public_row(current, snapshot_k(snap), own=False), public_rows(snap, below, own=False)
 
 
 BOARD_CACHE_SECONDS = 600
@@ -613,7 +620,7 @@ def board_context(pk: int, unit_id: int | None) -> dict:
                             trend=published_trend(trend_ids))
         figures = {"current": current, "rows": rows, "charts": charts}
         cache.set(key, figures, BOARD_CACHE_SECONDS)
-    return {"campaign": campaign, "snapshot": snap, "suppression_rule": suppression_rule(snap.min_group_size),
+    return {"campaign": campaign, "snapshot": snap, "suppression_rule": suppression_rule(snapshot_k(snap)),
             **figures}
 
 
@@ -621,7 +628,7 @@ def board_row(snap: Snapshot, unit_id: int) -> PublicRow:
     row = snap.rows.defer("own").filter(unit_id=unit_id).first()
     if row is None:
         raise Http404("unit")
-    return public_row(row, snap.min_group_size, own=False)
+    return public_row(row, snapshot_k(snap), own=False)
 
 
 def campaign_warnings(campaign: Campaign, lines: list[CampaignUnit]) -> list[str]:

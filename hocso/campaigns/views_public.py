@@ -10,7 +10,7 @@ from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.security import frameable
 
 from .disclosure import suppression_rule_short
-from .selectors import board_context, board_row, published_boards, published_campaign
+from .selectors import board_context, board_row, published_boards, published_campaign, snapshot_k
 
 
 def _unit_id(request: HttpRequest) -> int | None:
@@ -40,5 +40,5 @@ def widget(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     campaign, snap = published_campaign(pk)
     return render(request, "campaigns/widget.html", {
         "campaign": campaign, "snapshot": snap, "row": board_row(snap, unit_id),
-        "suppression_rule": suppression_rule_short(snap.min_group_size),
+        "suppression_rule": suppression_rule_short(snapshot_k(snap)),
     })
