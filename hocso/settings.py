@@ -247,6 +247,13 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 36
 HOCSO_PROVINCE_NAME = os.environ.get("HOCSO_PROVINCE_NAME", "Tỉnh Thái Nguyên")
 HOCSO_PAGE_SIZE = 50
 
+# Published results (docs/integration.md): on every public or keyed output, the figures of a group of fewer than
+# this many people are withheld ("< 5"), with the cells needed so that subtraction cannot give them back.
+HOCSO_MIN_GROUP_SIZE = max(1, int(os.environ.get("HOCSO_MIN_GROUP_SIZE", "5")))
+# The agency ranking (docs/campaigns.md) puts agencies where fewer than this share of the audience took part (%)
+# after the others, unranked: their pass rate says more about who chose to sit than about the agency.
+HOCSO_RANKING_MIN_PARTICIPATION = min(100, max(0, int(os.environ.get("HOCSO_RANKING_MIN_PARTICIPATION", "50"))))
+
 # Background work (DESIGN §4): the database backend and its `hocso db_worker` in production; the immediate
 # backend (tasks run inside the request) in tests and the demo. HOCSO_TASKS_BACKEND overrides either.
 _TASKS_DEFAULT = "django_tasks.backends.immediate.ImmediateBackend" if (DEMO or TESTING) else (

@@ -522,13 +522,15 @@ def attempt_submit(*, attempt: Attempt, auto: bool = False, now: dt.datetime | N
     return grade_attempt(attempt, also_save=("submitted_at", "auto_submitted"))
 
 
-def submit_overdue_attempts(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
-    """Submit attempts whose time ran out while the learner was away. Run periodically (command or task)."""
+def submit_overdue_attempts(*, now: dt.datetime | None = None, limit: int | None = 1000,
+                            quiz_id: int | None = None) -> int:
+    """Submit attempts whose time ran out while the learner was away, as at their deadline (only the answers saved
+    by then count). Run periodically (command or task); `quiz_id` limits it to one quiz's attempts."""
     now = now or timezone.now()
-    overdue = list(
-        Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lte=now - _grace())
-        .order_by("deadline")[:limit]
-    )
+    overdue = Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lte=now - _grace())
+    if quiz_id is not None:
+        overdue = overdue.filter(quiz_id=quiz_id)
+    overdue = list(overdue.order_by("deadline")[:limit])
     for attempt in overdue:
         attempt_submit(attempt=attempt, auto=True, now=now)
     return len(overdue)

@@ -1,13 +1,16 @@
 """/api/v1 feed of published campaign results (the IOC, the e-portal, agency websites).
 
-Only snapshots are served: frozen per-unit aggregates with no personal data. Answers carry an ETag; a request
-with a matching If-None-Match gets 304 with no body, so pollers cost almost nothing between publications.
+Only snapshots are served: frozen per-unit aggregates with no personal data, and, like every public or keyed output,
+with the figures of groups under the minimum group size withheld (null, flagged; campaigns/disclosure.py), for keys
+scoped to a unit too. Answers carry an ETag; a request with a matching If-None-Match gets 304 with no body, so
+pollers cost almost nothing between publications.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Literal
 
 from django.core.cache import cache
 from django.db.models import Max, Q
@@ -20,7 +23,7 @@ from hocso.core.input_guard import INTEGER_MAX
 from hocso.identity.scoping import scope_of
 
 from .models import Snapshot
-from .selectors import campaigns_visible
+from .selectors import campaigns_visible, public_rows, snapshot_k
 
 router = Router(tags=["campaign results"])
 RESULTS_CACHE_SECONDS = 600
@@ -39,15 +42,35 @@ class CampaignPage(Page[CampaignOut]):
     pass
 
 
+WITHHELD = " Null when withheld (see `suppression`)."
+
+
+class SuppressionOut(BaseModel):
+    audience: Literal["small_group", "complementary"] | None = Field(
+        description="Why audience, participants and participation_rate are withheld: `small_group` (the audience "
+                    "has fewer people than the minimum group size), `complementary` (withheld so that a small group "
+                    "elsewhere cannot be recovered by subtraction); null: shown.")
+    results: Literal["small_group", "complementary"] | None = Field(
+        description="The same for graded, passed, pass_rate, mean, median and distribution (`small_group`: fewer "
+                    "people with a result than the minimum group size).")
+
+
 class FiguresOut(BaseModel):  # plain pydantic: built from dicts, no ORM getter per row
-    audience: int = Field(description="People in the campaign's audience.")
-    participants: int = Field(description="People who started at least one attempt in the window.")
-    participation_rate: float | None = Field(description="participants / audience, in %.")
-    passed: int
-    pass_rate: float | None = Field(description="passed / participants, in %.")
-    mean: float | None = Field(description="Mean score of graded participants, in %.")
-    median: float | None
-    distribution: list[int] = Field(description="People per score band 0–10, 10–20, … 90–100 %.")
+    audience: int | None = Field(description="People in the campaign's audience." + WITHHELD)
+    participants: int | None = Field(
+        description="People who started at least one attempt in the window." + WITHHELD)
+    participation_rate: float | None = Field(description="participants / audience, in %." + WITHHELD)
+    graded: int | None = Field(
+        description="Participants with a result (a graded attempt); the others are still sitting the test or wait "
+                    "for an essay to be graded." + WITHHELD)
+    passed: int | None = Field(description="People whose result reaches the pass mark." + WITHHELD)
+    pass_rate: float | None = Field(description="passed / graded, in %." + WITHHELD)
+    mean: float | None = Field(description="Mean score of the people with a result, in %." + WITHHELD)
+    median: float | None = Field(description="Median score of the people with a result, in %." + WITHHELD)
+    distribution: list[int] | None = Field(
+        description="People per score band 0–10, 10–20, … 90–100 %." + WITHHELD)
+    suppressed: bool = Field(description="Some figures are withheld (null) by the minimum group size rule.")
+    suppression: SuppressionOut
 
 
 class UnitResultOut(BaseModel):
@@ -69,6 +92,9 @@ class SnapshotOut(Schema):
     closes_on: dt.date
     pass_percent: float
     published_at: dt.datetime
+    min_group_size: int = Field(
+        description="Figures about fewer people than this are withheld (null), with any others needed so that "
+                    "subtraction cannot recover them; totals still count everyone.")
 
 
 class ResultsPage(Page[UnitResultOut]):
@@ -129,7 +155,7 @@ def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: 
     if snapshot is None:
         raise Http404("snapshot")
     scope = scope_of(actor)
-    etag = _etag("results", snapshot.pk, params.page, params.page_size, scope)
+    etag = _etag("results", snapshot.pk, snapshot.min_group_size, params.page, params.page_size, scope)
     if (cached := _not_modified(request, etag)) is not None:
         return cached
     _cache_headers(response, etag)
@@ -142,12 +168,13 @@ def campaign_results(request: HttpRequest, response: HttpResponse, campaign_id: 
     data = paginate_queryset(rows, params, transform=lambda items: [
         {"unit_id": r.unit_id, "unit_name": r.unit_name, "agency_code": r.agency_code,
          "admin_unit_code": r.admin_unit_code, "parent_unit_id": r.parent_unit_id, "depth": r.depth,
-         "total": r.total, "own": r.own} for r in items
+         "total": r.total, "own": r.own} for r in public_rows(snapshot, items)
     ])
     data["snapshot"] = {
         "campaign_id": snapshot.campaign_id, "version": snapshot.version, "period": snapshot.period,
         "opens_on": snapshot.opens_on, "closes_on": snapshot.closes_on,
         "pass_percent": float(snapshot.pass_percent), "published_at": snapshot.published_at,
+        "min_group_size": snapshot_k(snapshot),
     }
     cache.set(key, data, RESULTS_CACHE_SECONDS)
     return data

@@ -19,6 +19,7 @@ from hocso.core.exporting import (
 )
 
 from .models import Campaign, Snapshot
+from .selectors import public_rows
 
 
 def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
@@ -38,6 +39,7 @@ def status_labels() -> dict[str, str]:
     return {
         "not_started": _("Not started"),
         "in_progress": _("In progress"),
+        "awaiting_grading": _("Waiting for grading"),
         "failed": _("Failed"),
         "passed": _("Passed"),
     }
@@ -59,18 +61,26 @@ def follow_up_xlsx(*, actor, campaign: Campaign, rows, status: str = "") -> byte
     return _xlsx(_("Follow-up"), header, data)
 
 
+def _bands(figures: dict) -> list[Any]:
+    """The ten score-band columns: the counts, or the mark of a withheld group in each."""
+    bands = figures["distribution"]
+    return list(bands) if isinstance(bands, list) else [bands] * 10
+
+
 def snapshot_table(snapshot: Snapshot) -> tuple[list[str], list[list[Any]]]:
+    """The published snapshot, flat: a file meant for publication, so small groups are withheld as on the board
+    ("< 5" for a group under the minimum size, "*" for a cell withheld against subtraction)."""
     header = ["period", "version", "unit", "agency_code", "admin_unit_code", "depth", "audience", "participants",
-              "participation_rate", "passed", "pass_rate", "mean", "median",
+              "participation_rate", "graded", "passed", "pass_rate", "mean", "median",
               *[f"bin_{10 * i}_{10 * i + 10}" for i in range(10)],
-              "own_audience", "own_participants", "own_passed"]
+              "own_audience", "own_participants", "own_graded", "own_passed"]
     rows = []
-    for row in snapshot.rows.all():
-        t, o = row.total, row.own
+    for row in public_rows(snapshot):
+        t, o = row.shown_total, row.shown_own
         rows.append([
             snapshot.period, snapshot.version, row.unit_name, row.agency_code, row.admin_unit_code, row.depth,
-            t["audience"], t["participants"], t["participation_rate"], t["passed"], t["pass_rate"], t["mean"],
-            t["median"], *t["distribution"], o["audience"], o["participants"], o["passed"],
+            t["audience"], t["participants"], t["participation_rate"], t["graded"], t["passed"], t["pass_rate"],
+            t["mean"], t["median"], *_bands(t), o["audience"], o["participants"], o["graded"], o["passed"],
         ])
     return header, rows
 

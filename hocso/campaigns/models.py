@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .disclosure import public_figures
+
 
 class Campaign(models.Model):
     """A quiz given to an audience (units x target groups) during a window of dates."""
@@ -89,6 +91,8 @@ class Snapshot(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
+    min_group_size = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The minimum group size the rows' suppression masks apply (disclosure.py)")
 
     class Meta:
         ordering = ["campaign", "-version"]
@@ -99,7 +103,8 @@ class Snapshot(models.Model):
 
 
 class SnapshotRow(models.Model):
-    """Figures for one unit (its own people, and rolled up over its subtree). No personal data."""
+    """Figures for one unit (its own people, and rolled up over its subtree). No personal data. The stored figures
+    are exact; every public or keyed output reads them through `public()`, which withholds small groups."""
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="rows")
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -111,6 +116,8 @@ class SnapshotRow(models.Model):
     depth = models.PositiveSmallIntegerField(default=0)
     own = models.JSONField(default=dict, help_text="Figures for the unit's own people")
     total = models.JSONField(default=dict, help_text="Figures for the unit and its subtree")
+    suppression = models.JSONField(
+        default=dict, help_text="Figures withheld from every public or keyed output: {cell: {group: reason}}")
 
     class Meta:
         ordering = ["snapshot", "path"]
@@ -118,3 +125,7 @@ class SnapshotRow(models.Model):
 
     def __str__(self) -> str:
         return self.unit_name
+
+    def public(self, cell: str) -> dict:
+        """The "own" or "total" figures as published: small groups withheld (campaigns/disclosure.py)."""
+        return public_figures(getattr(self, cell), self.suppression.get(cell))

@@ -1,6 +1,7 @@
 """Official reports of a published snapshot, ready to attach to an official letter: an .xlsx with every unit in
 tree order (indented) and a subtotal per agency, and a one-document PDF summary (fpdf2, DejaVu Sans for the
-Vietnamese diacritics). Aggregates only, like the snapshot itself."""
+Vietnamese diacritics). Aggregates only, like the snapshot itself, and meant for publication: the figures of small
+groups are withheld as on the public board (campaigns/disclosure.py), with the rule stated under the table."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 from hocso.core.exporting import XLSX_TYPE, add_sheet, append_row, new_workbook, workbook_bytes
 from hocso.training.certificates import font_path
 
-from .models import Snapshot, SnapshotRow
+from .disclosure import suppression_rule
+from .models import Snapshot
+from .selectors import PublicRow, public_rows, snapshot_k
 
 PDF_TYPE = "application/pdf"
 
@@ -26,23 +29,23 @@ class ReportLine:
     name: str
     code: str
     level: int
-    figures: dict
+    figures: dict  # published figures with their marks (PublicRow.shown_own / shown_total)
 
 
 def report_lines(snapshot: Snapshot) -> list[ReportLine]:
     """Units in tree order with their own people; after each agency (a unit directly below the top) its subtotal
     (the agency's rolled-up figures); at the end the grand total (the top unit's rolled-up figures)."""
-    rows = list(snapshot.rows.order_by("path"))
+    rows = public_rows(snapshot)
     if not rows:
         return []
     top_depth = min(r.depth for r in rows)
     tops = [r for r in rows if r.depth == top_depth]
     lines: list[ReportLine] = []
-    agency: SnapshotRow | None = None
+    agency: PublicRow | None = None
 
     def close_agency() -> None:
         if agency is not None:
-            lines.append(ReportLine("subtotal", agency.unit_name, agency.agency_code, 1, agency.total))
+            lines.append(ReportLine("subtotal", agency.unit_name, agency.agency_code, 1, agency.shown_total))
 
     for row in rows:
         if row.depth == top_depth + 1:
@@ -51,22 +54,35 @@ def report_lines(snapshot: Snapshot) -> list[ReportLine]:
         elif row.depth == top_depth:
             close_agency()
             agency = None
-        lines.append(ReportLine("unit", row.unit_name, row.agency_code, row.depth - top_depth, row.own))
+        lines.append(ReportLine("unit", row.unit_name, row.agency_code, row.depth - top_depth, row.shown_own))
     close_agency()
     for top in tops:
-        lines.append(ReportLine("total", top.unit_name, top.agency_code, 0, top.total))
+        lines.append(ReportLine("total", top.unit_name, top.agency_code, 0, top.shown_total))
     return lines
 
 
 def _header() -> list[str]:
-    return [_("No."), _("Unit"), _("Agency code"), _("Audience"), _("Participants"), _("Participation (%)"),
-            _("Passed"), _("Pass rate (%)"), _("Mean score")]
+    return [_("No."), _("Unit"), _("Agency code"), *_figure_labels()]
+
+
+def _figure_labels() -> list[str]:
+    return [_("Audience"), _("Participants"), _("Participation (%)"), _("With a result"), _("Passed"),
+            _("Pass rate (%)"), _("Mean score")]
 
 
 def _values(line: ReportLine) -> list[Any]:
     f = line.figures
-    return [f.get("audience"), f.get("participants"), f.get("participation_rate"), f.get("passed"),
-            f.get("pass_rate"), f.get("mean")]
+    return [f.get("audience"), f.get("participants"), f.get("participation_rate"), f.get("graded"),
+            f.get("passed"), f.get("pass_rate"), f.get("mean")]
+
+
+def _notes(snapshot: Snapshot) -> str:
+    """The rules under every report's table: what the rates mean and which figures are withheld."""
+    return " ".join([
+        _("Pass rate = passed / people with a result (graded); people still sitting the test or waiting for an "
+          "essay to be graded count as participants only. Figures for a unit include the units below it."),
+        suppression_rule(snapshot_k(snapshot)),
+    ])
 
 
 def _label(line: ReportLine) -> str:
@@ -126,8 +142,14 @@ def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
         if line.kind != "unit":
             for cell in sheet[row]:
                 cell.font = Font(bold=True)
+    sheet.append([])
+    sheet.append([_notes(snapshot)])
+    notes = sheet.max_row
+    sheet.merge_cells(start_row=notes, start_column=1, end_row=notes, end_column=len(header))
+    sheet.cell(row=notes, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[notes].height = 48
     sheet.freeze_panes = "C7"
-    for column, width in enumerate((6, 60, 18, 12, 12, 14, 10, 12, 12), start=1):
+    for column, width in enumerate((6, 60, 18, 12, 12, 14, 12, 10, 12, 12), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.print_title_rows = "6:6"
     sheet.page_setup.orientation = "landscape"
@@ -165,18 +187,17 @@ def report_pdf(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
     lines = report_lines(snapshot)
     totals = [line for line in lines if line.kind == "total"]
     subtotals = [line for line in lines if line.kind == "subtotal"]
-    with pdf.table(col_widths=(62, 20, 22, 26, 16, 22, 22), text_align=("LEFT", *["RIGHT"] * 6),
+    with pdf.table(col_widths=(52, 18, 20, 22, 18, 16, 22, 22), text_align=("LEFT", *["RIGHT"] * 7),
                    line_height=5.5) as table:
         pdf.set_font("DejaVu", "B", 9)
-        table.row([_("Unit"), _("Audience"), _("Participants"), _("Participation (%)"), _("Passed"),
-                   _("Pass rate (%)"), _("Mean score")])
+        table.row([_("Unit"), *_figure_labels()])
         pdf.set_font("DejaVu", "", 9)
         for line in [*totals, *subtotals]:
             table.row([_label(line), *[_fmt(v) for v in _values(line)]])
     pdf.ln(4)
     pdf.set_font("DejaVu", "", 8)
-    pdf.multi_cell(0, 4.5, _("Pass rate = passed / participants. Figures for a unit include the units below it. "
-                             "The full list of units is in the .xlsx report."), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.5, " ".join([_notes(snapshot), _("The full list of units is in the .xlsx report.")]),
+                   new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

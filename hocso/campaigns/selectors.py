@@ -10,10 +10,12 @@ closed, or, if they left or moved out of the audience before that, the unit they
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Avg,
@@ -41,6 +43,7 @@ from hocso.identity.scoping import scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner, Membership
 
+from .disclosure import marked, min_group_size, public_figures, suppression_rule
 from .models import Campaign, CampaignUnit, Snapshot, SnapshotRow
 
 STEP = SEGMENT_WIDTH + 1  # characters per level of a unit path
@@ -48,11 +51,15 @@ BINS = 10
 
 
 class Status:
+    """Where a person of the audience stands: a grade decides passed/failed; without one, an attempt submitted and
+    waiting for an essay to be graded is "awaiting grading", one still open "in progress"."""
+
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
+    AWAITING_GRADING = "awaiting_grading"
     FAILED = "failed"
     PASSED = "passed"
-    ALL = (NOT_STARTED, IN_PROGRESS, FAILED, PASSED)
+    ALL = (NOT_STARTED, IN_PROGRESS, AWAITING_GRADING, FAILED, PASSED)
 
 
 # --- campaigns ------------------------------------------------------------------------------------------
@@ -174,7 +181,8 @@ def _grade_subquery(campaign: Campaign) -> Subquery:
 
 def audience(campaign: Campaign, *, lines: list[CampaignUnit] | None = None) -> QuerySet[Membership]:
     """One Membership row per person in the audience: the one they are counted in, annotated with
-    `grade` (percent or None), `started` (any attempt in the window) and `status`."""
+    `grade` (percent or None), `started` (any attempt in the window), `awaiting` (a submitted attempt in the window
+    waits for grading) and `status`."""
     lines = campaign_lines(campaign) if lines is None else lines
     base = _window_memberships(campaign, lines)
     later = base.filter(learner_id=OuterRef("learner_id")).filter(
@@ -183,11 +191,13 @@ def audience(campaign: Campaign, *, lines: list[CampaignUnit] | None = None) -> 
     pass_mark = effective_pass_percent(campaign)
     return (
         base.filter(~Exists(later))
-        .annotate(grade=_grade_subquery(campaign), started=Exists(_attempts(campaign)))
+        .annotate(grade=_grade_subquery(campaign), started=Exists(_attempts(campaign)),
+                  awaiting=Exists(_attempts(campaign).filter(state=AttemptState.NEEDS_GRADING)))
         .annotate(
             status=Case(
                 When(grade__gte=pass_mark, then=Value(Status.PASSED)),
                 When(grade__isnull=False, then=Value(Status.FAILED)),
+                When(awaiting=True, then=Value(Status.AWAITING_GRADING)),
                 When(started=True, then=Value(Status.IN_PROGRESS)),
                 default=Value(Status.NOT_STARTED),
                 output_field=CharField(),
@@ -242,6 +252,10 @@ def follow_up(*, actor, campaign: Campaign, status: str = "", unit: Unit | None 
 
 @dataclass
 class Figures:
+    """audience: people in the audience; participants: those who started an attempt in the window; graded: those
+    with a result (a graded attempt); passed: those whose result reaches the pass mark. Participants without a
+    result (an attempt still open, or waiting for an essay to be graded) are in no rate but the participation."""
+
     audience: int = 0
     participants: int = 0
     passed: int = 0
@@ -256,8 +270,9 @@ class Figures:
 
     @property
     def pass_rate(self) -> Decimal | None:
-        """Passed over participants: the share of those who sat the test that passed it."""
-        return _rate(self.passed, self.participants)
+        """Passed over the people with a result: someone still sitting the test or waiting for an essay to be
+        graded is neither a pass nor a fail yet."""
+        return _rate(self.passed, self.graded)
 
     def as_dict(self) -> dict:
         def num(value: Decimal | None) -> float | None:
@@ -267,6 +282,7 @@ class Figures:
             "audience": self.audience,
             "participants": self.participants,
             "participation_rate": num(self.participation_rate),
+            "graded": self.graded,
             "passed": self.passed,
             "pass_rate": num(self.pass_rate),
             "mean": num(self.mean),
@@ -340,6 +356,7 @@ class UnitResult:
     own: Figures
     total: Figures
     has_children: bool = False
+    ranked: bool = True  # in agency_ranking: False for an agency below the minimum participation
 
 
 def results_children(*, actor, campaign: Campaign, parent: Unit | None) -> list[UnitResult]:
@@ -394,15 +411,37 @@ def results_by_group(*, actor, campaign: Campaign, unit: Unit | None = None) -> 
     return sorted(((names.get(k, ""), f) for k, f in figures.items()), key=lambda item: item[0])
 
 
+@dataclass(frozen=True)
+class RankingRule:
+    min_participation: int  # percent of the audience
+    min_results: int  # people with a result
+
+
+def ranking_rule() -> RankingRule:
+    return RankingRule(min_participation=settings.HOCSO_RANKING_MIN_PARTICIPATION,
+                       min_results=settings.HOCSO_MIN_GROUP_SIZE)
+
+
 def agency_ranking(*, actor, campaign: Campaign, depth: int = 1) -> list[UnitResult]:
     """Agencies (units at `depth`, by default the level below the province) ranked by pass rate, then
-    participation rate, then mean score."""
+    participation rate, then mean score. An agency where fewer than the minimum share of the audience took part, or
+    fewer than the minimum group size have a result, comes after the others, unranked (`ranked` False) and ordered by
+    participation first: otherwise a handful of volunteers with good scores would put their agency at the top."""
+    rule = ranking_rule()
     rows = scoped_results(actor=actor, campaign=campaign)
     totals = grouped_figures(rows, subtree_key(depth))
     units = {u.path: u for u in Unit.objects.filter(path__in=list(totals), depth=depth)}
     ranked = [UnitResult(unit=units[p], own=Figures(), total=f) for p, f in totals.items() if p in units]
-    ranked.sort(key=lambda r: (-(r.total.pass_rate or 0), -(r.total.participation_rate or 0),
-                               -(r.total.mean or 0), r.unit.sort_key))
+    for result in ranked:
+        result.ranked = ((result.total.participation_rate or 0) >= rule.min_participation
+                         and result.total.graded >= rule.min_results)
+
+    def order(r: UnitResult) -> tuple:
+        pass_rate, participation = -(r.total.pass_rate or 0), -(r.total.participation_rate or 0)
+        main = (pass_rate, participation) if r.ranked else (participation, pass_rate)
+        return (not r.ranked, *main, -(r.total.mean or 0), r.unit.sort_key)
+
+    ranked.sort(key=order)
     return ranked
 
 
@@ -495,50 +534,101 @@ def published_campaign(pk: int) -> tuple[Campaign, Snapshot]:
     return snap.campaign, snap
 
 
-def board_rows(snap: Snapshot, unit_id: int | None = None):
+@dataclass(frozen=True)
+class PublicRow:
+    """A snapshot row as every public or keyed output gives it (campaigns/disclosure.py): in `total` and `own`
+    the figures of small groups are None, flagged in "suppressed"/"suppression"; `shown_total` and `shown_own` carry
+    their marks instead ("< 5", "*") for pages and files."""
+
+    unit_id: int | None
+    unit_name: str
+    agency_code: str
+    admin_unit_code: str
+    parent_unit_id: int | None
+    depth: int
+    path: str
+    total: dict
+    own: dict | None
+    shown_total: dict
+    shown_own: dict | None
+
+
+def public_row(row: SnapshotRow, k: int, *, own: bool = True) -> PublicRow:
+    total = row.public("total")
+    own_figures = row.public("own") if own else None
+    return PublicRow(
+        unit_id=row.unit_id, unit_name=row.unit_name, agency_code=row.agency_code,
+        admin_unit_code=row.admin_unit_code, parent_unit_id=row.parent_unit_id, depth=row.depth, path=row.path,
+        total=total, own=own_figures, shown_total=marked(total, k),
+        shown_own=marked(own_figures, k) if own_figures is not None else None,
+    )
+
+
+def public_rows(snap: Snapshot, rows: Iterable[SnapshotRow] | None = None, *, own: bool = True) -> list[PublicRow]:
+    """`rows` of the snapshot (all of them, in tree order, by default) as published."""
+    rows = snap.rows.order_by("path") if rows is None else rows
+    return [public_row(row, snapshot_k(snap), own=own) for row in rows]
+
+
+def snapshot_k(snap: Snapshot) -> int:
+    """The minimum group size the snapshot's masks apply (set by campaign_publish, migration 0002 and
+    `hocso protect_snapshots`, the only writers of snapshots)."""
+    return snap.min_group_size or min_group_size()
+
+
+def board_rows(snap: Snapshot, unit_id: int | None = None) -> tuple[PublicRow | None, list[PublicRow]]:
     """The snapshot rows directly below `unit_id` (or the top rows) plus the row for `unit_id` itself.
     The board shows subtree figures only: the `own` figures are not read (half the JSON to decode)."""
     rows = snap.rows.defer("own")
     if unit_id is None:
         top = rows.order_by("depth").first()
-        return None, list(rows.filter(depth=top.depth).order_by("unit_name")) if top else []
+        below = rows.filter(depth=top.depth).order_by("unit_name") if top else rows.none()
+        return None, public_rows(snap, below, own=False)
     current = rows.filter(unit_id=unit_id).first()
     if current is None:
         raise Http404("unit")
-    return current, list(rows.filter(parent_unit_id=unit_id, depth=current.depth + 1).order_by("unit_name"))
+    below = rows.filter(parent_unit_id=unit_id, depth=current.depth + 1).order_by("unit_name")
+    return public_row(current, snapshot_k(snap), own=False), public_rows(snap, below, own=False)
 
 
 BOARD_CACHE_SECONDS = 600
 
 
+def _board_distribution(shown: list[PublicRow]) -> list[int]:
+    """The score bands of the rows shown, summed; none if a row's results are withheld (a partial sum would
+    mislead, and a sum over other rows must not stand for it)."""
+    if not shown or any(r.total["distribution"] is None for r in shown):
+        return []
+    return [sum(counts) for counts in zip(*(r.total["distribution"] for r in shown), strict=True)]
+
+
 def board_context(pk: int, unit_id: int | None) -> dict:
     """What the public board shows for a campaign's newest snapshot at `unit_id` (or the top): the row itself,
-    the rows below it and the charts. A published snapshot never changes, so the figures are cached (per
-    process); the key names the snapshot (id and publication time) and every campaign's snapshots (count and
-    newest id), because the trend chart reads the newest snapshot of every campaign."""
+    the rows below it and the charts, small groups withheld. A published snapshot never changes, so the figures are
+    cached (per process); the key names the snapshot (id, publication time, minimum group size) and every campaign's
+    snapshots (count and newest id), because the trend chart reads the newest snapshot of every campaign."""
     campaign, snap = published_campaign(pk)
     stamp = Snapshot.objects.aggregate(n=Count("pk"), newest=Max("pk"))
-    key = (f"campaigns:board:{snap.pk}:{snap.published_at.timestamp()}:{unit_id}:"
+    key = (f"campaigns:board:{snap.pk}:{snap.published_at.timestamp()}:{snap.min_group_size}:{unit_id}:"
            f"{stamp['n']}:{stamp['newest']}")
     figures = cache.get(key)
     if figures is None:
         current, rows = board_rows(snap, unit_id)
-        shown = [current] if current is not None else rows
-        distribution = [sum(counts) for counts in
-                        zip(*(r.total.get("distribution", []) for r in shown), strict=False)]
         trend_ids = [r.unit_id for r in [*([current] if current else []), *rows] if r.unit_id]
-        charts = chart_data(units=[(r.unit_name, r.total) for r in rows], distribution=distribution,
+        charts = chart_data(units=[(r.unit_name, r.total) for r in rows],
+                            distribution=_board_distribution([current] if current is not None else rows),
                             trend=published_trend(trend_ids))
         figures = {"current": current, "rows": rows, "charts": charts}
         cache.set(key, figures, BOARD_CACHE_SECONDS)
-    return {"campaign": campaign, "snapshot": snap, **figures}
+    return {"campaign": campaign, "snapshot": snap, "suppression_rule": suppression_rule(snapshot_k(snap)),
+            **figures}
 
 
-def board_row(snap: Snapshot, unit_id: int):
-    row = snap.rows.filter(unit_id=unit_id).first()
+def board_row(snap: Snapshot, unit_id: int) -> PublicRow:
+    row = snap.rows.defer("own").filter(unit_id=unit_id).first()
     if row is None:
         raise Http404("unit")
-    return row
+    return public_row(row, snapshot_k(snap), own=False)
 
 
 def campaign_warnings(campaign: Campaign, lines: list[CampaignUnit]) -> list[str]:
@@ -561,6 +651,11 @@ def campaign_warnings(campaign: Campaign, lines: list[CampaignUnit]) -> list[str
         warnings.append(_("The quiz opens after the campaign starts."))
     if quiz.close_at is not None and quiz.close_at < end:
         warnings.append(_("The quiz closes before the campaign ends."))
+    if not quiz.time_limit_minutes and quiz.close_at is None:
+        # Attempts past a deadline are submitted by the overdue worker and before every snapshot; these have none.
+        warnings.append(_("The quiz has neither a time limit nor a closing time, so an attempt left open never ends "
+                          "by itself: its learner counts as taking part, without a result, until they submit it. "
+                          "Give the quiz a time limit or a closing time."))
     return warnings
 
 
@@ -573,7 +668,8 @@ TREND_UNITS = 8  # lines in the trend chart
 def published_trend(unit_ids: list[int]) -> dict:
     """The same units across every published campaign, oldest first, from each campaign's newest snapshot:
     {"periods": [...], "units": [{"name", "pass_rate": [...], "participation_rate": [...]}]}; a unit missing
-    from a snapshot gets None there. Two queries, however many campaigns there are."""
+    from a snapshot, or whose figures are withheld there (small group), gets None. Two queries, however many
+    campaigns there are."""
     newest = Snapshot.objects.filter(campaign_id=OuterRef("campaign_id")).order_by("-version").values("pk")[:1]
     snaps = list(
         Snapshot.objects.filter(pk=Subquery(newest)).order_by("opens_on", "campaign_id").values_list("pk", "period")
@@ -583,9 +679,10 @@ def published_trend(unit_ids: list[int]) -> dict:
     series: dict[int, dict] = {}
     rows = (
         SnapshotRow.objects.filter(snapshot_id__in=index, unit_id__in=ids)
-        .values_list("snapshot_id", "unit_id", "unit_name", "total")
+        .values_list("snapshot_id", "unit_id", "unit_name", "total", "suppression")
     )
-    for snap_id, unit_id, name, total in rows:
+    for snap_id, unit_id, name, figures, suppression in rows:
+        total = public_figures(figures, suppression.get("total"))  # published figures: small groups withheld
         line = series.setdefault(unit_id, {"name": name, "pass_rate": [None] * len(snaps),
                                            "participation_rate": [None] * len(snaps)})
         line["pass_rate"][index[snap_id]] = total.get("pass_rate")

@@ -13,11 +13,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.assessment.attempts import submit_overdue_attempts
 from hocso.assessment.models import Quiz
 from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure, is_province_admin
 from hocso.org.models import TargetGroup, Unit
 
+from .disclosure import min_group_size, suppression_masks
 from .models import Campaign, CampaignUnit, Reminder, Snapshot, SnapshotRow
 from .selectors import Status, audience, effective_pass_percent, results_all_units
 
@@ -110,7 +112,8 @@ def reminder_kind(days: int) -> str:
 
 
 def send_campaign_reminders(*, today: dt.date | None = None) -> int:
-    """E-mail everyone in an open campaign's audience who has not passed yet, once the campaign is within its
+    """E-mail everyone in an open campaign's audience who has not passed yet (nor waits for an essay to be graded),
+    once the campaign is within its
     `reminder_days` of closing. A Reminder row is written before each e-mail, so nobody gets the same reminder
     twice even if this runs again or on several workers at once. Returns how many e-mails were sent."""
     today = today or timezone.localdate()
@@ -123,7 +126,7 @@ def send_campaign_reminders(*, today: dt.date | None = None) -> int:
         done = Reminder.objects.filter(campaign=campaign, kind=kind).values("learner_id")
         rows = (
             audience(campaign)
-            .exclude(status=Status.PASSED)
+            .exclude(status__in=[Status.PASSED, Status.AWAITING_GRADING])
             .exclude(learner_id__in=done)
             .exclude(learner__email="")
             .values_list("learner_id", "learner__email", "learner__given_name")
@@ -152,23 +155,55 @@ def send_campaign_reminders(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def campaign_publish(*, actor, campaign: Campaign) -> Snapshot:
-    """Freeze the campaign's current results into a new snapshot version (the older versions stay)."""
+def campaign_publish(*, actor, campaign: Campaign, now: dt.datetime | None = None) -> Snapshot:
+    """Freeze the campaign's current results into a new snapshot version (the older versions stay).
+
+    First every attempt at the campaign's quiz whose deadline has passed is submitted and graded as at its deadline
+    (what the overdue worker does; the snapshot must not wait for it), so nobody whose time is up counts as still
+    sitting the test. The rows store exact figures and, computed once here, which of them every public or keyed
+    output withholds (campaigns/disclosure.py)."""
     ensure(is_province_admin(actor), _("Only province administrators can publish results."))
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialise concurrent publishes
+    submitted = submit_overdue_attempts(now=now, quiz_id=campaign.quiz_id, limit=None)
     version = (campaign.snapshots.aggregate(v=Max("version"))["v"] or 0) + 1
+    k = min_group_size()
     snap = Snapshot.objects.create(
         campaign=campaign, version=version, period=campaign.title, opens_on=campaign.opens_on,
         closes_on=campaign.closes_on, pass_percent=effective_pass_percent(campaign),
-        published_by=actor if getattr(actor, "pk", None) else None,
+        published_by=actor if getattr(actor, "pk", None) else None, min_group_size=k,
     )
+    results = [(r.unit, r.own.as_dict(), r.total.as_dict()) for r in results_all_units(campaign)]
+    masks = suppression_masks(((unit.path, own, total) for unit, own, total in results), k)
     SnapshotRow.objects.bulk_create(
         SnapshotRow(
-            snapshot=snap, unit=r.unit, unit_name=r.unit.name, agency_code=r.unit.code or "",
-            admin_unit_code=r.unit.admin_unit_code, parent_unit_id=r.unit.parent_id, path=r.unit.path,
-            depth=r.unit.depth, own=r.own.as_dict(), total=r.total.as_dict(),
+            snapshot=snap, unit=unit, unit_name=unit.name, agency_code=unit.code or "",
+            admin_unit_code=unit.admin_unit_code, parent_unit_id=unit.parent_id, path=unit.path,
+            depth=unit.depth, own=own, total=total, suppression=masks.get(unit.path, {}),
         )
-        for r in results_all_units(campaign)
+        for unit, own, total in results
     )
-    audit(actor, "campaign.publish", campaign, extra={"snapshot": snap.pk, "version": version})
+    audit(actor, "campaign.publish", campaign,
+          extra={"snapshot": snap.pk, "version": version, "min_group_size": k, "overdue_submitted": submitted})
     return snap
+
+
+@transaction.atomic
+def snapshot_protect(*, snapshot: Snapshot, k: int | None = None) -> bool:
+    """Apply the minimum group size `k` (the setting by default) to a published snapshot again: after the setting
+    changed (`hocso protect_snapshots`). Only which figures are withheld changes, never the figures. Returns whether
+    anything was done."""
+    k = k or min_group_size()
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.min_group_size == k:
+        return False
+    rows = list(snapshot.rows.only("id", "path", "own", "total"))
+    masks = suppression_masks(((r.path, r.own, r.total) for r in rows), k)
+    for row in rows:
+        row.suppression = masks.get(row.path, {})
+    SnapshotRow.objects.bulk_update(rows, ["suppression"], batch_size=500)
+    before = snapshot.min_group_size
+    snapshot.min_group_size = k
+    snapshot.save(update_fields=["min_group_size"])
+    audit(None, "campaign.snapshot_protect", snapshot.campaign,
+          before={"min_group_size": before}, after={"min_group_size": k}, extra={"snapshot": snapshot.pk})
+    return True

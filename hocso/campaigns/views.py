@@ -159,6 +159,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "groups": sel.results_by_group(actor=request.user, campaign=campaign, unit=unit),
         "ranking": sel.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
+        "ranking_rule": sel.ranking_rule(),
         "can_see_plans": can_see_plans(request.user),
     })
 

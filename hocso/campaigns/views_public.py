@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.security import frameable
 
-from .selectors import board_context, board_row, published_boards, published_campaign
+from .disclosure import suppression_rule_short
+from .selectors import board_context, board_row, published_boards, published_campaign, snapshot_k
 
 
 def _unit_id(request: HttpRequest) -> int | None:
@@ -39,4 +40,5 @@ def widget(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     campaign, snap = published_campaign(pk)
     return render(request, "campaigns/widget.html", {
         "campaign": campaign, "snapshot": snap, "row": board_row(snap, unit_id),
+        "suppression_rule": suppression_rule_short(snapshot_k(snap)),
     })

@@ -196,3 +196,30 @@ def test_refuses_outside_demo_mode(db, settings):
     with pytest.raises(CommandError, match="HOCSO_DEMO"):
         seed(learners=5)
     assert not Unit.objects.exists()
+
+
+def test_no_attempt_is_left_open_after_its_campaign_closed(seeded):
+    """Issue 11: the closed Quý III/2026 showed 57 people "in progress". Nobody in a closed campaign is still
+    sitting the test: every attempt started in its window is submitted; the people whose essay waits for the
+    instructor are "waiting for grading", take part, and are in no pass rate until graded."""
+    from django.utils import timezone
+
+    from hocso.assessment.models import Attempt, AttemptState
+    from hocso.campaigns.models import Campaign
+    from hocso.campaigns.selectors import Status, audience, window_bounds
+
+    closed = list(Campaign.objects.filter(closes_on__lt=timezone.localdate()))
+    assert len(closed) == 4
+    waiting = 0
+    for campaign in closed:
+        start, end = window_bounds(campaign)
+        in_window = Attempt.objects.filter(quiz=campaign.quiz, started_at__gte=start, started_at__lt=end)
+        assert in_window.exists() and not in_window.filter(state=AttemptState.IN_PROGRESS).exists()
+        statuses = Counter(audience(campaign).values_list("status", flat=True))
+        assert statuses[Status.IN_PROGRESS] == 0
+        waiting += statuses[Status.AWAITING_GRADING]
+        top = campaign.snapshots.get().rows.get(depth=0).total
+        assert top["graded"] == statuses[Status.PASSED] + statuses[Status.FAILED]
+        assert top["participants"] == top["graded"] + statuses[Status.AWAITING_GRADING]
+        assert top["pass_rate"] == round(100 * top["passed"] / top["graded"], 1)
+    assert waiting > 0  # Quý III's essays not graded yet: the case the issue saw

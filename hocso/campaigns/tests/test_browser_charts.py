@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_public_board_draws_charts_without_csp_errors(page, live_server, province, commune_a, commune_b,  # noqa: F811
-                                                      school_a, learner_in_a, province_admin):
+                                                      school_a, learner_in_a, province_admin, exact_figures):
     from playwright.sync_api import expect
 
     problems: list[str] = []

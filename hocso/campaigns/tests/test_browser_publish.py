@@ -35,7 +35,8 @@ def _watch(target, problems: list[str]) -> None:
 
 
 def test_admin_publishes_and_the_public_board_shows_it(page, live_server, province, commune_a,  # noqa: F811
-                                                       commune_b, school_a, learner_in_a, province_admin):
+                                                       commune_b, school_a, learner_in_a, province_admin,
+                                                       exact_figures):
     from playwright.sync_api import expect
 
     campaign, unit_m, _merged, _names = build_world(province, commune_a, commune_b, school_a, learner_in_a,
@@ -70,8 +71,8 @@ def test_admin_publishes_and_the_public_board_shows_it(page, live_server, provin
         # The province's own card: the hand-computed figures of helpers.build_world, as published.
         card = board.locator(".card", has=board.locator("h2", has_text=province.name))
         figures = dict(zip(card.locator("dt").all_inner_texts(), card.locator("dd").all_inner_texts(), strict=True))
-        assert figures == {"Audience": "6", "Participants": "5 (83.3 %)", "Passed": "3 (60.0 %)",
-                           "Mean score": "67.5", "Median score": "70.0"}
+        assert figures == {"Audience": "6", "Participants": "5 (83.3 %)", "With a result": "4",
+                           "Passed": "3 (75.0 %)", "Mean score": "67.5", "Median score": "70.0"}
         # The table lists the units below the province with their published figures.
         cells = board.locator("table tbody tr").evaluate_all(
             "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")

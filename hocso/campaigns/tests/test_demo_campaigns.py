@@ -16,7 +16,8 @@ from hocso.people.models import Learner
 from .test_publishing import CCCD_RE
 
 QUARTERS = ["Quý IV/2025", "Quý I/2026", "Quý II/2026", "Quý III/2026"]
-FIGURES = {"audience", "participants", "participation_rate", "passed", "pass_rate", "mean", "median", "distribution"}
+FIGURES = {"audience", "participants", "participation_rate", "graded", "passed", "pass_rate", "mean", "median",
+           "distribution"}
 
 
 @pytest.fixture
@@ -60,3 +61,34 @@ def test_published_demo_snapshots_hold_no_personal_data(client, seeded):
     body = board.content.decode()
     assert "Tỉnh" in body and not CCCD_RE.search(body)
     assert all(name not in body for name, _email in people)
+
+
+def test_no_published_demo_figure_describes_fewer_than_five_people(client, seeded):
+    """Issue 11 found 93 published rows about exactly one participant (a centre whose only member is its director,
+    "1 in the audience, 1 took part, passed 1, mean 54.0" on its widget). Through the feed, no row shows a figure
+    about 1 to 4 people now, in any of the four campaigns."""
+    from hocso.identity.services import api_key_issue
+    from hocso.tests.factories import SYSTEM
+
+    _key, raw = api_key_issue(actor=SYSTEM, name="IOC")
+    withheld = 0
+    for campaign in Campaign.objects.all():
+        exact = {row.unit_id: row for row in Snapshot.objects.get(campaign=campaign).rows.all()}
+        items, page = [], 1
+        while True:
+            data = client.get(f"/api/v1/campaigns/{campaign.pk}/results?page_size=200&page={page}",
+                              HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+            items += data["items"]
+            if page >= data["pages"]:
+                break
+            page += 1
+        assert len(items) == len(exact)
+        for item in items:
+            for cell in ("own", "total"):
+                true = getattr(exact[item["unit_id"]], cell)
+                if 0 < true["audience"] < 5:
+                    assert item[cell]["audience"] is None and item[cell]["participants"] is None
+                if 0 < true["graded"] < 5:
+                    assert item[cell]["passed"] is None and item[cell]["mean"] is None
+                    withheld += 1
+    assert withheld > 0

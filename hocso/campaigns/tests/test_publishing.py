@@ -18,7 +18,7 @@ CCCD_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
 
 @pytest.fixture
-def world(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
+def world(province, commune_a, commune_b, school_a, learner_in_a, province_admin, exact_figures):
     return build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
 
 

@@ -41,13 +41,15 @@ def test_xlsx_report_lists_units_in_tree_order_with_subtotals(client, published,
     assert "01/10/2026" in rows[2][0] and "31/12/2026" in rows[2][0]
     assert rows[3][0] == f"Date: {timezone.localdate():%d/%m/%Y}"
     assert rows[5][:3] == ("No.", "Unit", "Agency code")
+    assert rows[-2] == (None,) * len(rows[-2]) and "Pass rate = passed / people with a result" in rows[-1][0]
+    rows = rows[:-2]  # the table, without the notes under it
     names = [row[1] for row in rows[6:]]
     # Tree order: the commune, its school, then the commune's subtotal; the grand total last.
     a, school, subtotal = names.index(commune_a.name), names.index(school_a.name), names.index(
         f"Subtotal: {commune_a.name}")
     assert a < school < subtotal
     assert names[-1] == f"Total: {province.name}"
-    assert rows[-1][3:8] == (6, 5, 83.3, 3, 60.0)
+    assert rows[-1][3:9] == (6, 5, 83.3, 4, 3, 75.0)  # Giang's open attempt: a participant without a result
     assert rows[6 + subtotal][3] == 2  # Ánh (school) and Cường (commune): rolled up over the subtree
     assert rows[6 + a][3] == 1  # the commune's own people only
     indent = {row.cell(row=i, column=2).value: row.cell(row=i, column=2).alignment.indent
@@ -67,7 +69,7 @@ def test_pdf_summary_has_vietnamese_text(client, published, province_admin):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     flat = re.sub(r"\s+", " ", text)
     assert "TỈNH THÁI NGUYÊN" in flat and "Quý IV/2026" in flat
-    assert "Total: Tỉnh Thái Nguyên 6 5 83,3 3 60,0" in flat
+    assert "Total: Tỉnh Thái Nguyên 6 5 83,3 4 3 75,0" in flat
     assert "Subtotal: Xã Đại Phúc" in flat and "Subtotal: Xã Minh Tiến" in flat
     assert_no_personal_data(flat, people)
     assert not CCCD_RE.search(flat)

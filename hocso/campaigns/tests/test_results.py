@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,7 @@ from hocso.campaigns.selectors import (
 )
 from hocso.campaigns.services import AudienceLine
 
-from .helpers import build_world
+from .helpers import build_world, make_attempt
 
 
 @pytest.fixture
@@ -38,9 +39,10 @@ def test_audience_counts_each_person_once_in_the_right_unit(world, commune_a, co
 def test_province_figures_match_hand_computation(world, province_admin):
     campaign = world[0]
     figures = results_overall(actor=province_admin, campaign=campaign)
-    assert (figures.audience, figures.participants, figures.passed) == (6, 5, 3)
+    assert (figures.audience, figures.participants, figures.graded, figures.passed) == (6, 5, 4, 3)
     assert figures.participation_rate == Decimal("83.3")
-    assert figures.pass_rate == Decimal("60.0")
+    # Giang's attempt is still open: she took part but has no result, so she is not a fail in the pass rate.
+    assert figures.pass_rate == Decimal("75.0")
     assert figures.mean == Decimal("67.50")
     assert figures.median == Decimal("70.00")
     assert figures.distribution == [0, 0, 0, 0, 1, 0, 1, 0, 1, 1]
@@ -70,11 +72,61 @@ def test_focal_point_sees_only_their_subtree(world, focal_a, commune_a):
     assert [r.unit for r in top] == [commune_a]
 
 
-def test_ranking_of_agencies(world, commune_a, commune_b, province_admin):
+def test_ranking_of_agencies(world, commune_a, commune_b, province_admin, settings):
+    settings.HOCSO_MIN_GROUP_SIZE, settings.HOCSO_RANKING_MIN_PARTICIPATION = 1, 0  # every agency ranked
     campaign, unit_m, _into, _people = world
-    ranked = [r.unit for r in agency_ranking(actor=province_admin, campaign=campaign)]
-    # M: 100 % pass. A and B both pass 50 % of participants; A took part 2/2, B 2/3 -> A before B.
-    assert ranked == [unit_m, commune_a, commune_b]
+    ranking = agency_ranking(actor=province_admin, campaign=campaign)
+    # M and B pass 100 % of those with a result (B: Hà; Giang's attempt is open); M took part 1/1, B 2/3 -> M
+    # first; A passes 1 of 2.
+    assert [r.unit for r in ranking] == [unit_m, commune_b, commune_a] and all(r.ranked for r in ranking)
+
+
+def test_ranking_puts_agencies_below_the_minimum_participation_after_the_others(world, commune_a, commune_b,
+                                                                              province_admin, settings):
+    """B has the best pass rate with M, but only 2 of its 3 people took part: under a 70 % minimum it comes after A
+    (50 % pass, everyone took part), without a rank; the page states the rule and shows the participation."""
+    settings.HOCSO_MIN_GROUP_SIZE, settings.HOCSO_RANKING_MIN_PARTICIPATION = 1, 70
+    campaign, unit_m, _into, _people = world
+    ranking = agency_ranking(actor=province_admin, campaign=campaign)
+    assert [(r.unit, r.ranked) for r in ranking] == [(unit_m, True), (commune_a, True), (commune_b, False)]
+
+
+def test_ranking_needs_enough_people_with_a_result(world, commune_a, commune_b, province_admin, settings):
+    """With the default minimum group size (5), none of these agencies of 1 to 3 people is ranked; unranked
+    agencies are listed by participation first (M and A 100 %, then B 67 %), not by pass rate (B would lead)."""
+    settings.HOCSO_RANKING_MIN_PARTICIPATION = 0
+    campaign, unit_m, _into, _people = world
+    ranking = agency_ranking(actor=province_admin, campaign=campaign)
+    assert [(r.unit, r.ranked) for r in ranking] == [(unit_m, False), (commune_a, False), (commune_b, False)]
+
+
+def test_results_page_states_the_ranking_rule_and_shows_participation(client, world, province_admin, settings):
+    settings.HOCSO_MIN_GROUP_SIZE, settings.HOCSO_RANKING_MIN_PARTICIPATION = 1, 70
+    campaign = world[0]
+    client.force_login(province_admin)
+    client.cookies["hocso_language"] = "en"
+    body = client.get(f"/dot-kiem-tra/{campaign.pk}/ket-qua/").content.decode()
+    ranking = body[body.index('id="ranking-rule"'):]
+    assert "fewer than 70 % of the audience took part" in ranking
+    rows = re.findall(r"<tr[^>]*><td>(\d+|—)</td><td>([^<]+)", ranking)
+    assert rows == [("1", "Xã Minh Tiến"), ("2", "Xã Đại Phúc"), ("—", "Xã Yên Trạch ")]
+    assert "<th>Participation (%)</th>" in ranking and "66.7" in ranking and "not ranked" in ranking
+
+
+def test_a_submitted_attempt_waiting_for_an_essay_grade_is_not_in_progress(world, province_admin):
+    """The 57 people of the demo's closed Quý III shown as "in progress": their attempts were submitted and wait
+    for an essay to be graded. They are "waiting for grading", take part, and are in no pass rate until graded."""
+    from hocso.assessment.models import AttemptState
+
+    campaign, _m, _into, people = world
+    attempt = make_attempt(campaign.quiz, people["dung"], percent=None)
+    attempt.state, attempt.submitted_at = AttemptState.NEEDS_GRADING, attempt.started_at
+    attempt.save()
+    status = dict(audience(campaign).values_list("learner_id", "status"))
+    assert status[people["dung"].pk] == Status.AWAITING_GRADING
+    assert status[people["giang"].pk] == Status.IN_PROGRESS
+    figures = results_overall(actor=province_admin, campaign=campaign)
+    assert (figures.participants, figures.graded, figures.passed, figures.pass_rate) == (6, 4, 3, Decimal("75.0"))
 
 
 def test_by_target_group_is_one_query_per_aggregate(world, django_assert_max_num_queries):
@@ -107,3 +159,11 @@ def test_campaign_attempt_limit_counts_only_the_first_attempts_in_the_window(wor
     grades = dict(audience(campaign).values_list("learner_id", "grade"))
     assert grades[people["cuong"].pk] == Decimal("40")  # only his first attempt in the window counts
     assert grades[people["anh"].pk] == Decimal("80")
+
+
+def test_the_ranking_rule_reads_in_vietnamese(client, world, province_admin, settings):
+    settings.HOCSO_RANKING_MIN_PARTICIPATION = 70
+    client.force_login(province_admin)
+    body = client.get(f"/dot-kiem-tra/{world[0].pk}/ket-qua/").content.decode()
+    assert "Cơ quan có dưới 70 % đối tượng tham gia, hoặc dưới 5 người đã có kết quả" in body
+    assert "không xếp hạng" in body
