@@ -19,13 +19,12 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hocso.core.audit import audit
 
-from .grading import grade
+from .grading import chosen_options, grade
 from .models import (
     Answer,
     Attempt,
@@ -37,7 +36,7 @@ from .models import (
     QuizOverride,
     QuizSlot,
 )
-from .question_data import choice_ids
+from .option_ids import MATCHING, choice_ids
 
 MAX_RESPONSE_BYTES = 20_000
 
@@ -193,6 +192,12 @@ class DrawnQuestion:
     data: dict
 
 
+def shuffles_options(quiz: Quiz, qtype: str, question_shuffles: bool) -> bool:
+    """Whether a paper shows this question's options in a random order. A matching question's right-hand items
+    always are: in the author's order they would sit in the order of the left-hand items they belong to."""
+    return qtype == MATCHING or (quiz.shuffle_options and question_shuffles)
+
+
 def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
     """Pick the questions (fixed, then random draws without repeats), order them and their options."""
     planned, versions = _blueprint(quiz)
@@ -218,40 +223,12 @@ def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
         if drawable is None:
             raise ExamError("no_questions")
         order = list(drawable.choice_ids)
-        if quiz.shuffle_options and drawable.shuffle:
+        if shuffles_options(quiz, drawable.qtype, drawable.shuffle):
             rng.shuffle(order)
         mark = slot.mark if slot.mark is not None else drawable.default_mark
         paper.append(DrawnQuestion(version_id=drawable.version_id, mark=mark, option_order=order,
                                    qtype=drawable.qtype, text=drawable.text, data=drawable.data))
     return paper
-
-
-# --- matching: per-attempt identifiers for the right-hand items ---------------------------------------------
-#
-# A matching pair's right-hand item is identified by the pair's own id, so sending it to the browser as is would
-# give the answer away (left "p1" ↔ right "p1"). The exam shows and stores per-attempt aliases instead: an HMAC of
-# the attempt and the real id under the server's secret, which the learner cannot compute or reverse.
-
-
-def matching_alias(attempt_id: int, right_id: str) -> str:
-    return "r" + salted_hmac("hocso.matching", f"{attempt_id}:{right_id}").hexdigest()[:12]
-
-
-def decode_response(qtype: str, data: dict, response: dict | None, attempt_id: int) -> dict | None:
-    """The stored response with matching aliases turned back into real ids (other types are unchanged)."""
-    if qtype != "matching" or not response:
-        return response
-    real = {matching_alias(attempt_id, rid): rid for rid in choice_ids(qtype, data)}
-    pairs = response.get("pairs") or {}
-    return {**response, "pairs": {left: real[alias] for left, alias in pairs.items() if alias in real}}
-
-
-def encode_response(qtype: str, response: dict | None, attempt_id: int) -> dict | None:
-    """The inverse of decode_response, for code that answers on a learner's behalf (demo data, tests)."""
-    if qtype != "matching" or not response:
-        return response
-    pairs = response.get("pairs") or {}
-    return {**response, "pairs": {left: matching_alias(attempt_id, rid) for left, rid in pairs.items()}}
 
 
 # --- start ---------------------------------------------------------------------------------------------------
@@ -444,14 +421,17 @@ def grade_attempt(attempt: Attempt, *, also_save: tuple[str, ...] = ()) -> Attem
     `also_save` names other attempt fields the caller has changed (the submit's time), written in the same UPDATE.
     """
     questions = list(attempt.questions.select_related("version__question").only(
-        "id", "attempt_id", "slot", "mark", "fraction", "score", "version__id", "version__data",
+        "id", "attempt_id", "slot", "mark", "fraction", "score", "chosen", "version__id", "version__data",
         "version__question__id", "version__question__qtype",
     ))
     answers = dict(Answer.objects.filter(attempt=attempt).values_list("slot", "response"))
+    ids = attempt.option_ids
     pending = False
     for aq in questions:
         qtype = aq.version.question.qtype
-        response = decode_response(qtype, aq.version.data, answers.get(aq.slot), attempt.pk)
+        # Answers are stored as the page sent them, under the attempt's option aliases: decoded here, once.
+        response = ids.decode(aq.slot, qtype, aq.version.data, answers.get(aq.slot))
+        aq.chosen = chosen_options(qtype, response)
         fraction = grade(qtype, aq.version.data, response)
         if fraction is None:
             if aq.fraction is None:
@@ -479,21 +459,22 @@ def grade_attempt(attempt: Attempt, *, also_save: tuple[str, ...] = ()) -> Attem
 
 
 def _write_grades(questions: list[AttemptQuestion]) -> None:
-    """Store each question's fraction and score. On PostgreSQL one UPDATE … FROM unnest(arrays): the ORM's
-    bulk_update (a CASE per column over thirty rows) cost more CPU than grading the paper."""
+    """Store each question's fraction, score and options chosen. On PostgreSQL one UPDATE … FROM unnest(arrays):
+    the ORM's bulk_update (a CASE per column over thirty rows) cost more CPU than grading the paper."""
     if connection.vendor != "postgresql":
-        AttemptQuestion.objects.bulk_update(questions, ["fraction", "score"])
+        AttemptQuestion.objects.bulk_update(questions, ["fraction", "score", "chosen"])
         return
     table = AttemptQuestion._meta.db_table
     ids = [aq.pk for aq in questions]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET fraction = g.fraction, score = g.score "
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS g(id, fraction, score) "
+            f"UPDATE {table} SET fraction = g.fraction, score = g.score, chosen = g.chosen "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::jsonb[]) AS g(id, fraction, score, chosen) "
             # The explicit id list gives the planner an index condition whatever its statistics say (a table
             # that was empty when last analysed must not be scanned in full for each submit).
             f"WHERE {table}.id = g.id AND {table}.id = ANY(%s::bigint[])",
-            [ids, [aq.fraction for aq in questions], [aq.score for aq in questions], ids],
+            [ids, [aq.fraction for aq in questions], [aq.score for aq in questions],
+             [None if aq.chosen is None else json.dumps(aq.chosen) for aq in questions], ids],
         )
 
 

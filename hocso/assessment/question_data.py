@@ -112,11 +112,3 @@ def clean_question_data(qtype: str, data: dict) -> dict:
         raise ValidationError(errors)
     return cleaned
 
-
-def choice_ids(qtype: str, data: dict) -> list[str]:
-    """Identifiers whose display order is shuffled per attempt (options, or right-hand items for matching)."""
-    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        return [o["id"] for o in data.get("options", [])]
-    if qtype == QuestionType.MATCHING:
-        return [p["id"] for p in data.get("pairs", [])] + [d["id"] for d in data.get("distractors", [])]
-    return []

@@ -28,8 +28,9 @@ from hocso.assessment.models import (
     Quiz,
     Tag,
 )
+from hocso.assessment.option_ids import choice_ids
 from hocso.assessment.permissions import can_edit_question, can_edit_quiz
-from hocso.assessment.question_data import choice_ids, clean_question_data
+from hocso.assessment.question_data import clean_question_data
 from hocso.demo import data
 from hocso.demo.assessment import PRACTICE_TITLE, Q3_TITLE, Q4_TITLE, _Drawer
 from hocso.people.models import Learner
@@ -142,7 +143,8 @@ def test_bulk_written_attempts_are_what_the_services_compute(seeded):
     assert len(attempts) > 40
 
     def snapshot(attempt):
-        rows = AttemptQuestion.objects.filter(attempt=attempt).order_by("slot").values_list("slot", "fraction", "score")
+        rows = AttemptQuestion.objects.filter(attempt=attempt).order_by("slot").values_list(
+            "slot", "fraction", "score", "chosen")
         return attempt.score, attempt.percent, attempt.state, attempt.passed, attempt.max_score, list(rows)
 
     for attempt in attempts:
