@@ -36,7 +36,7 @@ from .models import (
     QuizOverride,
     QuizSlot,
 )
-from .option_ids import MATCHING, choice_ids
+from .option_ids import answer_signature, choice_ids
 
 MAX_RESPONSE_BYTES = 20_000
 
@@ -192,12 +192,6 @@ class DrawnQuestion:
     data: dict
 
 
-def shuffles_options(quiz: Quiz, qtype: str, question_shuffles: bool) -> bool:
-    """Whether a paper shows this question's options in a random order. A matching question's right-hand items
-    always are: in the author's order they would sit in the order of the left-hand items they belong to."""
-    return qtype == MATCHING or (quiz.shuffle_options and question_shuffles)
-
-
 def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
     """Pick the questions (fixed, then random draws without repeats), order them and their options."""
     planned, versions = _blueprint(quiz)
@@ -223,7 +217,7 @@ def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
         if drawable is None:
             raise ExamError("no_questions")
         order = list(drawable.choice_ids)
-        if shuffles_options(quiz, drawable.qtype, drawable.shuffle):
+        if quiz.shuffle_options and drawable.shuffle:
             rng.shuffle(order)
         mark = slot.mark if slot.mark is not None else drawable.default_mark
         paper.append(DrawnQuestion(version_id=drawable.version_id, mark=mark, option_order=order,
@@ -525,8 +519,8 @@ def essay_grade(*, actor, attempt_question: AttemptQuestion, score: Decimal, com
 def attempts_regrade(*, actor, quiz: Quiz, question: Question) -> int:
     """After a key is corrected (a new version), regrade the quiz's finished attempts against it.
 
-    The corrected version must offer the same options (same identifiers), or the answers given would not mean
-    the same thing; otherwise a ValidationError explains why.
+    The corrected version must offer the same options (same identifiers; for matching the same left-hand items and
+    right-hand texts), or the answers given would not mean the same thing; otherwise a ValidationError explains why.
     """
     from django.core.exceptions import ValidationError
 
@@ -537,8 +531,7 @@ def attempts_regrade(*, actor, quiz: Quiz, question: Question) -> int:
         .select_related("version")
     )
     for aq in affected:
-        if sorted(choice_ids(question.qtype, aq.version.data)) != sorted(choice_ids(question.qtype,
-                                                                                   new_version.data)):
+        if answer_signature(question.qtype, aq.version.data) != answer_signature(question.qtype, new_version.data):
             raise ValidationError(
                 _("The corrected question has different options from the one answered; regrading would "
                   "change the meaning of the answers.")

@@ -154,7 +154,7 @@ def review_question(aq: AttemptQuestion, answer, policy: ReviewPolicy, ids: Opti
     item = ReviewQuestion(paper=paper, score=aq.score, outcome=outcome)
     qtype, data = paper.qtype, aq.version.data or {}
     if policy.shows_answers:
-        right = ids.encode(aq.slot, qtype, correct_response(qtype, data)) or {}
+        right = ids.encode(aq.slot, qtype, data, correct_response(qtype, data)) or {}
         if qtype == QuestionType.SINGLE:
             item.correct_options = [right["choice"]] if right.get("choice") else []
         elif qtype == QuestionType.MULTIPLE:

@@ -24,7 +24,7 @@ from hocso.people.models import Learner
 
 from .attempts import Window, final_grade
 from .models import Answer, Attempt, AttemptQuestion, AttemptState, QuestionType, Quiz, QuizOverride
-from .option_ids import OptionIds
+from .option_ids import OptionIds, right_items
 
 
 def learner_of(user) -> Learner | None:
@@ -321,16 +321,16 @@ def paper_question(aq: AttemptQuestion, ids: OptionIds, answer: Answer | None = 
 
 def _paper_question(*, slot: int, ids: OptionIds, qtype: str, text: str, data: dict, mark: Decimal,
                     option_order: list[str]) -> PaperQuestion:
-    """Options and right-hand items in the frozen display order, each under the attempt's alias for this slot."""
+    """Options in the frozen display order and matching's right-hand items in the order of their aliases, each
+    under the attempt's alias for this slot."""
     question = PaperQuestion(slot=slot, qtype=qtype, text=text, mark=mark)
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         texts = {o["id"]: o.get("text", "") for o in data.get("options", [])}
         question.options = [{"id": ids.alias(slot, oid), "text": texts[oid]} for oid in option_order if oid in texts]
     elif qtype == QuestionType.MATCHING:
         question.lefts = [{"id": p["id"], "text": p.get("left", "")} for p in data.get("pairs", [])]
-        texts = {p["id"]: p.get("right", "") for p in data.get("pairs", [])}
-        texts.update({d["id"]: d.get("text", "") for d in data.get("distractors", [])})
-        question.rights = [{"id": ids.alias(slot, rid), "text": texts[rid]} for rid in option_order if rid in texts]
+        question.rights = sorted(({"id": ids.alias(slot, identity), "text": text}
+                                  for identity, text in right_items(data)), key=lambda item: item["id"])
     elif qtype == QuestionType.ESSAY:
         question.min_words = _positive_int(data.get("min_words"))
         question.max_words = _positive_int(data.get("max_words"))

@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, essay_grade, shuffles_options
+from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, essay_grade
 from hocso.assessment.bank import category_create, question_create
 from hocso.assessment.grading import chosen_options, grade
 from hocso.assessment.models import (
@@ -276,10 +276,11 @@ def _take(
     paper = list(attempt.questions.select_related("version__question").order_by("slot"))
     sitting = _sit(paper, start=start, deadline=attempt.deadline, ability=ability, specs=specs, rng=rng)
     qtypes = {aq.slot: aq.version.question.qtype for aq in paper}
+    datas = {aq.slot: aq.version.data for aq in paper}
     ids = attempt.option_ids
     for slot, response, seq, moment in sitting.saves:
         # The exam page shows options under the attempt's aliases, and sends those back.
-        answer_save(token=attempt.token, slot=slot, response=ids.encode(slot, qtypes[slot], response),
+        answer_save(token=attempt.token, slot=slot, response=ids.encode(slot, qtypes[slot], datas[slot], response),
                     seq=seq, now=moment)
     if sitting.submitted_at is not None:
         return attempt_submit(attempt=attempt, now=sitting.submitted_at)
@@ -364,7 +365,7 @@ class _Drawer:
         for qid, slot in picks:
             version = self.versions[qid]
             order = choice_ids(version.question.qtype, version.data)
-            if shuffles_options(self.quiz, version.question.qtype, version.data.get("shuffle", True)):
+            if self.quiz.shuffle_options and version.data.get("shuffle", True):
                 rng.shuffle(order)
             paper.append((version, slot.mark if slot.mark is not None else version.default_mark, order))
         return paper
@@ -412,9 +413,10 @@ class _Crowd:
                 self._grade_essay(aq, text, after=attempt.submitted_at)
         _totals(attempt, paper, responses, quiz.pass_percent)
         # Stored as the exam page sends them: under the attempt's option aliases (graded above in the bank's ids).
-        ids, qtypes = attempt.option_ids, {aq.slot: aq.version.question.qtype for aq in paper}
+        ids, versions = attempt.option_ids, {aq.slot: aq.version for aq in paper}
         for answer in latest.values():
-            answer.response = ids.encode(answer.slot, qtypes[answer.slot], answer.response)
+            version = versions[answer.slot]
+            answer.response = ids.encode(answer.slot, version.question.qtype, version.data, answer.response)
         self.rows.append((attempt, paper, list(latest.values())))
         return attempt
 

@@ -2,7 +2,8 @@
 
 Before: single and multiple choice answers named the bank's option ids ("b"); matching answers named aliases made
 with SECRET_KEY ("r" + salted_hmac("hocso.matching", "attempt:right id")). After: every option identifier in a
-stored answer is the attempt's alias (hocso.assessment.option_ids), so there is one way to read answers. Graded
+stored answer is the attempt's alias (hocso.assessment.option_ids: options by bank id, matching's right-hand items
+by text), so there is one way to read answers. Graded
 attempts also get `AttemptQuestion.chosen` (the options chosen, in the bank's ids) for the item analysis.
 
 Self-contained on purpose (a migration must not change meaning when the app's code changes later): the helpers
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import migrations
@@ -26,9 +29,9 @@ from django.utils.crypto import salted_hmac
 BATCH = 500
 
 
-def _alias(key: str, slot: int, option_id: str) -> str:
+def _alias(key: str, slot: int, identity: str) -> str:
     """hocso.assessment.option_ids.OptionIds.alias as of this migration."""
-    digest = hashlib.blake2s(f"{slot}:{option_id}".encode(), key=bytes.fromhex(key), digest_size=9,
+    digest = hashlib.blake2s(f"{slot}:{identity}".encode(), key=bytes.fromhex(key), digest_size=9,
                              person=b"hocso-op").digest()
     return base64.urlsafe_b64encode(digest).decode()
 
@@ -37,12 +40,30 @@ def _old_matching_alias(attempt_id: int, right_id: str, secret: str) -> str:
     return "r" + salted_hmac("hocso.matching", f"{attempt_id}:{right_id}", secret=secret).hexdigest()[:12]
 
 
+def _normalize(text) -> str:
+    """hocso.core.text.normalize as of this migration."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip() if text else ""
+
+
 def _choice_ids(qtype: str, data: dict) -> list[str]:
+    """Every id an old answer could name (options; matching: pairs and distractors)."""
     if qtype in ("single", "multiple"):
         return [o["id"] for o in data.get("options", [])]
     if qtype == "matching":
         return [p["id"] for p in data.get("pairs", [])] + [d["id"] for d in data.get("distractors", [])]
     return []
+
+
+def _aliases(key: str, slot: int, qtype: str, data: dict) -> dict[str, str]:
+    """option_ids.OptionIds.aliases as of this migration: options by id, matching's right-hand items by text."""
+    if qtype in ("single", "multiple"):
+        items = {o["id"]: o["id"] for o in data.get("options", [])}
+    elif qtype == "matching":
+        items = {p["id"]: _normalize(p.get("right", "")) for p in data.get("pairs", [])}
+        items.update({d["id"]: _normalize(d.get("text", "")) for d in data.get("distractors", [])})
+    else:
+        items = {}
+    return {oid: _alias(key, slot, identity) for oid, identity in items.items()}
 
 
 def _map_ids(qtype: str, response, to):
@@ -129,8 +150,8 @@ def forwards(apps, schema_editor):
             _pk, qtype, data = paper
             real = _old_real(qtype, data, answer.response, answer.attempt_id, keys)
             responses[(answer.attempt_id, answer.slot)] = real
-            key = by_id[answer.attempt_id].option_key
-            answer.response = _map_ids(qtype, real, lambda oid, key=key, slot=answer.slot: _alias(key, slot, oid))
+            aliases = _aliases(by_id[answer.attempt_id].option_key, answer.slot, qtype, data)
+            answer.response = _map_ids(qtype, real, aliases.get)
         Answer.objects.bulk_update(answers, ["response"], batch_size=1000)
         graded = [
             AttemptQuestion(pk=pk, chosen=_chosen(qtype, responses.get((attempt_id, slot))))
@@ -156,7 +177,9 @@ def backwards(apps, schema_editor):
             if paper is None:
                 continue
             _pk, qtype, data = paper
-            real = {_alias(keys[answer.attempt_id], answer.slot, oid): oid for oid in _choice_ids(qtype, data)}
+            real = {}
+            for oid, alias in _aliases(keys[answer.attempt_id], answer.slot, qtype, data).items():
+                real.setdefault(alias, oid)
             response = _map_ids(qtype, answer.response, real.get)
             if qtype == "matching":
                 response = _map_ids(qtype, response, lambda rid, attempt_id=answer.attempt_id: _old_matching_alias(

@@ -57,7 +57,8 @@ RIGHT = {
 
 def as_sent(attempt, slot: int, qtype: str, response: dict) -> dict:
     """What the exam page sends for `response` (in the bank's ids): options travel as the attempt's aliases."""
-    return attempt.option_ids.encode(slot, qtype, response)
+    data = attempt.questions.select_related("version").get(slot=slot).version.data
+    return attempt.option_ids.encode(slot, qtype, data, response)
 
 
 def make_mixed_quiz(*, types: list[str] | None = None, **fields) -> tuple[Quiz, list[Question]]:

@@ -222,8 +222,9 @@ def test_resume_after_reload_restores_every_answer(learner_client):
 
     html = learner_client.get(f"/kiem-tra/bai-lam/{attempt.pk}/").content.decode()
 
-    def alias(qtype, option_id):
-        return attempt.option_ids.alias(slot_of(attempt, qtype), option_id)
+    def alias(qtype, option_id):  # as the page names a bank option (matching: a right-hand item)
+        aq = attempt.questions.select_related("version").get(slot=slot_of(attempt, qtype))
+        return attempt.option_ids.aliases(aq.slot, qtype, aq.version.data)[option_id]
 
     assert re.search(rf'value="{alias(QuestionType.SINGLE, "b")}" checked', html)
     assert re.search(rf'value="{alias(QuestionType.MULTIPLE, "x")}" checked', html)
