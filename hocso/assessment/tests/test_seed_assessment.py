@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
 from collections import Counter
 from decimal import Decimal
@@ -104,6 +105,11 @@ def test_quarter_three_is_closed_quarter_four_open_for_the_demo_learner_and_prac
     assert response.status_code == 200  # the exam page itself, which names the attempt's own address
     assert reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}) in response.content.decode()
     assert attempt.question_count == 27 and attempt.state == AttemptState.IN_PROGRESS
+    # The demo bank's option ids ("b" is right in most of its questions) never reach the page: the attempt's own do.
+    values = set(re.findall(r'<input type="(?:radio|checkbox)"[^>]* value="([^"]*)"', response.content.decode()))
+    assert values and not values & {"a", "b", "c", "d", "e"}
+    assert len(values - {"true", "false"}) == sum(
+        len(aq.option_order) for aq in attempt.questions.all())  # one identifier per option, none repeated
 
 
 def test_past_attempts_look_like_a_real_quarter(seeded):
