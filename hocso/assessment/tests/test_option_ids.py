@@ -19,7 +19,7 @@ from django.test import Client
 
 from hocso.assessment.attempts import attempt_start, attempt_submit, attempts_regrade
 from hocso.assessment.bank import question_update
-from hocso.assessment.models import Answer, Attempt, AttemptQuestion, QuestionType
+from hocso.assessment.models import Answer, Attempt, AttemptQuestion, QuestionType, QuestionVersion
 from hocso.assessment.selectors_exam import attempt_paper
 from hocso.assessment.statistics import quiz_statistics
 from hocso.tests.factories import SYSTEM, make_learner
@@ -119,6 +119,22 @@ def test_the_right_options_identifier_is_new_in_every_attempt_and_uniformly_plac
         for where in (display[name], ranked[name]):
             assert _chi_square(where, 4, ATTEMPTS) < CHI2_3DF_999, (name, where)
             assert min(where.values(), default=0) >= ATTEMPTS / 4 * 0.6, (name, where)  # a generous bound on each
+
+
+def test_matching_right_hand_items_are_shuffled_even_when_nothing_else_is(commune_a, seeded):
+    """In the author's order the right-hand items would follow the left-hand items they belong to."""
+    question = make_question(make_category(), qtype=QuestionType.MATCHING, name="Ghép", data=MATCHING)
+    QuestionVersion.objects.filter(pk=question.current_version_id).update(data={**MATCHING, "shuffle": False})
+    quiz = make_quiz(questions=[question], shuffle_options=False, attempts_allowed=0)
+    learner = make_learner(commune_a, "Lê Văn Tám")
+    seeded(11)
+    places = Counter()
+    for _ in range(40):
+        attempt = attempt_start(learner=learner, quiz=quiz)
+        (paper,) = attempt_paper(attempt)
+        places[[item["text"] for item in paper.rights].index("Xác thực văn bản")] += 1
+        attempt_submit(attempt=attempt)
+    assert len(places) == 4 and max(places.values()) < 20, places
 
 
 # --- key independence ------------------------------------------------------------------------------------------
