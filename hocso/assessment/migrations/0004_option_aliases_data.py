@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import secrets
 import unicodedata
@@ -126,6 +127,17 @@ def _papers(AttemptQuestion, QuestionVersion, attempt_ids: list[int]):
     return {(attempt_id, slot): (pk, *versions[version_id]) for pk, attempt_id, slot, version_id in rows}
 
 
+def _write(schema_editor, sql: str, rows: list[tuple]) -> None:
+    """One executemany per batch: the ORM's bulk_update (a CASE per row) took minutes for 500,000 answers."""
+    if rows:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def _json(schema_editor) -> str:
+    return "%s::jsonb" if schema_editor.connection.vendor == "postgresql" else "%s"
+
+
 def forwards(apps, schema_editor):
     Attempt = apps.get_model("assessment", "Attempt")
     AttemptQuestion = apps.get_model("assessment", "AttemptQuestion")
@@ -134,31 +146,30 @@ def forwards(apps, schema_editor):
     keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     all_ids = list(Attempt.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(all_ids), BATCH):
-        attempts = list(Attempt.objects.filter(pk__in=all_ids[start:start + BATCH]).only("pk", "state"))
-        for attempt in attempts:
-            # AddField gave every existing attempt the same default: each gets its own secret.
-            attempt.option_key = secrets.token_hex(16)
-        Attempt.objects.bulk_update(attempts, ["option_key"])
-        by_id = {a.pk: a for a in attempts}
-        papers = _papers(AttemptQuestion, QuestionVersion, list(by_id))
-        answers = list(Answer.objects.filter(attempt_id__in=list(by_id)).only("pk", "attempt_id", "slot", "response"))
-        responses = {}
-        for answer in answers:
-            paper = papers.get((answer.attempt_id, answer.slot))
+        states = dict(Attempt.objects.filter(pk__in=all_ids[start:start + BATCH]).values_list("pk", "state"))
+        # AddField gave every existing attempt the same default: each gets its own secret.
+        option_keys = {pk: secrets.token_hex(16) for pk in states}
+        _write(schema_editor, f"UPDATE {Attempt._meta.db_table} SET option_key = %s WHERE id = %s",
+               [(key, pk) for pk, key in option_keys.items()])
+        papers = _papers(AttemptQuestion, QuestionVersion, list(states))
+        responses, rewritten = {}, []
+        for pk, attempt_id, slot, response in Answer.objects.filter(attempt_id__in=list(states)).values_list(
+                "pk", "attempt_id", "slot", "response"):
+            paper = papers.get((attempt_id, slot))
             if paper is None:
                 continue
             _pk, qtype, data = paper
-            real = _old_real(qtype, data, answer.response, answer.attempt_id, keys)
-            responses[(answer.attempt_id, answer.slot)] = real
-            aliases = _aliases(by_id[answer.attempt_id].option_key, answer.slot, qtype, data)
-            answer.response = _map_ids(qtype, real, aliases.get)
-        Answer.objects.bulk_update(answers, ["response"], batch_size=1000)
-        graded = [
-            AttemptQuestion(pk=pk, chosen=_chosen(qtype, responses.get((attempt_id, slot))))
-            for (attempt_id, slot), (pk, qtype, _data) in papers.items()
-            if by_id[attempt_id].state != "in_progress" and qtype in ("single", "multiple", "truefalse")
-        ]
-        AttemptQuestion.objects.bulk_update(graded, ["chosen"], batch_size=1000)
+            real = responses[(attempt_id, slot)] = _old_real(qtype, data, response, attempt_id, keys)
+            if qtype in ("single", "multiple", "matching"):
+                aliased = _map_ids(qtype, real, _aliases(option_keys[attempt_id], slot, qtype, data).get)
+                rewritten.append((json.dumps(aliased, ensure_ascii=False), pk))
+        _write(schema_editor, f"UPDATE {Answer._meta.db_table} SET response = {_json(schema_editor)} WHERE id = %s",
+               rewritten)
+        _write(schema_editor,
+               f"UPDATE {AttemptQuestion._meta.db_table} SET chosen = {_json(schema_editor)} WHERE id = %s",
+               [(json.dumps(_chosen(qtype, responses.get((attempt_id, slot)))), pk)
+                for (attempt_id, slot), (pk, qtype, _data) in papers.items()
+                if states[attempt_id] != "in_progress" and qtype in ("single", "multiple", "truefalse")])
 
 
 def backwards(apps, schema_editor):
@@ -171,21 +182,23 @@ def backwards(apps, schema_editor):
     for start in range(0, len(all_ids), BATCH):
         keys = dict(Attempt.objects.filter(pk__in=all_ids[start:start + BATCH]).values_list("pk", "option_key"))
         papers = _papers(AttemptQuestion, QuestionVersion, list(keys))
-        answers = list(Answer.objects.filter(attempt_id__in=list(keys)).only("pk", "attempt_id", "slot", "response"))
-        for answer in answers:
-            paper = papers.get((answer.attempt_id, answer.slot))
-            if paper is None:
+        rewritten = []
+        for pk, attempt_id, slot, response in Answer.objects.filter(attempt_id__in=list(keys)).values_list(
+                "pk", "attempt_id", "slot", "response"):
+            paper = papers.get((attempt_id, slot))
+            if paper is None or paper[1] not in ("single", "multiple", "matching"):
                 continue
             _pk, qtype, data = paper
             real = {}
-            for oid, alias in _aliases(keys[answer.attempt_id], answer.slot, qtype, data).items():
+            for oid, alias in _aliases(keys[attempt_id], slot, qtype, data).items():
                 real.setdefault(alias, oid)
-            response = _map_ids(qtype, answer.response, real.get)
+            response = _map_ids(qtype, response, real.get)
             if qtype == "matching":
-                response = _map_ids(qtype, response, lambda rid, attempt_id=answer.attempt_id: _old_matching_alias(
+                response = _map_ids(qtype, response, lambda rid, attempt_id=attempt_id: _old_matching_alias(
                     attempt_id, rid, settings.SECRET_KEY))
-            answer.response = response
-        Answer.objects.bulk_update(answers, ["response"], batch_size=1000)
+            rewritten.append((json.dumps(response, ensure_ascii=False), pk))
+        _write(schema_editor, f"UPDATE {Answer._meta.db_table} SET response = {_json(schema_editor)} WHERE id = %s",
+               rewritten)
 
 
 class Migration(migrations.Migration):
