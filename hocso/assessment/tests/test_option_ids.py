@@ -240,6 +240,19 @@ def test_matching_answers_are_the_texts_the_learner_saw_even_after_a_regrade_rep
     assert AttemptQuestion.objects.get(attempt=attempt).chosen is None  # the item analysis counts choice types only
 
 
+def test_matching_pairs_sharing_a_right_hand_text_offer_it_once_and_accept_it_for_both(commune_a):
+    data = {"pairs": [{"id": "p1", "left": "Sở Tư pháp", "right": "Cấp tỉnh"},
+                      {"id": "p2", "left": "Sở Y tế", "right": "Cấp tỉnh"},
+                      {"id": "p3", "left": "UBND xã", "right": "Cấp xã"}]}
+    question = make_question(make_category(), qtype=QuestionType.MATCHING, data=data, name="Ghép")
+    quiz = make_quiz(questions=[question])
+    attempt = sit(quiz, make_learner(commune_a, "Lê Văn Tám"), {question: {"pairs": {"p1": "p2", "p2": "p1",
+                                                                                      "p3": "p3"}}})
+    assert attempt.score == 1  # "Cấp tỉnh" is right for both
+    (paper,) = attempt_paper(attempt)
+    assert sorted(item["text"] for item in paper.rights) == ["Cấp tỉnh", "Cấp xã"]  # offered once
+
+
 def test_the_item_analysis_counts_the_options_behind_the_aliases(commune_a):
     question = make_question(make_category(), data=_options(b=1), name="Một lựa chọn")
     quiz = make_quiz(questions=[question], attempts_allowed=0, shuffle_options=True)
