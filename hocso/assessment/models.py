@@ -325,7 +325,8 @@ class Attempt(models.Model):
 class AttemptQuestion(models.Model):
     """The frozen paper: which version sits in which slot, in which option order, for how many marks.
 
-    `option_order` holds the bank's option ids in display order; the learner sees them as the attempt's aliases.
+    `option_order` holds a choice question's option ids (the bank's) in display order; the learner sees them as the
+    attempt's aliases (hocso.assessment.option_ids). Matching papers show their right-hand items in alias order.
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
