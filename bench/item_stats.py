@@ -38,6 +38,7 @@ def build(args: argparse.Namespace):
     from django.utils import timezone
 
     from hocso.assessment.bank import category_create, question_create
+    from hocso.assessment.grading import chosen_options
     from hocso.assessment.models import Answer, Attempt, AttemptQuestion, AttemptState, Question, QuestionType
     from hocso.assessment.quizzes import quiz_create, quiz_publish, slot_add_fixed, slot_add_random
     from hocso.core.text import person_sort_key, search_key
@@ -72,6 +73,8 @@ def build(args: argparse.Namespace):
     quiz_publish(actor=admin, quiz=quiz)
     pool = [q for q in questions if q not in fixed]
     versions = {q.pk: q.current_version_id for q in Question.objects.filter(pk__in=[q.pk for q in questions])}
+    datas = {q.pk: q.current_version.data for q in Question.objects.filter(pk__in=[q.pk for q in questions])
+             .select_related("current_version")}
     difficulty = {q.pk: rng.uniform(-1.5, 1.5) for q in questions}
     slope = {q.pk: rng.uniform(0.2, 2.2) for q in questions}
 
@@ -118,14 +121,18 @@ def build(args: argparse.Namespace):
                 theta = ability[attempt.learner_id] + (0.2 if attempt.number == 2 else 0)
                 drawn = fixed + rng.sample(pool, 15)
                 total = Decimal(0)
+                ids = attempt.option_ids
                 for slot, question in enumerate(drawn, start=1):
-                    response, fraction = respond(qtypes[question.pk], question.pk, theta)
+                    qtype = qtypes[question.pk]
+                    response, fraction = respond(qtype, question.pk, theta)
                     total += fraction
+                    # What grading stores: the options chosen, in the bank's ids.
                     papers.append(AttemptQuestion(attempt_id=attempt.pk, slot=slot, version_id=versions[question.pk],
-                                                  mark=Decimal(1), fraction=fraction, score=fraction))
-                    if response is not None:
-                        answers.append(Answer(attempt_id=attempt.pk, slot=slot, response=response, seq=1,
-                                              saved_at=now))
+                                                  mark=Decimal(1), fraction=fraction, score=fraction,
+                                                  chosen=chosen_options(qtype, response)))
+                    if response is not None:  # stored as the exam page sends it: under the attempt's aliases
+                        answers.append(Answer(attempt_id=attempt.pk, slot=slot, seq=1, saved_at=now,
+                                              response=ids.encode(slot, qtype, datas[question.pk], response)))
                 attempt.score = total
                 attempt.percent = (total * 100 / 20).quantize(Decimal("0.01"))
                 attempt.passed = attempt.percent >= 50

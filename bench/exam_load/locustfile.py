@@ -38,6 +38,12 @@ SAVE_URL = "/kiem-tra/luu-cau-tra-loi/"
 TOKEN_RE = re.compile(r'"token":\s*"([A-Za-z0-9_-]+)"')
 ATTEMPT_RE = re.compile(r'"url":\s*"/kiem-tra/bai-lam/(\d+)/"')
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The exam page's questions (hocso/assessment/exam_render.py): each section, its inputs' values, its selects.
+SECTION_RE = re.compile(r'<section class="card exam-q" id="q-(\d+)" data-slot="\d+" data-qtype="(\w+)"(.*?)</section>',
+                        re.S)
+VALUE_RE = re.compile(r'<input type="(?:radio|checkbox)"[^>]* value="([^"]*)"')
+LEFT_RE = re.compile(r'data-left="([^"]*)"')
+OPTION_RE = re.compile(r'<option value="([^"]+)"')
 
 accounts = iter(PLAN.get("accounts", []))
 login_accounts = itertools.cycle(PLAN.get("login_accounts", []) or [None])
@@ -49,6 +55,27 @@ to_submit = iter(attempts)
 sequence = itertools.count(int(os.environ.get("BENCH_SEQ_BASE", "0")) + 1)
 started: list[dict] = []
 live_users = {"count": 0}
+
+
+def paper_answers(html: str) -> list[list[dict]]:
+    """Per slot, answers a learner could give, with the identifiers this attempt's page shows (each attempt has its
+    own option aliases: a bank id like "a" would be stored but name nothing)."""
+    answers: dict[int, list[dict]] = {}
+    for slot, qtype, body in SECTION_RE.findall(html):
+        values = VALUE_RE.findall(body)
+        if qtype == "single":
+            answers[int(slot)] = [{"choice": value} for value in values]
+        elif qtype == "multiple":
+            answers[int(slot)] = [{"choices": [value]} for value in values]
+        elif qtype == "truefalse":
+            answers[int(slot)] = [{"value": True}, {"value": False}]
+        elif qtype == "matching":
+            left = LEFT_RE.search(body)
+            rights = list(dict.fromkeys(OPTION_RE.findall(body)))
+            answers[int(slot)] = [{"pairs": {left.group(1): right}} for right in rights] if left else []
+        else:
+            answers[int(slot)] = [{"text": "Chuyển đổi số là dùng dữ liệu và công nghệ số"}]
+    return [answers.get(slot) or [{}] for slot in range(1, max(answers, default=0) + 1)]
 
 
 def _cookies(person: dict) -> str:
@@ -87,7 +114,8 @@ class _Bench(FastHttpUser):
                 response.failure(f"start: HTTP {response.status_code} {response.headers.get('Location') or ''}, "
                                  f"token {'found' if token else 'missing'}")
                 return None
-        return {**person, "attempt": int(match.group(1)), "token": token.group(1)}
+        return {**person, "attempt": int(match.group(1)), "token": token.group(1),
+                "answers": paper_answers(response.text)}
 
     def _quiz_page(self, cookies: dict) -> bool:
         with self.client.get(f"/kiem-tra/{QUIZ}/", name="quiz page", headers=cookies, allow_redirects=False,
@@ -102,7 +130,8 @@ class _Bench(FastHttpUser):
         headers = {"X-Attempt-Token": attempt["token"], "Content-Type": "application/json"}
         if cookies:
             headers["Cookie"] = _cookies(attempt)
-        body = json.dumps({"slot": slot, "seq": seq, "response": {"choice": "abcd"[seq % 4]}})
+        choices = attempt["answers"][slot - 1]
+        body = json.dumps({"slot": slot, "seq": seq, "response": choices[seq % len(choices)]})
         with self.client.post(SAVE_URL, data=body, headers=headers, name="answer save",
                               catch_response=True) as response:
             if response.status_code != 200:

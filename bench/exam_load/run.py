@@ -457,8 +457,13 @@ def run_wrk_phase(name: str, args: argparse.Namespace, port: int, server: psutil
     threads = psutil.cpu_count()
     if name == "save-wrk":
         tokens = WORK / "wrk-tokens.tsv"
-        tokens.write_text("".join(f"{a['token']}\tsessionid={a['session']}; csrftoken={a['csrf']}\n"
-                                  for a in attempts))
+        # Per attempt: its token, the browser's cookies, and per slot the answers its page allows (the attempt's own
+        # option aliases), as JSON: slots separated by \x1e, the answers of a slot by \x1f.
+        tokens.write_text("".join(
+            f"{a['token']}\tsessionid={a['session']}; csrftoken={a['csrf']}\t"
+            + "\x1e".join("\x1f".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in slot)
+                          for slot in a["answers"]) + "\n"
+            for a in attempts), encoding="utf-8")
         script_args = ["save", SAVE_PATH, str(tokens), str(seq_base), str(QUESTIONS), str(threads)]
     else:
         script_args = ["get", "/healthz"]

@@ -102,7 +102,8 @@ class QuizFilters(Schema):
 
 
 class ItemOut(Schema):
-    id: str
+    id: str = Field(description="What a response names this item by, sent back as it is. Options and matching "
+                                "right-hand items carry this attempt's own identifiers, not the question bank's.")
     text: str
 
 
@@ -169,7 +170,8 @@ class ReviewQuestionOut(QuestionOut):
     score: float | None
     outcome: str = Field(description='"correct", "partial", "wrong", "unanswered" or "pending" (an essay waiting '
                                      "for an instructor).")
-    correct_options: list[str] | None = Field(description="Only when the quiz shows the right answers.")
+    correct_options: list[str] | None = Field(description="The right options' ids (as in `options`); only when the "
+                                                          "quiz shows the right answers.")
     correct_value: bool | None
     correct_text: str | None
     correct_matches: dict[str, str] | None

@@ -19,14 +19,13 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hocso.core.audit import audit
 from hocso.core.input_guard import INTEGER_MAX, SMALLINT_MAX, is_storable_json
 
-from .grading import grade
+from .grading import chosen_options, grade
 from .models import (
     Answer,
     Attempt,
@@ -38,7 +37,7 @@ from .models import (
     QuizOverride,
     QuizSlot,
 )
-from .question_data import choice_ids
+from .option_ids import answer_signature, choice_ids
 
 MAX_RESPONSE_BYTES = 20_000
 
@@ -225,34 +224,6 @@ def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
         paper.append(DrawnQuestion(version_id=drawable.version_id, mark=mark, option_order=order,
                                    qtype=drawable.qtype, text=drawable.text, data=drawable.data))
     return paper
-
-
-# --- matching: per-attempt identifiers for the right-hand items ---------------------------------------------
-#
-# A matching pair's right-hand item is identified by the pair's own id, so sending it to the browser as is would
-# give the answer away (left "p1" ↔ right "p1"). The exam shows and stores per-attempt aliases instead: an HMAC of
-# the attempt and the real id under the server's secret, which the learner cannot compute or reverse.
-
-
-def matching_alias(attempt_id: int, right_id: str) -> str:
-    return "r" + salted_hmac("hocso.matching", f"{attempt_id}:{right_id}").hexdigest()[:12]
-
-
-def decode_response(qtype: str, data: dict, response: dict | None, attempt_id: int) -> dict | None:
-    """The stored response with matching aliases turned back into real ids (other types are unchanged)."""
-    if qtype != "matching" or not response:
-        return response
-    real = {matching_alias(attempt_id, rid): rid for rid in choice_ids(qtype, data)}
-    pairs = response.get("pairs") or {}
-    return {**response, "pairs": {left: real[alias] for left, alias in pairs.items() if alias in real}}
-
-
-def encode_response(qtype: str, response: dict | None, attempt_id: int) -> dict | None:
-    """The inverse of decode_response, for code that answers on a learner's behalf (demo data, tests)."""
-    if qtype != "matching" or not response:
-        return response
-    pairs = response.get("pairs") or {}
-    return {**response, "pairs": {left: matching_alias(attempt_id, rid) for left, rid in pairs.items()}}
 
 
 # --- start ---------------------------------------------------------------------------------------------------
@@ -457,14 +428,17 @@ def grade_attempt(attempt: Attempt, *, also_save: tuple[str, ...] = ()) -> Attem
     `also_save` names other attempt fields the caller has changed (the submit's time), written in the same UPDATE.
     """
     questions = list(attempt.questions.select_related("version__question").only(
-        "id", "attempt_id", "slot", "mark", "fraction", "score", "version__id", "version__data",
+        "id", "attempt_id", "slot", "mark", "fraction", "score", "chosen", "version__id", "version__data",
         "version__question__id", "version__question__qtype",
     ))
     answers = dict(Answer.objects.filter(attempt=attempt).values_list("slot", "response"))
+    ids = attempt.option_ids
     pending = False
     for aq in questions:
         qtype = aq.version.question.qtype
-        response = decode_response(qtype, aq.version.data, answers.get(aq.slot), attempt.pk)
+        # Answers are stored as the page sent them, under the attempt's option aliases: decoded here, once.
+        response = ids.decode(aq.slot, qtype, aq.version.data, answers.get(aq.slot))
+        aq.chosen = chosen_options(qtype, response)
         fraction = grade(qtype, aq.version.data, response)
         if fraction is None:
             if aq.fraction is None:
@@ -492,21 +466,22 @@ def grade_attempt(attempt: Attempt, *, also_save: tuple[str, ...] = ()) -> Attem
 
 
 def _write_grades(questions: list[AttemptQuestion]) -> None:
-    """Store each question's fraction and score. On PostgreSQL one UPDATE … FROM unnest(arrays): the ORM's
-    bulk_update (a CASE per column over thirty rows) cost more CPU than grading the paper."""
+    """Store each question's fraction, score and options chosen. On PostgreSQL one UPDATE … FROM unnest(arrays):
+    the ORM's bulk_update (a CASE per column over thirty rows) cost more CPU than grading the paper."""
     if connection.vendor != "postgresql":
-        AttemptQuestion.objects.bulk_update(questions, ["fraction", "score"])
+        AttemptQuestion.objects.bulk_update(questions, ["fraction", "score", "chosen"])
         return
     table = AttemptQuestion._meta.db_table
     ids = [aq.pk for aq in questions]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET fraction = g.fraction, score = g.score "
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS g(id, fraction, score) "
+            f"UPDATE {table} SET fraction = g.fraction, score = g.score, chosen = g.chosen "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::jsonb[]) AS g(id, fraction, score, chosen) "
             # The explicit id list gives the planner an index condition whatever its statistics say (a table
             # that was empty when last analysed must not be scanned in full for each submit).
             f"WHERE {table}.id = g.id AND {table}.id = ANY(%s::bigint[])",
-            [ids, [aq.fraction for aq in questions], [aq.score for aq in questions], ids],
+            [ids, [aq.fraction for aq in questions], [aq.score for aq in questions],
+             [None if aq.chosen is None else json.dumps(aq.chosen) for aq in questions], ids],
         )
 
 
@@ -559,8 +534,8 @@ def essay_grade(*, actor, attempt_question: AttemptQuestion, score: Decimal, com
 def attempts_regrade(*, actor, quiz: Quiz, question: Question) -> int:
     """After a key is corrected (a new version), regrade the quiz's finished attempts against it.
 
-    The corrected version must offer the same options (same identifiers), or the answers given would not mean
-    the same thing; otherwise a ValidationError explains why.
+    The corrected version must offer the same options (same identifiers; for matching the same left-hand items and
+    right-hand texts), or the answers given would not mean the same thing; otherwise a ValidationError explains why.
     """
     from django.core.exceptions import ValidationError
 
@@ -571,8 +546,7 @@ def attempts_regrade(*, actor, quiz: Quiz, question: Question) -> int:
         .select_related("version")
     )
     for aq in affected:
-        if sorted(choice_ids(question.qtype, aq.version.data)) != sorted(choice_ids(question.qtype,
-                                                                                   new_version.data)):
+        if answer_signature(question.qtype, aq.version.data) != answer_signature(question.qtype, new_version.data):
             raise ValidationError(
                 _("The corrected question has different options from the one answered; regrading would "
                   "change the meaning of the answers.")

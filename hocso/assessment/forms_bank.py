@@ -173,8 +173,8 @@ class QuestionForm(forms.Form):
                 label=_("Ignore diacritics"), required=False,
                 help_text=_("“Ha Noi” is then accepted for “Hà Nội” (this also ignores case)."))
         elif qtype == QuestionType.MATCHING:
-            self.fields["shuffle"] = bool_field(label=_("Shuffle the right-hand items"), required=False,
-                                                initial=True)
+            # No "shuffle" choice: in the author's order the right-hand items would follow the left-hand ones they
+            # belong to. Every paper shows them in an order of its own (hocso.assessment.option_ids).
             self.fields["distractors"] = forms.CharField(
                 label=_("Extra wrong answers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("One per line; they are offered on the right but match nothing."))
@@ -269,7 +269,7 @@ class QuestionForm(forms.Form):
             return {"pairs": [{"id": f"p{i}", "left": r["left"], "right": r["right"]}
                               for i, r in enumerate(self.rows, start=1)],
                     "distractors": [{"id": f"d{i}", "text": t} for i, t in enumerate(distractors, start=1)],
-                    "shuffle": c.get("shuffle", False)}
+                    "shuffle": True}
         return {"min_words": c.get("min_words"), "max_words": c.get("max_words"),
                 "grader_info": c.get("grader_info", "")}
 
@@ -299,8 +299,7 @@ def initial_from_version(question, version) -> tuple[dict, list[dict]]:
         rows = [{"text": a["text"], "grade": fraction_to_percent(a["fraction"]), "feedback": a.get("feedback", "")}
                 for a in data.get("answers", [])]
     elif qtype == QuestionType.MATCHING:
-        initial.update(shuffle=data.get("shuffle", True),
-                       distractors="\n".join(d["text"] for d in data.get("distractors", [])))
+        initial.update(distractors="\n".join(d["text"] for d in data.get("distractors", [])))
         rows = [{"left": p["left"], "right": p["right"]} for p in data.get("pairs", [])]
     elif qtype == QuestionType.ESSAY:
         initial.update(min_words=data.get("min_words"), max_words=data.get("max_words"),

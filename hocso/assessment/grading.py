@@ -141,3 +141,23 @@ def correct_response(qtype: str, data: dict) -> dict | None:
     if qtype == QuestionType.MATCHING:
         return {"pairs": {p["id"]: p["id"] for p in data.get("pairs", [])}}
     return None
+
+
+CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE)
+
+
+def chosen_options(qtype: str, response: dict | None) -> list[str] | None:
+    """The options a response (in the bank's ids) chose, as the item analysis counts them: single/multiple the
+    sorted option ids, true/false ["true"] or ["false"], [] for no answer; None for types without options."""
+    if qtype not in CHOICE_TYPES:
+        return None
+    if not isinstance(response, dict):
+        return []
+    if qtype == QuestionType.SINGLE:
+        choice = response.get("choice")
+        return [choice] if isinstance(choice, str) and choice else []
+    if qtype == QuestionType.MULTIPLE:
+        choices = response.get("choices")
+        return sorted({c for c in choices if isinstance(c, str)}) if isinstance(choices, list) else []
+    value = response.get("value")
+    return ["true" if value else "false"] if isinstance(value, bool) else []

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hocso.core.text import collation_key, search_key
 
+from .option_ids import OptionIds, new_option_key
+
 
 class QuestionType(models.TextChoices):
     SINGLE = "single", _("Single choice")
@@ -281,6 +283,8 @@ class Attempt(models.Model):
     state = models.CharField(max_length=14, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
     # A random capability for this attempt only: answer saves are authorised by it without a session lookup.
     token = models.CharField(max_length=64, unique=True)
+    # The secret behind the attempt's option identifiers (hocso.assessment.option_ids): never sent to anyone.
+    option_key = models.CharField(max_length=32, default=new_option_key, editable=False)
     question_count = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField()
     deadline = models.DateTimeField(null=True, blank=True, help_text=_("Enforced by the server"))
@@ -312,9 +316,18 @@ class Attempt(models.Model):
     def is_open(self) -> bool:
         return self.state == AttemptState.IN_PROGRESS
 
+    @property
+    def option_ids(self) -> OptionIds:
+        """The identifiers the learner sees for the options of this attempt's questions, and their decoding."""
+        return OptionIds(self.option_key)
+
 
 class AttemptQuestion(models.Model):
-    """The frozen paper: which version sits in which slot, in which option order, for how many marks."""
+    """The frozen paper: which version sits in which slot, in which option order, for how many marks.
+
+    `option_order` holds a choice question's option ids (the bank's) in display order; the learner sees them as the
+    attempt's aliases (hocso.assessment.option_ids). Matching papers show their right-hand items in alias order.
+    """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
     slot = models.PositiveSmallIntegerField()
@@ -323,6 +336,10 @@ class AttemptQuestion(models.Model):
     option_order = models.JSONField(default=list, blank=True)
     fraction = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     score = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    # What the learner chose, in the bank's ids, written when the attempt is graded (grading decodes the aliases
+    # anyway): single/multiple the sorted option ids, true/false ["true"] or ["false"], [] for no answer; None for
+    # other types. The item analysis counts it with one GROUP BY instead of decoding every answer again.
+    chosen = models.JSONField(null=True, blank=True)
     comment = models.TextField(blank=True)
     graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")

@@ -102,7 +102,8 @@ def clean_question_data(qtype: str, data: dict) -> dict:
         ]
         if len(pairs) < 2:
             errors.append(_("Give at least two pairs to match."))
-        cleaned = {"pairs": pairs, "distractors": distractors, "shuffle": bool(data.get("shuffle", True))}
+        # Always shown shuffled (see option_ids); the flag is kept for the Moodle XML export.
+        cleaned = {"pairs": pairs, "distractors": distractors, "shuffle": True}
     elif qtype == QuestionType.ESSAY:
         cleaned = {"min_words": data.get("min_words") or None, "max_words": data.get("max_words") or None,
                    "grader_info": clean_html(data.get("grader_info", ""))}
@@ -112,11 +113,3 @@ def clean_question_data(qtype: str, data: dict) -> dict:
         raise ValidationError(errors)
     return cleaned
 
-
-def choice_ids(qtype: str, data: dict) -> list[str]:
-    """Identifiers whose display order is shuffled per attempt (options, or right-hand items for matching)."""
-    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        return [o["id"] for o in data.get("options", [])]
-    if qtype == QuestionType.MATCHING:
-        return [p["id"] for p in data.get("pairs", [])] + [d["id"] for d in data.get("distractors", [])]
-    return []

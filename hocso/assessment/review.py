@@ -7,7 +7,8 @@ The review, question by question, follows the quiz:
   review_shows_answers the right answers (correct options, an accepted short answer, the right matches).
   review_shows_feedback the author's feedback (general, per option, per accepted answer) and the grader's comment.
 Without those flags the review shows the questions, the learner's own answers and the marks they earned: the key
-itself is copied out only when the policy says so, field by field (never the version's `data` as a whole).
+itself is copied out only when the policy says so, field by field (never the version's `data` as a whole). Options
+keep the attempt's aliases, as on the exam page (the learner's stored answer is in them too).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from .attempts import effective_window
 from .grading import correct_response, grade
 from .models import Attempt, AttemptQuestion, AttemptState, QuestionType, ReviewWhen
+from .option_ids import OptionIds
 from .selectors_exam import PaperQuestion, attempt_answers, attempt_questions, paper_question
 
 
@@ -70,7 +72,7 @@ class ReviewQuestion:
     score: Decimal | None
     outcome: str
     # Filled only when the policy shows answers:
-    correct_options: list[str] | None = None  # single/multiple: ids of the options that earn marks
+    correct_options: list[str] | None = None  # single/multiple: aliases of the options that earn marks
     correct_value: bool | None = None  # true/false
     correct_text: str | None = None  # short answer: an answer earning full marks
     correct_matches: dict[str, str] | None = None  # matching: left id -> the right-hand text that belongs to it
@@ -146,13 +148,13 @@ def _feedback(qtype: str, data: dict, response: dict | None) -> list[str]:
     return []
 
 
-def review_question(aq: AttemptQuestion, answer, policy: ReviewPolicy) -> ReviewQuestion:
-    paper = paper_question(aq, answer)
+def review_question(aq: AttemptQuestion, answer, policy: ReviewPolicy, ids: OptionIds) -> ReviewQuestion:
+    paper = paper_question(aq, ids, answer)
     outcome = _outcome(aq) if paper.answered or aq.fraction else Outcome.UNANSWERED
     item = ReviewQuestion(paper=paper, score=aq.score, outcome=outcome)
     qtype, data = paper.qtype, aq.version.data or {}
     if policy.shows_answers:
-        right = correct_response(qtype, data) or {}
+        right = ids.encode(aq.slot, qtype, data, correct_response(qtype, data)) or {}
         if qtype == QuestionType.SINGLE:
             item.correct_options = [right["choice"]] if right.get("choice") else []
         elif qtype == QuestionType.MULTIPLE:
@@ -165,7 +167,7 @@ def review_question(aq: AttemptQuestion, answer, policy: ReviewPolicy) -> Review
             item.correct_matches = {p["id"]: p.get("right", "") for p in data.get("pairs", [])}
     if policy.shows_feedback:
         item.general_feedback = aq.version.general_feedback
-        item.feedback = _feedback(qtype, data, paper.response)
+        item.feedback = _feedback(qtype, data, ids.decode(aq.slot, qtype, data, paper.response))
         item.comment = aq.comment
     return item
 
@@ -174,5 +176,5 @@ def attempt_review(attempt: Attempt, policy: ReviewPolicy) -> list[ReviewQuestio
     """The review of a submitted attempt; call only when `policy.allowed`."""
     if not policy.allowed:
         raise ValueError("The review is not allowed by the policy.")
-    answers = attempt_answers(attempt)
-    return [review_question(aq, answers.get(aq.slot), policy) for aq in attempt_questions(attempt)]
+    answers, ids = attempt_answers(attempt), attempt.option_ids
+    return [review_question(aq, answers.get(aq.slot), policy, ids) for aq in attempt_questions(attempt)]

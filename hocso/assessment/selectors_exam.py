@@ -2,7 +2,8 @@
 
 Everything here is scoped to one learner (a person sees only their own attempts: anything else is a 404) and
 never exposes the answer key: the paper is built from an explicit list of fields (texts and option order), never
-from a question version's `data` as a whole, so fractions, feedback and accepted answers cannot slip through.
+from a question version's `data` as a whole, so fractions, feedback and accepted answers cannot slip through; and
+options carry the attempt's aliases (hocso.assessment.option_ids), never the bank's ids, which would hint at the key.
 What a learner may see after submitting is decided in hocso.assessment.review.
 """
 
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 from hocso.org.models import Unit
 from hocso.people.models import Learner
 
-from .attempts import Window, final_grade, matching_alias
+from .attempts import Window, final_grade
 from .models import Answer, Attempt, AttemptQuestion, AttemptState, QuestionType, Quiz, QuizOverride
+from .option_ids import OptionIds, right_items
 
 
 def learner_of(user) -> Learner | None:
@@ -305,11 +307,11 @@ def _positive_int(value) -> int | None:
     return number if number > 0 else None
 
 
-def paper_question(aq: AttemptQuestion, answer: Answer | None = None) -> PaperQuestion:
+def paper_question(aq: AttemptQuestion, ids: OptionIds, answer: Answer | None = None) -> PaperQuestion:
     """The learner's view of one frozen question. Only texts and identifiers are copied out of `data`."""
     version = aq.version
     question = _paper_question(
-        slot=aq.slot, attempt_id=aq.attempt_id, qtype=version.question.qtype, text=version.text,
+        slot=aq.slot, ids=ids, qtype=version.question.qtype, text=version.text,
         data=version.data or {}, mark=aq.mark, option_order=aq.option_order,
     )
     if answer is not None:
@@ -317,20 +319,18 @@ def paper_question(aq: AttemptQuestion, answer: Answer | None = None) -> PaperQu
     return question
 
 
-def _paper_question(*, slot: int, attempt_id: int, qtype: str, text: str, data: dict, mark: Decimal,
+def _paper_question(*, slot: int, ids: OptionIds, qtype: str, text: str, data: dict, mark: Decimal,
                     option_order: list[str]) -> PaperQuestion:
+    """Options in the frozen display order and matching's right-hand items in the order of their aliases, each
+    under the attempt's alias for this slot."""
     question = PaperQuestion(slot=slot, qtype=qtype, text=text, mark=mark)
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         texts = {o["id"]: o.get("text", "") for o in data.get("options", [])}
-        question.options = [{"id": oid, "text": texts[oid]} for oid in option_order if oid in texts]
+        question.options = [{"id": ids.alias(slot, oid), "text": texts[oid]} for oid in option_order if oid in texts]
     elif qtype == QuestionType.MATCHING:
         question.lefts = [{"id": p["id"], "text": p.get("left", "")} for p in data.get("pairs", [])]
-        texts = {p["id"]: p.get("right", "") for p in data.get("pairs", [])}
-        texts.update({d["id"]: d.get("text", "") for d in data.get("distractors", [])})
-        # Right-hand items carry per-attempt aliases: their real ids would reveal the pairs.
-        question.rights = [
-            {"id": matching_alias(attempt_id, rid), "text": texts[rid]} for rid in option_order if rid in texts
-        ]
+        question.rights = sorted(({"id": ids.alias(slot, identity), "text": text}
+                                  for identity, text in right_items(data)), key=lambda item: item["id"])
     elif qtype == QuestionType.ESSAY:
         question.min_words = _positive_int(data.get("min_words"))
         question.max_words = _positive_int(data.get("max_words"))
@@ -352,9 +352,10 @@ def attempt_paper(attempt: Attempt) -> list[PaperQuestion]:
     Plain rows, not model instances: the exam page is the start rush's heaviest request, and building ninety
     ORM objects (slot, version, question) was a third of its cost.
     """
+    ids = attempt.option_ids
     drawn = getattr(attempt, "drawn_paper", None)
     if drawn is not None:  # just started: the draw, nothing answered yet
-        return [_paper_question(slot=slot, attempt_id=attempt.pk, qtype=q.qtype, text=q.text, data=q.data,
+        return [_paper_question(slot=slot, ids=ids, qtype=q.qtype, text=q.text, data=q.data,
                                 mark=q.mark, option_order=q.option_order)
                 for slot, q in enumerate(drawn, start=1)]
     answers = {
@@ -367,7 +368,7 @@ def attempt_paper(attempt: Attempt) -> list[PaperQuestion]:
     )
     paper = []
     for slot, mark, option_order, text, data, qtype in rows:
-        question = _paper_question(slot=slot, attempt_id=attempt.pk, qtype=qtype, text=text, data=data or {},
+        question = _paper_question(slot=slot, ids=ids, qtype=qtype, text=text, data=data or {},
                                    mark=mark, option_order=option_order)
         if slot in answers:
             question.response, question.seq, question.saved_at = answers[slot]

@@ -12,8 +12,9 @@ For the quiz: the number of attempts, mean, median and SD of the percentages, an
 questions, Cronbach's alpha with the error ratio and standard error Moodle shows.
 
 How it stays fast (25,000 attempts under 5 s): two aggregated queries (attempt totals; option counts grouped by
-version and response) and one streaming pass over (attempt, version, score, fraction) rows cast to floats, with the
-per-item values in compact arrays. No numpy. See bench/item_stats.py.
+version and the options chosen, which grading stored decoded from the attempt's aliases) and one streaming pass
+over (attempt, version, score, fraction) rows cast to floats, with the per-item values in compact arrays. No numpy.
+See bench/item_stats.py.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Answer, Attempt, AttemptQuestion, AttemptState, QuestionType, QuestionVersion, Quiz
+from .grading import CHOICE_TYPES
+from .models import Attempt, AttemptQuestion, AttemptState, QuestionType, QuestionVersion, Quiz
 
 FACILITY_LOW = 0.10
 FACILITY_HIGH = 0.90
 DISCRIMINATION_LOW = 0.20
-CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE)
 
 WHICH_ATTEMPTS = {
     "all": gettext_lazy("All graded attempts"),
@@ -270,27 +271,29 @@ def quiz_statistics(*, quiz: Quiz, which: str = "all") -> QuizStats:
 
 
 def _option_counts(attempts, version_ids: list[int]) -> dict[int, list[tuple[object, int]]]:
-    """(response, how many) per choice-question version: one GROUP BY over the answers joined to the papers."""
+    """(options chosen, how many) per choice-question version: one GROUP BY over the graded papers.
+
+    The answers themselves are stored under each attempt's own option aliases, so they cannot be grouped;
+    `AttemptQuestion.chosen` holds them decoded, written when the attempt was graded."""
     if not version_ids:
         return {}
-    aq, answer = AttemptQuestion._meta.db_table, Answer._meta.db_table
+    aq = AttemptQuestion._meta.db_table
     attempt_sql, attempt_params = attempts.values("pk").query.sql_with_params()
     sql = (
-        f"SELECT aq.version_id, ans.response, COUNT(*) FROM {aq} aq "  # table names come from the models
-        f"LEFT JOIN {answer} ans ON ans.attempt_id = aq.attempt_id AND ans.slot = aq.slot "
+        f"SELECT aq.version_id, aq.chosen, COUNT(*) FROM {aq} aq "  # the table name comes from the model
         f"WHERE aq.attempt_id IN ({attempt_sql}) AND aq.version_id IN ({', '.join(['%s'] * len(version_ids))}) "
-        "GROUP BY aq.version_id, ans.response"
+        "GROUP BY aq.version_id, aq.chosen"
     )
     result: dict[int, list[tuple[object, int]]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*attempt_params, *version_ids])
-        for version_id, response, n in cursor.fetchall():
-            if isinstance(response, str | bytes):
+        for version_id, chosen, n in cursor.fetchall():
+            if isinstance(chosen, str | bytes):
                 try:
-                    response = json.loads(response)
+                    chosen = json.loads(chosen)
                 except ValueError:
-                    response = None
-            result[version_id].append((response, n))
+                    chosen = None
+            result[version_id].append((chosen, n))
     return result
 
 
@@ -304,10 +307,10 @@ def _describe_options(version: QuestionVersion, counted: list[tuple[object, int]
                    for o in data.get("options", [])]
     tally = dict.fromkeys((c[0] for c in choices), 0)
     no_answer = 0
-    for response, times in counted:
-        chosen = _chosen(qtype, response)
-        if not chosen:
+    for chosen, times in counted:
+        if not isinstance(chosen, list) or not chosen:
             no_answer += times
+            continue
         for option_id in chosen:
             if option_id in tally:
                 tally[option_id] += times
@@ -315,21 +318,6 @@ def _describe_options(version: QuestionVersion, counted: list[tuple[object, int]
         OptionCount(id=oid, text=text, correct=correct, count=tally[oid], share=tally[oid] / n if n else 0.0)
         for oid, text, correct in choices
     ], no_answer
-
-
-def _chosen(qtype: str, response) -> list[str]:
-    if not isinstance(response, dict):
-        return []
-    if qtype == QuestionType.SINGLE:
-        choice = response.get("choice")
-        return [str(choice)] if choice not in (None, "") else []
-    if qtype == QuestionType.MULTIPLE:
-        choices = response.get("choices")
-        return sorted({str(c) for c in choices}) if isinstance(choices, list) else []
-    value = response.get("value")
-    if isinstance(value, bool):
-        return ["true" if value else "false"]
-    return []
 
 
 def _flags(item: ItemStats) -> list[str]:

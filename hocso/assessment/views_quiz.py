@@ -32,7 +32,7 @@ from hocso.people.models import Learner
 
 from . import quizzes, results, selectors_quiz, statistics
 from .attempts import attempts_regrade as regrade_service
-from .attempts import decode_response, essay_grade
+from .attempts import essay_grade
 from .forms_quiz import (
     EssayGradeForm,
     FixedSlotForm,
@@ -47,8 +47,8 @@ from .forms_quiz import (
     plain_number,
 )
 from .models import AttemptQuestion, QuestionType, Quiz, QuizSlot
+from .option_ids import OptionIds, choice_ids
 from .permissions import is_author
-from .question_data import choice_ids
 
 
 def _author_quiz(request: HttpRequest, pk: int) -> Quiz:
@@ -432,11 +432,11 @@ def quiz_statistics(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one attempt: review, essay grading, regrade --------------------------------------------------------------------
 
 
-def _describe(aq: AttemptQuestion) -> dict:
+def _describe(aq: AttemptQuestion, ids: OptionIds) -> dict:
     """What the author sees of one answered question: options with what was chosen and what was right."""
     qtype, data = aq.version.question.qtype, aq.version.data
-    # Matching answers are stored under per-attempt aliases of the right-hand items: back to the real ids.
-    response = decode_response(qtype, data, aq.answer, aq.attempt_id) or {}
+    # Answers are stored under the attempt's option aliases: back to the bank's ids.
+    response = ids.decode(aq.slot, qtype, data, aq.answer) or {}
     view: dict = {"qtype": qtype}
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         chosen = {response.get("choice")} if qtype == QuestionType.SINGLE else set(response.get("choices") or [])
@@ -479,8 +479,9 @@ def _attempt_context(request: HttpRequest, quiz: Quiz, attempt_pk: int, forms: d
     attempt = selectors_quiz.attempt_get_for_author(actor=request.user, quiz=quiz, pk=attempt_pk)
     can_grade = selectors_quiz.can_edit(request.user, quiz)
     paper = selectors_quiz.attempt_paper(attempt=attempt)
+    ids = attempt.option_ids
     for aq in paper:
-        aq.view = _describe(aq)
+        aq.view = _describe(aq, ids)
         aq.mark_text = plain_number(aq.mark)
         aq.score_text = plain_number(aq.score) if aq.score is not None else None
         if can_grade and aq.version.question.qtype == QuestionType.ESSAY and attempt.state != "in_progress":

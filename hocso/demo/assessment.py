@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, encode_response, essay_grade
+from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, essay_grade
 from hocso.assessment.bank import category_create, question_create
-from hocso.assessment.grading import grade
+from hocso.assessment.grading import chosen_options, grade
 from hocso.assessment.models import (
     Answer,
     Attempt,
@@ -45,7 +45,7 @@ from hocso.assessment.models import (
     QuizSlot,
     ReviewWhen,
 )
-from hocso.assessment.question_data import choice_ids
+from hocso.assessment.option_ids import choice_ids
 from hocso.assessment.quizzes import quiz_create, quiz_publish, slot_add_random
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
@@ -276,9 +276,11 @@ def _take(
     paper = list(attempt.questions.select_related("version__question").order_by("slot"))
     sitting = _sit(paper, start=start, deadline=attempt.deadline, ability=ability, specs=specs, rng=rng)
     qtypes = {aq.slot: aq.version.question.qtype for aq in paper}
+    datas = {aq.slot: aq.version.data for aq in paper}
+    ids = attempt.option_ids
     for slot, response, seq, moment in sitting.saves:
-        # The exam page shows matching items under per-attempt aliases, and sends those back.
-        answer_save(token=attempt.token, slot=slot, response=encode_response(qtypes[slot], response, attempt.pk),
+        # The exam page shows options under the attempt's aliases, and sends those back.
+        answer_save(token=attempt.token, slot=slot, response=ids.encode(slot, qtypes[slot], datas[slot], response),
                     seq=seq, now=moment)
     if sitting.submitted_at is not None:
         return attempt_submit(attempt=attempt, now=sitting.submitted_at)
@@ -297,6 +299,7 @@ def _totals(attempt: Attempt, paper: list[AttemptQuestion], responses: dict[int,
     """What `attempts.grade_attempt` computes, on objects not yet saved (the tests hold the two together)."""
     pending = False
     for aq in paper:
+        aq.chosen = chosen_options(aq.version.question.qtype, responses.get(aq.slot))
         fraction = grade(aq.version.question.qtype, aq.version.data, responses.get(aq.slot))
         if fraction is None:
             if aq.fraction is None:
@@ -409,6 +412,11 @@ class _Crowd:
             if aq.version.question.qtype == QuestionType.ESSAY and text and rng.random() < grade_essays:
                 self._grade_essay(aq, text, after=attempt.submitted_at)
         _totals(attempt, paper, responses, quiz.pass_percent)
+        # Stored as the exam page sends them: under the attempt's option aliases (graded above in the bank's ids).
+        ids, versions = attempt.option_ids, {aq.slot: aq.version for aq in paper}
+        for answer in latest.values():
+            version = versions[answer.slot]
+            answer.response = ids.encode(answer.slot, version.question.qtype, version.data, answer.response)
         self.rows.append((attempt, paper, list(latest.values())))
         return attempt
 
@@ -425,11 +433,6 @@ class _Crowd:
     def write(self) -> int:
         # bulk_create fills in the attempts' primary keys, and the papers and answers pick them up from there.
         Attempt.objects.bulk_create([attempt for attempt, _paper, _answers in self.rows], batch_size=BATCH)
-        for attempt, paper, answers in self.rows:
-            # Stored as the exam page sends them: matching items under the attempt's aliases (graded decoded).
-            qtypes = {aq.slot: aq.version.question.qtype for aq in paper}
-            for answer in answers:
-                answer.response = encode_response(qtypes[answer.slot], answer.response, attempt.pk)
         AttemptQuestion.objects.bulk_create([aq for _a, paper, _answers in self.rows for aq in paper], batch_size=BATCH)
         Answer.objects.bulk_create([a for _a, _paper, answers in self.rows for a in answers], batch_size=BATCH)
         return len(self.rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 
-from hocso.assessment.attempts import encode_response
 from hocso.assessment.models import Category, Question, QuestionType, Quiz
 
 from .factories import make_category, make_question, make_quiz
@@ -56,9 +55,10 @@ RIGHT = {
 }
 
 
-def as_sent(attempt, qtype: str, response: dict) -> dict:
-    """What the exam page sends for `response`: matching choices travel as the attempt's aliases."""
-    return encode_response(qtype, response, attempt.pk)
+def as_sent(attempt, slot: int, qtype: str, response: dict) -> dict:
+    """What the exam page sends for `response` (in the bank's ids): options travel as the attempt's aliases."""
+    data = attempt.questions.select_related("version").get(slot=slot).version.data
+    return attempt.option_ids.encode(slot, qtype, data, response)
 
 
 def make_mixed_quiz(*, types: list[str] | None = None, **fields) -> tuple[Quiz, list[Question]]:

@@ -38,3 +38,8 @@ def make_quiz(*, questions: list[Question] = (), random_from: Category | None = 
         QuizSlot.objects.create(quiz=quiz, position=position, category=random_from, count=random_count,
                                 mark=Decimal(1))
     return quiz
+
+
+def pick(attempt, slot: int, option_id: str) -> dict:
+    """A single-choice response naming `option_id` of the bank as the exam page sends it: under the attempt's alias."""
+    return {"choice": attempt.option_ids.alias(slot, option_id)}

@@ -15,6 +15,7 @@ from hocso.identity.services import api_key_issue
 from hocso.tests.factories import make_user
 
 from .exam_helpers import RIGHT, as_sent, leaks, make_mixed_quiz
+from .factories import pick
 
 API = "/api/v1/me"
 
@@ -86,15 +87,17 @@ def test_full_attempt_never_shows_the_key_before_the_policy_allows(api, learner_
     assert [q["slot"] for q in paper["questions"]] == [1, 2, 3, 4, 5, 6]
     single = next(q for q in paper["questions"] if q["qtype"] == "single")
     frozen = attempt.questions.get(slot=single["slot"]).option_order
-    assert [o["id"] for o in single["options"]] == frozen
+    # In the frozen order, under the attempt's aliases (never the bank's ids).
+    assert [o["id"] for o in single["options"]] == [attempt.option_ids.alias(single["slot"], oid) for oid in frozen]
+    assert not {o["id"] for o in single["options"]} & set(frozen)
 
     for question in paper["questions"]:
-        saved = api.put(f"/attempts/{attempt_id}/answers/{question['slot']}",
-                        {"seq": 1, "response": as_sent(attempt, question["qtype"], RIGHT[question["qtype"]])})
+        sent = as_sent(attempt, question["slot"], question["qtype"], RIGHT[question["qtype"]])
+        saved = api.put(f"/attempts/{attempt_id}/answers/{question['slot']}", {"seq": 1, "response": sent})
         assert saved.status_code == 200 and saved.json()["seq"] == 1
     assert api.get(f"/attempts/{attempt_id}/review").status_code == 403  # not before submitting
     resumed = api.get(f"/attempts/{attempt_id}/paper").json()
-    assert all(q["response"] == as_sent(attempt, q["qtype"], RIGHT[q["qtype"]]) and q["seq"] == 1
+    assert all(q["response"] == as_sent(attempt, q["slot"], q["qtype"], RIGHT[q["qtype"]]) and q["seq"] == 1
                for q in resumed["questions"])
     matching = next(q for q in paper["questions"] if q["qtype"] == "matching")
     # The right-hand items never carry the pairs' own ids, which would give the answer away.
@@ -132,16 +135,17 @@ def test_review_refused_by_policy_leaks_nothing(api):
 def test_save_keeps_the_newest_and_submit_brings_pending_answers(api):
     quiz, _questions = make_mixed_quiz(types=[QuestionType.SINGLE, QuestionType.TRUE_FALSE])
     attempt_id = api.post(f"/quizzes/{quiz.pk}/attempts").json()["id"]
-    api.put(f"/attempts/{attempt_id}/answers/1", {"seq": 4, "response": {"choice": "a"}})
-    older = api.put(f"/attempts/{attempt_id}/answers/1", {"seq": 2, "response": {"choice": "b"}})
+    attempt = Attempt.objects.get(pk=attempt_id)
+    api.put(f"/attempts/{attempt_id}/answers/1", {"seq": 4, "response": pick(attempt, 1, "a")})
+    older = api.put(f"/attempts/{attempt_id}/answers/1", {"seq": 2, "response": pick(attempt, 1, "b")})
     assert older.status_code == 200 and older.json()["seq"] == 4
     submitted = api.post(f"/attempts/{attempt_id}/submit", {"pending": [
-        {"slot": 1, "seq": 3, "response": {"choice": "c"}},
+        {"slot": 1, "seq": 3, "response": pick(attempt, 1, "c")},
         {"slot": 2, "seq": 1, "response": {"value": True}},
     ]})
     assert submitted.json()["attempt"]["score"] == 2.0
     assert {a.slot: a.response for a in Answer.objects.filter(attempt_id=attempt_id)} == {
-        1: {"choice": "a"}, 2: {"value": True}}
+        1: pick(attempt, 1, "a"), 2: {"value": True}}
     again = api.post(f"/attempts/{attempt_id}/submit")  # double submit
     assert again.status_code == 200 and again.json()["attempt"]["submitted_at"] == submitted.json()["attempt"][
         "submitted_at"]

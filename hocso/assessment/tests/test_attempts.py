@@ -19,7 +19,7 @@ from hocso.assessment.bank import question_update
 from hocso.assessment.models import Answer, Attempt, AttemptState, QuizOverride
 from hocso.tests.factories import SYSTEM, make_learner
 
-from .factories import SINGLE_DATA, make_category, make_question, make_quiz
+from .factories import SINGLE_DATA, make_category, make_question, make_quiz, pick
 
 
 @pytest.fixture
@@ -97,14 +97,14 @@ def test_submit_grades_and_double_submit_is_harmless(bank, learner):
     quiz = make_quiz(questions=bank[1][:4], pass_percent=Decimal(50))
     attempt = attempt_start(learner=learner, quiz=quiz)
     for slot in (1, 2, 3):
-        answer_save(token=attempt.token, slot=slot, response={"choice": "a"}, seq=1)
+        answer_save(token=attempt.token, slot=slot, response=pick(attempt, slot, "a"), seq=1)
     submitted = attempt_submit(attempt=attempt)
     assert (submitted.score, submitted.max_score, submitted.percent) == (Decimal(3), Decimal(4), Decimal(75))
     assert submitted.passed and submitted.state == AttemptState.GRADED
     again = attempt_submit(attempt=attempt)
     assert again.submitted_at == submitted.submitted_at and again.score == submitted.score
     with pytest.raises(ExamError) as exc:
-        answer_save(token=attempt.token, slot=4, response={"choice": "a"}, seq=1)
+        answer_save(token=attempt.token, slot=4, response=pick(attempt, 4, "a"), seq=1)
     assert exc.value.code == "submitted"
 
 
@@ -112,7 +112,7 @@ def test_overdue_attempt_is_submitted_without_the_learner(bank, learner):
     quiz = make_quiz(questions=bank[1][:2], time_limit_minutes=10)
     start = timezone.now() - dt.timedelta(minutes=20)
     attempt = attempt_start(learner=learner, quiz=quiz, now=start)
-    answer_save(token=attempt.token, slot=1, response={"choice": "a"}, seq=1, now=start + dt.timedelta(minutes=5))
+    answer_save(token=attempt.token, slot=1, response=pick(attempt, 1, "a"), seq=1, now=start + dt.timedelta(minutes=5))
     assert submit_overdue_attempts() == 1
     attempt.refresh_from_db()
     assert attempt.auto_submitted and attempt.state == AttemptState.GRADED and attempt.score == 1
@@ -160,7 +160,7 @@ def test_editing_a_question_does_not_change_a_drawn_paper_and_regrade_applies_th
     _category, questions = bank
     quiz = make_quiz(questions=[questions[0]])
     attempt = attempt_start(learner=learner, quiz=quiz)
-    answer_save(token=attempt.token, slot=1, response={"choice": "b"}, seq=1)
+    answer_save(token=attempt.token, slot=1, response=pick(attempt, 1, "b"), seq=1)
     attempt_submit(attempt=attempt)
     original_version = attempt.questions.get().version
     # The key was wrong: "b" is the right answer.
@@ -180,7 +180,7 @@ def test_essay_waits_for_an_instructor(db, learner):
     quiz = make_quiz(questions=[essay, single], shuffle_questions=False)
     attempt = attempt_start(learner=learner, quiz=quiz)
     answer_save(token=attempt.token, slot=1, response={"text": "Chuyển đổi số là…"}, seq=1)
-    answer_save(token=attempt.token, slot=2, response={"choice": "a"}, seq=1)
+    answer_save(token=attempt.token, slot=2, response=pick(attempt, 2, "a"), seq=1)
     attempt = attempt_submit(attempt=attempt)
     assert attempt.state == AttemptState.NEEDS_GRADING and attempt.passed is None
     attempt = essay_grade(actor=SYSTEM, attempt_question=attempt.questions.get(slot=1), score=Decimal("0.5"))
@@ -192,7 +192,7 @@ def test_final_grade_methods(bank, learner):
     percents = []
     for choice in ("a", "b", "a"):
         attempt = attempt_start(learner=learner, quiz=quiz)
-        answer_save(token=attempt.token, slot=1, response={"choice": choice}, seq=1)
+        answer_save(token=attempt.token, slot=1, response=pick(attempt, 1, choice), seq=1)
         percents.append(attempt_submit(attempt=attempt).percent)
     attempts = list(Attempt.objects.filter(quiz=quiz))
     assert percents == [Decimal(50), Decimal(0), Decimal(50)]

@@ -102,8 +102,12 @@ def test_learner_takes_a_quiz_over_a_dropping_link(page, live_server, learner_us
 
     attempt = Attempt.objects.get()
     answers = {a.slot: a.response for a in Answer.objects.filter(attempt=attempt)}
-    assert answers == {1: {"choice": "a"}, 2: {"choice": "b"}, 3: {"choice": "a"}, 4: {"choice": "c"},
-                       5: {"value": True}}
+    # Stored as the page sent them: the attempt's own identifiers, which name the options the learner ticked.
+    paper = {aq.slot: aq for aq in attempt.questions.select_related("version__question")}
+    assert {slot: attempt.option_ids.decode(slot, paper[slot].version.question.qtype, paper[slot].version.data,
+                                            response) for slot, response in answers.items()} == {
+        1: {"choice": "a"}, 2: {"choice": "b"}, 3: {"choice": "a"}, 4: {"choice": "c"}, 5: {"value": True}}
+    assert all(response != {"choice": option} for response in answers.values() for option in "abc")
     assert attempt.state == AttemptState.GRADED and attempt.score == 3 and not attempt.auto_submitted
     assert page.evaluate(f"() => localStorage.getItem('hocso.exam.{attempt.pk}')") is None
     # No script errors and no Content-Security-Policy violations (either would be logged as a console error),

@@ -14,6 +14,7 @@ from hocso.assessment.attempts import answer_save, attempt_start
 from hocso.assessment.models import Attempt, AttemptState, QuestionType
 
 from .exam_helpers import make_mixed_quiz
+from .factories import pick
 
 
 @pytest.fixture
@@ -22,7 +23,8 @@ def overdue_and_running(learner_in_a, learner_in_b):
     quiz, _questions = make_mixed_quiz(types=[QuestionType.SINGLE, QuestionType.TRUE_FALSE], time_limit_minutes=30)
     started = timezone.now() - dt.timedelta(minutes=40)
     overdue = attempt_start(learner=learner_in_a, quiz=quiz, now=started)
-    answer_save(token=overdue.token, slot=1, response={"choice": "a"}, seq=1, now=started + dt.timedelta(minutes=5))
+    answer_save(token=overdue.token, slot=1, response=pick(overdue, 1, "a"), seq=1,
+                now=started + dt.timedelta(minutes=5))
     running = attempt_start(learner=learner_in_b, quiz=quiz)
     return overdue, running
 

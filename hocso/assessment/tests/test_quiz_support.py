@@ -19,14 +19,17 @@ ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def sit(quiz: Quiz, learner, answers: dict[Question, dict] | None = None, *, submit: bool = True) -> Attempt:
-    """Start an attempt, answer those of the questions in `answers` that are on its paper (whatever slot they landed
-    in), and submit."""
+    """Start an attempt, answer those of the questions in `answers` (in the bank's option ids) that are on its paper
+    (whatever slot they landed in), as the exam page would send them, and submit."""
     attempt = attempt_start(learner=learner, quiz=quiz)
-    slots = {aq.version.question_id: aq.slot for aq in attempt.questions.select_related("version")}
+    paper = {aq.version.question_id: aq for aq in attempt.questions.select_related("version")}
     for question, response in (answers or {}).items():
-        if question.pk not in slots:
+        aq = paper.get(question.pk)
+        if aq is None:
             continue
-        answer_save(token=attempt.token, slot=slots[question.pk], response=response, seq=1)
+        # `response` names the bank's options; the page would send the attempt's aliases.
+        sent = attempt.option_ids.encode(aq.slot, question.qtype, aq.version.data, response)
+        answer_save(token=attempt.token, slot=aq.slot, response=sent, seq=1)
     if submit:
         attempt = attempt_submit(attempt=attempt)
     return Attempt.objects.select_related("quiz").get(pk=attempt.pk)

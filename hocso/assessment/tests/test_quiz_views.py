@@ -266,12 +266,7 @@ def test_attempt_page_shows_matching_answers_with_the_real_items(client, provinc
                       {"id": "p2", "left": "Sao lưu", "right": "Phục hồi dữ liệu"}]}
     question = make_question(make_category(), qtype="matching", data=data, name="Ghép nối")
     quiz = make_quiz(questions=[question])
-    attempt = sit(quiz, make_learner(commune_a, "Lê Văn Tám"), submit=False)
-    from hocso.assessment.attempts import answer_save, attempt_submit, encode_response
-
-    answer_save(token=attempt.token, slot=1, seq=1,
-                response=encode_response("matching", {"pairs": {"p1": "p1", "p2": "p1"}}, attempt.pk))
-    attempt_submit(attempt=attempt)
+    attempt = sit(quiz, make_learner(commune_a, "Lê Văn Tám"), {question: {"pairs": {"p1": "p1", "p2": "p1"}}})
     english(client).force_login(province_admin)
     page = client.get(f"{BASE}{quiz.pk}/bai-lam/{attempt.pk}/").content.decode()
     assert '<td class="ok-text">Xác thực văn bản</td>' in page

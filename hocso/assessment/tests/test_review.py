@@ -33,8 +33,8 @@ def submitted(quiz, learner, answers: dict[str, dict], *, now=None):
     for aq in attempt.questions.select_related("version__question"):
         answer = answers.get(aq.version.question.qtype)
         if answer is not None:
-            answer_save(token=attempt.token, slot=aq.slot, response=as_sent(attempt, aq.version.question.qtype, answer),
-                        seq=1, now=now)
+            sent = as_sent(attempt, aq.slot, aq.version.question.qtype, answer)
+            answer_save(token=attempt.token, slot=aq.slot, response=sent, seq=1, now=now)
     return attempt_submit(attempt=attempt, now=now)
 
 
@@ -145,8 +145,15 @@ def test_outcomes_and_key_per_type(learner_in_a):
     attempt = submitted(quiz, learner_in_a, WRONG)
     assert attempt.state == AttemptState.NEEDS_GRADING
     items = {item.paper.qtype: item for item in attempt_review(attempt, review_policy(attempt))}
-    assert items["single"].outcome == Outcome.WRONG and items["single"].correct_options == ["a"]
-    assert items["multiple"].outcome == Outcome.PARTIAL and sorted(items["multiple"].correct_options) == ["x", "y"]
+
+    def aliases(qtype, *option_ids):  # the review names options as the exam page did: by the attempt's aliases
+        return sorted(attempt.option_ids.alias(items[qtype].paper.slot, oid) for oid in option_ids)
+
+    assert items["single"].outcome == Outcome.WRONG and items["single"].correct_options == aliases("single", "a")
+    assert items["multiple"].outcome == Outcome.PARTIAL
+    assert sorted(items["multiple"].correct_options) == aliases("multiple", "x", "y")
+    assert [o["is_correct"] for o in items["single"].options_view()] == [True, False, False]  # not shuffled
+    assert [o["chosen"] for o in items["single"].options_view()] == [False, True, False]
     assert items["truefalse"].correct_value is True
     assert items["shortanswer"].correct_text == "DAP-AN-NGAN-BI-MAT"
     assert items["matching"].outcome == Outcome.PARTIAL

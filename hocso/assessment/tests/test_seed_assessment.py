@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
 from collections import Counter
 from decimal import Decimal
@@ -28,8 +29,9 @@ from hocso.assessment.models import (
     Quiz,
     Tag,
 )
+from hocso.assessment.option_ids import choice_ids
 from hocso.assessment.permissions import can_edit_question, can_edit_quiz
-from hocso.assessment.question_data import choice_ids, clean_question_data
+from hocso.assessment.question_data import clean_question_data
 from hocso.demo import data
 from hocso.demo.assessment import PRACTICE_TITLE, Q3_TITLE, Q4_TITLE, _Drawer
 from hocso.people.models import Learner
@@ -103,6 +105,11 @@ def test_quarter_three_is_closed_quarter_four_open_for_the_demo_learner_and_prac
     assert response.status_code == 200  # the exam page itself, which names the attempt's own address
     assert reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}) in response.content.decode()
     assert attempt.question_count == 27 and attempt.state == AttemptState.IN_PROGRESS
+    # The demo bank's option ids ("b" is right in most of its questions) never reach the page: the attempt's own do.
+    values = set(re.findall(r'<input type="(?:radio|checkbox)"[^>]* value="([^"]*)"', response.content.decode()))
+    assert values and not values & {"a", "b", "c", "d", "e"}
+    assert len(values - {"true", "false"}) == sum(
+        len(aq.option_order) for aq in attempt.questions.all())  # one identifier per option, none repeated
 
 
 def test_past_attempts_look_like_a_real_quarter(seeded):
@@ -142,7 +149,8 @@ def test_bulk_written_attempts_are_what_the_services_compute(seeded):
     assert len(attempts) > 40
 
     def snapshot(attempt):
-        rows = AttemptQuestion.objects.filter(attempt=attempt).order_by("slot").values_list("slot", "fraction", "score")
+        rows = AttemptQuestion.objects.filter(attempt=attempt).order_by("slot").values_list(
+            "slot", "fraction", "score", "chosen")
         return attempt.score, attempt.percent, attempt.state, attempt.passed, attempt.max_score, list(rows)
 
     for attempt in attempts:
