@@ -15,6 +15,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .text import is_digits
+
 PROVINCE_CODES = frozenset(
     {
         "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020",
@@ -34,7 +36,7 @@ def clean_cccd(value: str | int | None) -> str:
     if value is None:
         return ""
     text = re.sub(r"[\s.\-]", "", str(value))
-    if text.isdigit() and 9 <= len(text) < 12:
+    if is_digits(text) and 9 <= len(text) < 12:
         text = text.zfill(12)
     return text
 

@@ -33,6 +33,12 @@ def normalize(text: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def is_digits(text: str) -> bool:
+    """Only ASCII digits 0-9: str.isdigit() also takes "²" and other digits that int() refuses or that no
+    CCCD, phone number or row number is written with."""
+    return text.isascii() and text.isdigit()
+
+
 def fold(text: str | None) -> str:
     """Lower-case, strip diacritics (đ -> d), collapse spaces: the search form of a text."""
     if not text:

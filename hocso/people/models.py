@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hocso.core.cccd import FEMALE, MALE, clean_cccd, mask_cccd
-from hocso.core.text import fold, person_sort_key, search_key, search_terms
+from hocso.core.text import fold, is_digits, person_sort_key, search_key, search_terms
 
 RANK_CODE_RE = re.compile(r"^(\d{2}\.\d{3}[a-z]?|V\.\d{2}\.\d{2}\.\d{2})$")
 
@@ -60,7 +60,7 @@ class LearnerQuerySet(models.QuerySet):
         folded = fold(query)
         if not folded:
             return self
-        if folded.replace(" ", "").isdigit():
+        if is_digits(folded.replace(" ", "")):
             # Only a whole number matches: partial digits would let a caller probe a CCCD digit by digit.
             number = clean_cccd(folded)
             return self.filter(cccd=number) if len(number) == 12 else self.none()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import re
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocso.core.input_guard import loads_json_object
 from hocso.core.pagination import paginate, querystring_without_page
 
 from . import calendar, completion, selectors, selectors_classes, services
@@ -192,7 +192,7 @@ def lesson_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The video player's report: {"position": s, "watched": s, "duration": s}."""
     lesson, enrolment = selectors.lesson_for_learner(actor=request.user, pk=pk)
     try:
-        data = json.loads(request.body or b"{}")
+        data = loads_json_object(request.body or b"{}")
         position = float(data.get("position", 0))
         watched = float(data.get("watched", 0))
         duration = float(data["duration"]) if data.get("duration") not in (None, "") else None

@@ -25,7 +25,7 @@ from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from hocso.core.text import normalize
+from hocso.core.text import is_digits, normalize
 
 from ..models import Difficulty, Question, QuestionType
 from .common import (
@@ -172,7 +172,7 @@ def _read_common(node: Element, question: ParsedQuestion) -> None:
     question.archived = _bool(node.findtext("hidden"), False)
     question.tags = [normalize(t.text or "") for t in node.findall("tags/tag/text") if normalize(t.text or "")]
     difficulty = (node.findtext("hocso_difficulty") or "").strip()
-    if difficulty.isdigit() and int(difficulty) in Difficulty.values:
+    if is_digits(difficulty) and int(difficulty) in Difficulty.values:
         question.difficulty = int(difficulty)
 
 
@@ -256,7 +256,7 @@ def _read_matching(node: Element, question: ParsedQuestion) -> None:
 def _read_essay(node: Element, question: ParsedQuestion) -> None:
     def limit(tag: str) -> int | None:
         value = (node.findtext(tag) or "").strip()
-        return int(value) if value.isdigit() and int(value) > 0 else None
+        return int(value) if is_digits(value) and int(value) > 0 else None
 
     question.qtype = QuestionType.ESSAY
     question.data = {"min_words": limit("minwordlimit"), "max_words": limit("maxwordlimit"),

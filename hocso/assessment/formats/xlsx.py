@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hocso.core.exporting import add_sheet, append_row, new_workbook, workbook_bytes
-from hocso.core.text import fold, normalize
+from hocso.core.text import fold, is_digits, normalize
 from hocso.core.uploads import XLSX as UPLOAD_XLSX
 from hocso.core.uploads import FileRejected, UploadLimits, open_workbook
 
@@ -255,7 +255,7 @@ def _choices(question: ParsedQuestion, options: list[tuple[str, str]], correct: 
         tokens = list(tokens[0])  # "AC"
     chosen = []
     for token in tokens:
-        letter = OPTION_LETTERS[int(token) - 1] if token.isdigit() and 0 < int(token) <= len(OPTION_LETTERS) else token
+        letter = OPTION_LETTERS[int(token) - 1] if is_digits(token) and 0 < int(token) <= len(OPTION_LETTERS) else token
         if letter not in letters:
             question.errors.append(_("The correct answer “%(value)s” is not one of the options.") % {"value": token})
         elif letter not in chosen:

@@ -289,3 +289,16 @@ def test_round_trip_property(name, body, options, right, feedback, answer):
     result = common.parse_and_validate(export_questions(originals), common.MOODLE_XML)
     assert result.problems == []
     assert [comparable(p) for p in result.valid] == [comparable(q) for q in originals]
+
+
+def test_numbers_written_with_other_digits_are_ignored_not_a_crash():
+    # "²".isdigit() is true but int("²") raises: a word limit or difficulty like that must not stop the import.
+    data = ("<quiz><question type='essay'><name><text>Tự luận</text></name>"
+            "<questiontext format='html'><text>Trình bày…</text></questiontext>"
+            "<minwordlimit>²</minwordlimit><maxwordlimit>٣٠٠</maxwordlimit>"
+            "<hocso_difficulty>³</hocso_difficulty></question></quiz>")
+    result = moodle_xml.parse(data.encode())
+    assert not result.errors
+    (question,) = result.questions
+    assert question.data["min_words"] is None and question.data["max_words"] is None
+    assert question.difficulty != 3

@@ -28,6 +28,7 @@ from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 
+from ..text import is_digits
 from .limits import FileRejected, UploadLimits, human_size, number
 
 CHUNK = 256 * 1024
@@ -190,7 +191,7 @@ class _SheetScanner:
         elif local == "row":
             ref = attrs.get("r")
             if ref is not None:
-                if not ref.strip().isdigit() or int(ref) < 1:
+                if not is_digits(ref.strip()) or int(ref) < 1:
                     raise damaged()
                 self.row = int(ref) - 1
             else:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from hocso.core.cccd import FEMALE, MALE
 from hocso.core.exporting import strip_csv_guard
-from hocso.core.text import fold
+from hocso.core.text import fold, is_digits
 from hocso.people.models import RANK_CODE_RE
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -91,7 +91,7 @@ def parse_cccd(value) -> str:
               "Text in Excel and type the numbers again.") % {"text": text}
         )
     digits = re.sub(r"[.\-]", "", text)
-    if not digits.isdigit():
+    if not is_digits(digits):
         raise CellError(_("A CCCD number has only digits."))
     if len(digits) == 9:
         raise CellError(_("This looks like an old 9-digit CMND number; a 12-digit CCCD number is needed."))
@@ -139,7 +139,7 @@ def parse_date(value, today: dt.date | None = None) -> dt.date:
                 result = dt.date(year, month, day)
             elif iso:
                 result = dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-            elif text.isdigit() and len(text) == 4:
+            elif is_digits(text) and len(text) == 4:
                 raise CellError(_("Only the year is given; enter the full date as dd/mm/yyyy."))
             else:
                 raise CellError(_("Enter a date as dd/mm/yyyy, e.g. 17/05/1985."))
@@ -207,7 +207,7 @@ def parse_phone(value) -> str:
         prefix = "+"
     else:
         digits, prefix = text, ""
-    if not digits.isdigit():
+    if not is_digits(digits):
         raise CellError(_("A phone number has only digits (and a leading +)."))
     if not prefix and len(digits) == 9 and digits[0] != "0":
         digits = "0" + digits  # the leading zero Excel drops from numbers

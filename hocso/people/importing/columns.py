@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hocso.core.text import fold
+from hocso.core.text import fold, is_digits
 from hocso.core.uploads import Sheet
 
 from .errors import ImportFileError
@@ -135,7 +135,7 @@ def is_numbering_row(row: list) -> bool:
     for value in values:
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
         text = text.strip("()[] ")
-        if not text.isdigit():
+        if not is_digits(text):
             return False
         numbers.append(int(text))
     return numbers == sorted(numbers) and numbers[0] <= 2

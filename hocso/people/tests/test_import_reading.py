@@ -398,3 +398,11 @@ def test_an_html_table_saved_as_xls_is_explained(province_admin):
         preview(b"<html><body><table><tr><td>H\xe1\xbb\x8d</td></tr></table></body></html>", province_admin,
                 name="ds.xls")
     assert error.value.code == "html"
+
+
+@pytest.mark.parametrize("cccd", ["01908500000²", "０１９０８５０００００１", "٠١٩٠٨٥٠٠٠٠٠١"])
+def test_a_cccd_written_with_other_digits_is_a_row_error_not_a_crash(province, province_admin, cccd):
+    # str.isdigit() takes "²" and other digits that int() refuses or that no CCCD is written with.
+    plan = preview(xlsx([HEADER, person("Nguyễn Văn An", dt.date(1985, 5, 17), unit=province.name, cccd=cccd)]),
+                   province_admin, unit=province)
+    assert problems(plan) == [(2, "Số CCCD", vi("A CCCD number has only digits."))]

@@ -134,6 +134,11 @@ def test_video_progress_rejects_nonsense(client, learner_user, learner_in_a, med
     assert client.post(reverse("training:lesson_progress", args=[lesson.pk]), data="nope",
                        content_type="application/json").status_code == 400
     assert _report(client, lesson, position="NaN", watched=0, duration=10).status_code == 422
+    # The shared JSON reader: an array, a bare Infinity or a NUL is unreadable input, not a number.
+    for body in ("[1, 2]", '{"position": Infinity, "watched": 0}', '{"position": 1, "note": "a\\u0000b"}'):
+        response = client.post(reverse("training:lesson_progress", args=[lesson.pk]), data=body,
+                               content_type="application/json")
+        assert response.status_code == 400, body
 
 
 def test_progress_of_a_course_not_enrolled_is_404(client, learner_user, learner_in_a, learner_in_b, media_root):
