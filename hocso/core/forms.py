@@ -1,5 +1,44 @@
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+Result = TypeVar("Result")
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: on the field where the form has it (`field_map` renames the
+    service's keys to the form's fields), otherwise at the top of the form; a message already shown is not
+    repeated."""
+    field_map = field_map or {}
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in exc.message_dict.items():
+        name = field_map.get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            if target is None or not form.has_error(target) or message not in form.errors[target]:
+                form.add_error(target, message)
+
+
+def call_service(form: forms.Form, service: Callable[..., Result], /, *args,
+                 field_map: dict[str, str] | None = None, **kwargs) -> Result | None:
+    """The view's form → service step: run the service; if it refuses (ValidationError), show why on the form and
+    return None. `form.is_valid()` must have been checked first. For a service that returns nothing, look at
+    `form.errors` afterwards instead of the result.
+
+        if form.is_valid() and (unit := call_service(form, services.unit_create, actor=..., **form.cleaned_data)):
+            return redirect(unit)
+    """
+    try:
+        return service(*args, **kwargs)
+    except ValidationError as exc:
+        apply_service_errors(form, exc, field_map)
+        return None
 
 
 class AuditFilterForm(forms.Form):
