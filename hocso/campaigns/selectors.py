@@ -38,9 +38,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from hocso.assessment.models import Attempt, AttemptState
-from hocso.core.scoping import UnitScope
-from hocso.identity.scoping import scope_of
-from hocso.org.models import SEGMENT_WIDTH, Unit
+from hocso.core.scoping import UnitScope, scope_of
+from hocso.org.models import SEGMENT_WIDTH, TargetGroup, Unit
 from hocso.people.models import Learner, Membership
 
 from .disclosure import marked, min_group_size, public_figures, suppression_rule
@@ -401,8 +400,6 @@ def results_overall(*, actor, campaign: Campaign, unit: Unit | None = None) -> F
 
 
 def results_by_group(*, actor, campaign: Campaign, unit: Unit | None = None) -> list[tuple[str, Figures]]:
-    from hocso.org.models import TargetGroup
-
     rows = scoped_results(actor=actor, campaign=campaign)
     if unit is not None:
         rows = rows.filter(unit__path__startswith=unit.path)

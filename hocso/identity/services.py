@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import secrets
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocso.core.audit import audit, snapshot
+from hocso.access.services import roles_remove_all
+from hocso.core.actors import Actor
+from hocso.core.audit import audit, relabel_actor, snapshot
+from hocso.core.permissions import ensure
 from hocso.core.text import normalize
 from hocso.org.models import Unit
+from hocso.people.privacy import scrub_audit
 
 from .api_auth import KEY_PREFIX
-from .models import ApiKey, User, hash_api_key
-from .scoping import ensure, is_province_admin
+from .models import ApiKey, ConsentRecord, OidcIdentity, TotpDevice, User, hash_api_key
+from .permissions import can_manage_api_keys, can_sign_out_everywhere
 
 NAME_MAX_LENGTH = ApiKey._meta.get_field("name").max_length
 
@@ -31,9 +36,9 @@ def _new_prefix() -> str:
 
 
 @transaction.atomic
-def api_key_issue(*, actor, name: str, unit: Unit | None = None) -> tuple[ApiKey, str]:
+def api_key_issue(*, actor: Actor, name: str, unit: Unit | None = None) -> tuple[ApiKey, str]:
     """Create a key and return it with the raw secret, which is shown once and never stored."""
-    ensure(is_province_admin(actor), _("Only province administrators can manage API keys."))
+    ensure(can_manage_api_keys(actor), _("Only province administrators can manage API keys."))
     name = normalize(name)
     errors: dict[str, list[str]] = {}
     if not name:
@@ -55,9 +60,9 @@ def api_key_issue(*, actor, name: str, unit: Unit | None = None) -> tuple[ApiKey
 
 
 @transaction.atomic
-def api_key_revoke(*, actor, key: ApiKey) -> ApiKey:
+def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     """Revoke a key at once; requests with it are refused from now on."""
-    ensure(is_province_admin(actor), _("Only province administrators can manage API keys."))
+    ensure(can_manage_api_keys(actor), _("Only province administrators can manage API keys."))
     locked = ApiKey.objects.select_for_update().get(pk=key.pk)  # two admins revoking at once: one wins
     before = snapshot(locked, ["revoked_at"])
     if locked.revoked_at is not None:
@@ -69,9 +74,33 @@ def api_key_revoke(*, actor, key: ApiKey) -> ApiKey:
 
 
 @transaction.atomic
-def sessions_revoke_all(*, actor, user) -> None:
+def sessions_revoke_all(*, actor: Actor, user) -> None:
     """Sign the person out on every device: sessions carry a hash of the generation, which moves on here."""
-    ensure(getattr(actor, "pk", None) == user.pk or is_province_admin(actor), _("You cannot sign this person out."))
+    ensure(can_sign_out_everywhere(actor, user), _("You cannot sign this person out."))
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
     audit(actor, "account.sign_out_everywhere", user)
+
+
+def account_anonymise(user_id: int, label: str) -> int:
+    """A person is anonymised (hocso.people.services.learner_anonymise): their account is disabled and stripped —
+    names, e-mail, password, sessions, sign-on identities, second factor, roles, the address kept with their
+    consent and django-axes's records of their sign-ins; what they did stays in the audit log under `label`.
+    Registered as an account eraser by IdentityConfig.ready(); returns the audit entries scrubbed."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    old_username = user.get_username()
+    user.username = f"anonymised-{user.pk}"
+    user.full_name = label
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)  # every session ends
+    OidcIdentity.objects.filter(user=user).delete()
+    TotpDevice.objects.filter(user=user).delete()
+    roles_remove_all(user=user)
+    ConsentRecord.objects.filter(user=user).update(ip_address=None)  # the record of consent stays, not the address
+    relabel_actor(user_id=user.pk, label=label)
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):  # django-axes keeps usernames and addresses
+        model.objects.filter(username=old_username).delete()
+    return scrub_audit(user._meta.label_lower, user.pk, label)

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.audit import audit
+from hocso.core.permissions import ensure
 
 from .models import TotpDevice
-from .scoping import ensure, is_province_admin
 
 ISSUER_NAME = "Học Số"
 # One step either side of now: phone clocks drift, and a code typed at the end of its 30 seconds still counts.

@@ -23,7 +23,7 @@ from hocso.org.models import Unit
 from . import oidc, totp
 from .forms import LoginForm, OtpForm
 from .models import ApiKey
-from .scoping import is_province_admin
+from .permissions import can_manage_api_keys
 from .services import api_key_issue, api_key_revoke
 from .signin import complete_sign_in
 from .throttling import lockout_response
@@ -134,7 +134,7 @@ class ApiKeyForm(forms.Form):
 
 
 def _require_province_admin(request) -> None:
-    if not is_province_admin(request.user):
+    if not can_manage_api_keys(request.user):
         raise PermissionDenied(_("Only province administrators can manage API keys."))
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from hocso.people.models import Learner
 
 from . import linking, oidc
 from .oidc import SsoError
@@ -115,10 +118,6 @@ def sso_confirm(request: HttpRequest) -> HttpResponse:
         if outcome.kind == linking.LOGIN:
             return _sign_in(request, outcome.user, pending["id_token"], pending.get("next"))
         return _problem(request, cfg, kind=outcome.kind, status=403)
-    from django.contrib.auth import get_user_model
-
-    from hocso.people.models import Learner
-
     learner = user = None
     if pending.get("learner_id"):
         learner = Learner.objects.select_related("unit").filter(pk=pending["learner_id"]).first()

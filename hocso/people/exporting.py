@@ -34,7 +34,7 @@ from hocso.org.models import Unit
 
 from .importing.resolve import unit_key
 from .models import Learner
-from .selectors import can_see_full_cccd
+from .permissions import can_see_full_cccd
 
 TEXT_COLUMNS = ("cccd", "phone", "unit_code", "rank_code")
 

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hocso.core.exporting import XLSX_TYPE
 from hocso.core.pagination import querystring_without_page
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
 from hocso.core.uploads import clean_upload_size, human_size
-from hocso.identity.scoping import ensure, scope_of
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_roots, unit_search, units_visible
 

@@ -8,8 +8,10 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
+from hocso.access.models import Role, RoleAssignment
+from hocso.core.actors import SYSTEM
 from hocso.core.cccd import century_gender_digit
-from hocso.identity.models import Role, RoleAssignment
+from hocso.core.text import split_full_name
 from hocso.org.models import TargetGroup, Unit, UnitKind
 from hocso.org.services import unit_create
 from hocso.people.models import Learner, Membership
@@ -21,24 +23,6 @@ User = get_user_model()
 _cccd_serial = itertools.count(400001)
 
 
-class SystemActor:
-    """Stands for the system in tests that build data (a province admin with no row in the database)."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def unit_scope(self):
-        from hocso.core.scoping import EVERYTHING
-
-        return EVERYTHING
-
-    def __str__(self) -> str:
-        return "system"
-
-
-SYSTEM = SystemActor()
 
 
 def make_unit(name: str, parent: Unit | None = None, kind: str = UnitKind.OTHER, **extra) -> Unit:
@@ -60,8 +44,6 @@ def make_learner(
     with_cccd: bool = True,
     **extra,
 ) -> Learner:
-    from hocso.core.text import split_full_name
-
     family, middle, given = split_full_name(full_name)
     learner = Learner(
         family_name=family, middle_name=middle, given_name=given, gender=gender, date_of_birth=date_of_birth,

@@ -16,8 +16,9 @@ from django.test import Client
 from hocso.assessment.attempts import attempt_start
 from hocso.assessment.models import Answer, Attempt, AttemptState
 from hocso.assessment.tests.exam_helpers import make_mixed_quiz
+from hocso.core.actors import SYSTEM
 from hocso.identity.services import api_key_issue
-from hocso.tests.factories import SYSTEM, make_unit
+from hocso.tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
 

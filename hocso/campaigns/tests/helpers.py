@@ -22,10 +22,11 @@ from django.utils import timezone
 from hocso.assessment.models import Attempt, AttemptState
 from hocso.assessment.tests.factories import make_quiz
 from hocso.campaigns.services import AudienceLine, campaign_create
+from hocso.core.actors import SYSTEM
 from hocso.org.models import UnitKind
 from hocso.org.services import units_merge
 from hocso.people.services import learner_leave, learner_move
-from hocso.tests.factories import SYSTEM, make_learner, make_unit
+from hocso.tests.factories import make_learner, make_unit
 
 OPENS, CLOSES = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
 _tokens = itertools.count(1)

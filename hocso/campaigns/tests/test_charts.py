@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 
 from hocso.campaigns.selectors import published_trend
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
-from hocso.tests.factories import SYSTEM
+from hocso.core.actors import SYSTEM
 
 from .helpers import build_world, make_attempt
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from hocso.assessment.tests.factories import make_quiz
 from hocso.campaigns.models import Campaign, Reminder
 from hocso.campaigns.services import AudienceLine, campaign_create, send_campaign_reminders
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
-from hocso.tests.factories import SYSTEM
 
 from .helpers import CLOSES, build_world
 

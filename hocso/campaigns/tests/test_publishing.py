@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from hocso.campaigns.models import Snapshot
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
 from hocso.identity.services import api_key_issue
-from hocso.tests.factories import SYSTEM
 
 from .helpers import build_world, make_attempt
 

@@ -13,19 +13,20 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from vietnam_provinces import Ward
 
+from hocso.access.models import Role, RoleAssignment
+from hocso.access.scoping import is_province_admin
+from hocso.core.actors import SYSTEM
 from hocso.core.cccd import validate_cccd
 from hocso.core.models import AuditEntry
+from hocso.core.scoping import scope_of
 from hocso.demo import data
 from hocso.demo.builder import demo_accounts
-from hocso.identity.models import Role, RoleAssignment
-from hocso.identity.scoping import is_province_admin, scope_of
 from hocso.org.models import AGENCY_CODE_RE, Reorganisation, ReorganisationKind, Unit, UnitKind, path_segment
 from hocso.org.selectors import units_visible, with_counts
 from hocso.org.services import unit_create
 from hocso.people.models import Learner, Membership, MembershipReason
 from hocso.people.selectors import learner_list
 from hocso.people.services import prepare_learner
-from hocso.tests.factories import SYSTEM
 
 SMALL = 150
 

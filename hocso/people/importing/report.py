@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.exporting import DATE_FORMAT, add_sheet, append_row, new_workbook, workbook_bytes
-from hocso.identity.scoping import scope_of
+from hocso.core.scoping import scope_of
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Gender, LearnerStatus
 

@@ -9,11 +9,12 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from hocso.core.actors import SYSTEM
 from hocso.org.services import unit_create
 from hocso.people.importing.engine import apply_file, preview_file
 from hocso.people.importing.errors import ImportFileError
 from hocso.people.models import Learner
-from hocso.tests.factories import SYSTEM, make_cccd, make_learner, make_unit, target_group
+from hocso.tests.factories import make_cccd, make_learner, make_unit, target_group
 
 from .import_files import HEADER, csv_bytes, person, with_formula, xlsx
 

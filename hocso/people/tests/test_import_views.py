@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext
 
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
 from hocso.people.models import ImportJob, ImportJobStatus, Learner, Membership, MembershipReason
 from hocso.people.services import learner_update
-from hocso.tests.factories import SYSTEM, make_cccd
+from hocso.tests.factories import make_cccd
 
 from .import_files import HEADER, job_of, person, read_xlsx, upload, xlsx
 

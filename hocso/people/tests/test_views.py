@@ -9,8 +9,8 @@ import unicodedata
 import pytest
 from django.contrib.auth import get_user_model
 
+from hocso.access.models import Role, RoleAssignment
 from hocso.core.models import AuditEntry
-from hocso.identity.models import Role, RoleAssignment
 from hocso.people import views
 from hocso.people.models import Learner, LearnerStatus, Membership, MembershipReason
 from hocso.tests.factories import make_learner, target_group
@@ -227,7 +227,7 @@ def test_date_of_birth_in_full_for_those_allowed(client, focal_a, learner_in_a):
 
 def test_date_of_birth_and_cccd_masked_for_those_not_allowed(client, monkeypatch, focal_a, learner_in_a):
     # Nobody who can open a page is denied today; a future role (e.g. instructors seeing their class) will be.
-    monkeypatch.setattr(views.selectors, "can_see_full_cccd", lambda actor, learner: False)
+    monkeypatch.setattr(views.permissions, "can_see_full_cccd", lambda actor, learner: False)
     monkeypatch.setattr(views.services, "can_see_full_cccd", lambda actor, learner: False)
     client.force_login(focal_a)
     html = client.get(f"/can-bo/{learner_in_a.pk}/").content.decode()
