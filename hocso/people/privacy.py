@@ -73,6 +73,11 @@ def register_section(
     _sections[key] = Section(key=key, title=title, columns=tuple(columns), rows=rows, order=order)
 
 
+def unregister_section(key: str) -> None:
+    """Remove a section (a test that registered one for itself puts the registry back as it was)."""
+    _sections.pop(key, None)
+
+
 def sections() -> list[Section]:
     return sorted(_sections.values(), key=lambda section: (section.order, section.key))
 

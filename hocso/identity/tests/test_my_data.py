@@ -111,7 +111,7 @@ def test_later_apps_add_their_sections_through_the_registry(client, person, lear
         client.force_login(learner_user)
         sections = _sections(json.loads(client.post("/tai-khoan/du-lieu-cua-toi/tai-ve.json").content))
     finally:
-        privacy._sections.pop("enrolments")
+        privacy.unregister_section("enrolments")
 
     assert sections["enrolments"]["rows"] == [{"course": "Kỹ năng số cơ bản (Ánh)"}]
     assert [s["key"] for s in json.loads(client.post("/tai-khoan/du-lieu-cua-toi/tai-ve.json").content)["sections"]
