@@ -17,6 +17,7 @@ from hocso.org.services import unit_create
 from hocso.people.models import Learner, Membership
 
 User = get_user_model()
+PASSWORD = "mat-khau-demo-2026"  # every test user's password
 # CCCD serials: counted, not random, so two learners born the same day never collide on the unique column (with a
 # random 6-digit tail the org tests' 72-person provinces alone clashed about once in 200 runs).
 # 400001 and up keeps clear of the literal numbers tests use.
@@ -62,7 +63,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Người dùng {n}")
-    password = factory.PostGenerationMethodCall("set_password", "mat-khau-demo-2026")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

@@ -15,7 +15,7 @@ from hocso.campaigns.services import AudienceLine, campaign_create, send_campaig
 from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
 
-from .helpers import CLOSES, build_world
+from .helpers import CLOSES
 
 PASSWORD = "mat-khau-demo-2026"
 
@@ -24,11 +24,6 @@ PASSWORD = "mat-khau-demo-2026"
 def en(client):
     client.cookies["hocso_language"] = "en"
     return client
-
-
-@pytest.fixture
-def world(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
-    return build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
 
 
 def _form(quiz, **extra):

@@ -7,8 +7,7 @@ import pytest
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
 from hocso.core.actors import SYSTEM
 
-from .helpers import build_world, make_attempt
-from .test_publishing import assert_no_personal_data
+from .helpers import assert_no_personal_data, build_world, make_attempt
 
 
 @pytest.fixture

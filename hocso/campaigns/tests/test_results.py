@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pytest
 from django.db.models import F
 
 from hocso.campaigns.selectors import (
@@ -17,12 +16,7 @@ from hocso.campaigns.selectors import (
 )
 from hocso.campaigns.services import AudienceLine
 
-from .helpers import build_world, make_attempt
-
-
-@pytest.fixture
-def world(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
-    return build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
+from .helpers import make_attempt
 
 
 def test_audience_counts_each_person_once_in_the_right_unit(world, commune_a, commune_b):

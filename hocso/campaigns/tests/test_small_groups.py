@@ -29,12 +29,11 @@ from hocso.campaigns.reports import report_lines
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
 from hocso.core.actors import SYSTEM
 from hocso.core.disclosure import OWN, TOTAL
-from hocso.core.tests.test_disclosure import equations, fixpoint
+from hocso.core.tests.disclosure_attack import equations, fixpoint
 from hocso.identity.services import api_key_issue
 from hocso.tests.factories import make_learner, make_unit
 
-from .helpers import CLOSES, OPENS, make_attempt
-from .test_charts import chart_data
+from .helpers import CLOSES, OPENS, chart_data, make_attempt
 
 K = 5
 MARKS = {"small_group": "< 5", "complementary": "*"}

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from hocso.campaigns.models import Campaign, Snapshot, SnapshotRow
+from hocso.campaigns.tests.helpers import CCCD_RE
 from hocso.demo.builder import demo_root
 from hocso.people.models import Learner
-
-from .test_publishing import CCCD_RE
 
 QUARTERS = ["Quý IV/2025", "Quý I/2026", "Quý II/2026", "Quý III/2026"]
 FIGURES = {"audience", "participants", "participation_rate", "graded", "passed", "pass_rate", "mean", "median",
            "distribution"}
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", learners=150, stdout=StringIO())
 
 
 def test_four_past_quarters_are_published_with_results(seeded):

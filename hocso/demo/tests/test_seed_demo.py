@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from io import StringIO
 from itertools import pairwise
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from vietnam_provinces import Ward
 
@@ -28,18 +26,7 @@ from hocso.people.models import Learner, Membership, MembershipReason
 from hocso.people.selectors import learner_list
 from hocso.people.services import prepare_learner
 
-SMALL = 150
-
-
-def seed(**options) -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out, **options)
-    return out.getvalue()
-
-
-@pytest.fixture
-def seeded(db) -> str:
-    return seed(learners=SMALL)
+from .helpers import SMALL, seed
 
 
 def test_communes_and_wards_are_the_92_official_ones(seeded):

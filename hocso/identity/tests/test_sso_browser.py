@@ -15,9 +15,9 @@ from django.db import connections
 
 from hocso.identity import oidc
 from hocso.people.models import Learner
-from hocso.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, serialise_live_server_requests
+from hocso.tests.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, serialise_live_server_requests
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD
+from .sso_provider import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,7 @@ from hocso.core.models import AuditEntry
 from hocso.identity import totp
 from hocso.identity.models import ConsentRecord, TotpDevice
 from hocso.identity.signin import CONSENT_VERSION
-
-PASSWORD = "mat-khau-demo-2026"
+from hocso.tests.factories import PASSWORD
 
 
 def code_at(device: TotpDevice, offset_steps: int = 0) -> str:

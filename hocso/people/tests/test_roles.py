@@ -13,11 +13,8 @@ from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import make_learner, make_user
 
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Assertions read English messages; the UI itself defaults to Vietnamese once the catalogue exists."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+# Assertions read English messages (the shared `english` fixture of conftest.py).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

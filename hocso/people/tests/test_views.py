@@ -15,11 +15,8 @@ from hocso.people import views
 from hocso.people.models import Learner, LearnerStatus, Membership, MembershipReason
 from hocso.tests.factories import make_learner, target_group
 
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Assertions read English messages; the UI itself defaults to Vietnamese once the catalogue exists."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+# Assertions read English messages (the shared `english` fixture of conftest.py).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def names_in(response) -> list[str]:
