@@ -45,6 +45,10 @@ class User(AbstractUser):
         return scope_for_user(self)
 
 
+# Raw keys read hs_<8 hex prefix>_<secret> (hocso.identity.api_auth parses them).
+KEY_PREFIX = "hs"
+
+
 def hash_api_key(raw_key: str) -> str:
     # Keys are 32 random bytes: a fast hash is enough (no dictionary to attack), and keeps lookups cheap.
     return hashlib.sha256(raw_key.encode()).hexdigest()
@@ -143,6 +147,10 @@ class TotpDevice(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+# The version of the personal-data notice a person accepts at sign-in: a new version asks everyone again.
+CONSENT_VERSION = "2026-01"
 
 
 class ConsentRecord(models.Model):

@@ -24,7 +24,7 @@ from . import oidc, totp
 from .forms import LoginForm, OtpForm
 from .models import ApiKey
 from .permissions import can_manage_api_keys
-from .services import api_key_issue, api_key_revoke
+from .services import api_key_issue, api_key_revoke, two_step
 from .signin import complete_sign_in
 from .throttling import lockout_response
 from .views_sso import ID_TOKEN_KEY
@@ -76,7 +76,7 @@ def login_otp(request):
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = totp.device_of(user)
-        if device is not None and device.is_confirmed and totp.verify(device, form.cleaned_data["code"]):
+        if device is not None and device.is_confirmed and two_step.verify(device, form.cleaned_data["code"]):
             request.session.pop(PENDING_OTP_KEY, None)
             return complete_sign_in(
                 request, user, backend=pending["backend"], method="password+totp", next_url=pending["next"]

@@ -22,7 +22,7 @@ from hocso.people import privacy
 from . import oidc, totp
 from .forms import ConsentForm, OtpForm
 from .models import ConsentRecord, OidcIdentity
-from .services import sessions_revoke_all
+from .services import sessions_revoke_all, two_step
 from .signin import (
     CONSENT_VERSION,
     GATE_CONSENT,
@@ -75,11 +75,11 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Two-step verification is already on."))
         return redirect("identity:account")
     if device is None or (request.method == "GET" and request.GET.get("restart")):
-        device = totp.totp_begin(user=user)
+        device = two_step.totp_begin(user=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            totp.totp_confirm(user=user, code=form.cleaned_data["code"])
+            two_step.totp_confirm(user=user, code=form.cleaned_data["code"])
         except ValidationError as error:
             _apply(form, error)
         else:
@@ -101,7 +101,7 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            totp.totp_disable(user=request.user, code=form.cleaned_data["code"])
+            two_step.totp_disable(user=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
             _apply(form, error)
         else:

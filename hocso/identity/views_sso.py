@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hocso.people.models import Learner
 
-from . import linking, oidc
+from . import oidc
 from .oidc import SsoError
+from .services import sso
 from .signin import complete_sign_in, safe_next
 
 log = logging.getLogger(__name__)
@@ -90,13 +91,13 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         status = 502 if exc.reason == "provider_unreachable" else 400
         message = _error_message(exc.reason, cfg.provider_name)
         return _problem(request, cfg, kind="error", status=status, message=message)
-    outcome = linking.sso_resolve(claims=claims)
+    outcome = sso.sso_resolve(claims=claims)
     next_url = request.session.pop(NEXT_KEY, None)
-    if outcome.kind == linking.LOGIN:
+    if outcome.kind == sso.LOGIN:
         return _sign_in(request, outcome.user, claims.id_token, next_url)
-    if outcome.kind == linking.CONFIRM:
+    if outcome.kind == sso.CONFIRM:
         request.session[PENDING_KEY] = {
-            **linking.pending_from(claims, outcome), "id_token": claims.id_token, "next": next_url,
+            **sso.pending_from(claims, outcome), "id_token": claims.id_token, "next": next_url,
         }
         return redirect("identity:sso_confirm")
     return _problem(request, cfg, kind=outcome.kind, status=403)
@@ -114,8 +115,8 @@ def sso_confirm(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
         if request.POST.get("answer") != "yes":
             return _problem(request, cfg, kind="declined", status=200)
-        outcome = linking.sso_link_confirmed(pending=pending)
-        if outcome.kind == linking.LOGIN:
+        outcome = sso.sso_link_confirmed(pending=pending)
+        if outcome.kind == sso.LOGIN:
             return _sign_in(request, outcome.user, pending["id_token"], pending.get("next"))
         return _problem(request, cfg, kind=outcome.kind, status=403)
     learner = user = None

@@ -1,12 +1,16 @@
-"""Writes about accounts and API keys. Keyword-only, transactional, permission-checked and audited."""
+"""Writes about accounts and API keys. Keyword-only, transactional, permission-checked and audited.
+
+The other writes of identity: single sign-on's linking (services.sso) and the second factor (services.two_step).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +23,11 @@ from hocso.core.text import normalize
 from hocso.org.models import Unit
 from hocso.people.privacy import scrub_audit
 
-from .api_auth import KEY_PREFIX
-from .models import ApiKey, ConsentRecord, OidcIdentity, TotpDevice, User, hash_api_key
-from .permissions import can_manage_api_keys, can_sign_out_everywhere
+from ..models import CONSENT_VERSION, KEY_PREFIX, ApiKey, ConsentRecord, OidcIdentity, TotpDevice, User, hash_api_key
+from ..permissions import can_manage_api_keys, can_sign_out_everywhere
 
 NAME_MAX_LENGTH = ApiKey._meta.get_field("name").max_length
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def _new_prefix() -> str:
@@ -104,3 +108,23 @@ def account_anonymise(user_id: int, label: str) -> int:
     for model in (AccessAttempt, AccessLog, AccessFailureLog):  # django-axes keeps usernames and addresses
         model.objects.filter(username=old_username).delete()
     return scrub_audit(user._meta.label_lower, user.pk, label)
+
+
+def api_key_touch(key: ApiKey, now: dt.datetime | None = None) -> None:
+    """Record use at most once a minute, so busy integrations don't write on every request."""
+    now = now or timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+
+
+@transaction.atomic
+def consent_record(*, user, ip_address: str | None = None) -> ConsentRecord:
+    """The person accepted the current personal-data notice (once per version; a second accept keeps the first)."""
+    try:
+        with transaction.atomic():
+            record = ConsentRecord.objects.create(user=user, version=CONSENT_VERSION, ip_address=ip_address)
+    except IntegrityError:  # accepted twice (two tabs): the first record stands
+        return ConsentRecord.objects.get(user=user, version=CONSENT_VERSION)
+    audit(user, "privacy.consent", user, extra={"version": CONSENT_VERSION})
+    return record

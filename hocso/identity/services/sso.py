@@ -25,8 +25,8 @@ from hocso.people.models import Learner
 from hocso.people.selectors import learner_of
 from hocso.people.services import free_username, learner_link_account, username_base
 
-from .models import OidcIdentity
-from .oidc import SsoClaims
+from ..models import OidcIdentity
+from ..oidc import SsoClaims
 
 LOGIN, CONFIRM, UNKNOWN, DISABLED, CONFLICT = "login", "confirm", "unknown", "disabled", "conflict"
 PENDING_MAX_AGE = dt.timedelta(minutes=10)

@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from hocso.core.models import AuditEntry
-from hocso.identity.models import ConsentRecord
-from hocso.identity.signin import CONSENT_VERSION
+from hocso.identity.models import CONSENT_VERSION, ConsentRecord
 from hocso.tests.factories import PASSWORD, make_user
 
 

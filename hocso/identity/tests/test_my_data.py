@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from hocso.core.actors import SYSTEM
 from hocso.core.logmask import MaskingFormatter, mask_personal_data
 from hocso.core.models import AuditEntry
-from hocso.identity.models import ConsentRecord
-from hocso.identity.signin import CONSENT_VERSION
+from hocso.identity.models import CONSENT_VERSION, ConsentRecord
 from hocso.people import privacy
 from hocso.people.services import learner_move
 
