@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.org.models import Unit
 
@@ -154,20 +155,14 @@ def api_keys(request):
 def api_key_create(request):
     _require_province_admin(request)
     form = ApiKeyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            key, raw_key = api_key_issue(
-                actor=request.user, name=form.cleaned_data["name"], unit=form.cleaned_data["unit"]
-            )
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            # Rendered, not redirected: the raw key must never be stored (not even in the session).
-            response = render(request, "identity/api_key_created.html", {"key": key, "raw_key": raw_key})
-            response["Cache-Control"] = "no-store"
-            return response
+    if request.method == "POST" and form.is_valid() and (issued := call_service(
+        form, api_key_issue, actor=request.user, name=form.cleaned_data["name"], unit=form.cleaned_data["unit"],
+    )):
+        key, raw_key = issued
+        # Rendered, not redirected: the raw key must never be stored (not even in the session).
+        response = render(request, "identity/api_key_created.html", {"key": key, "raw_key": raw_key})
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "identity/api_key_form.html", {"form": form})
 
 
