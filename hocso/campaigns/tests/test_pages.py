@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from hocso.assessment.tests.factories import make_quiz
-from hocso.campaigns.models import Campaign, Reminder
+from hocso.campaigns.models import Campaign, CampaignUnit, Reminder
 from hocso.campaigns.services import AudienceLine, campaign_create, send_campaign_reminders
 from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
@@ -188,8 +188,6 @@ def test_detail_warns_when_the_quiz_would_keep_the_audience_out(en, province_adm
 
 
 def test_editing_keeps_a_unit_merged_since(en, world, province_admin, commune_b):
-    from hocso.campaigns.models import CampaignUnit
-
     campaign, unit_m = world[0], world[1]
     CampaignUnit.objects.create(campaign=campaign, unit=unit_m, excluded=True)
     en.force_login(province_admin)

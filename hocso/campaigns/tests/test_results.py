@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import F
 
+from hocso.assessment.models import AttemptState
 from hocso.campaigns.selectors import (
     Status,
     agency_ranking,
@@ -14,7 +15,7 @@ from hocso.campaigns.selectors import (
     results_children,
     results_overall,
 )
-from hocso.campaigns.services import AudienceLine
+from hocso.campaigns.services import AudienceLine, campaign_update
 
 from .helpers import make_attempt
 
@@ -110,8 +111,6 @@ def test_results_page_states_the_ranking_rule_and_shows_participation(client, wo
 def test_a_submitted_attempt_waiting_for_an_essay_grade_is_not_in_progress(world, province_admin):
     """The 57 people of the demo's closed Quý III shown as "in progress": their attempts were submitted and wait
     for an essay to be graded. They are "waiting for grading", take part, and are in no pass rate until graded."""
-    from hocso.assessment.models import AttemptState
-
     campaign, _m, _into, people = world
     attempt = make_attempt(campaign.quiz, people["dung"], percent=None)
     attempt.state, attempt.submitted_at = AttemptState.NEEDS_GRADING, attempt.started_at
@@ -140,9 +139,6 @@ def test_all_units_for_snapshot(world, province, school_a, django_assert_max_num
 
 
 def test_campaign_attempt_limit_counts_only_the_first_attempts_in_the_window(world, province_admin):
-    from hocso.campaigns.services import campaign_update
-    from hocso.campaigns.tests.helpers import make_attempt
-
     campaign, _m, _into, people = world
     make_attempt(campaign.quiz, people["cuong"], percent=95, number=3, day=campaign.closes_on)
     grades = dict(audience(campaign).values_list("learner_id", "grade"))

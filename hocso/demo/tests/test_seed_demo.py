@@ -9,10 +9,14 @@ from itertools import pairwise
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils import timezone
 from vietnam_provinces import Ward
 
 from hocso.access.models import Role, RoleAssignment
 from hocso.access.scoping import is_province_admin
+from hocso.assessment.models import Attempt, AttemptState
+from hocso.campaigns.models import Campaign
+from hocso.campaigns.selectors import Status, audience, window_bounds
 from hocso.core.actors import SYSTEM
 from hocso.core.cccd import validate_cccd
 from hocso.core.models import AuditEntry
@@ -190,12 +194,6 @@ def test_no_attempt_is_left_open_after_its_campaign_closed(seeded):
     """Issue 11: the closed Quý III/2026 showed 57 people "in progress". Nobody in a closed campaign is still
     sitting the test: every attempt started in its window is submitted; the people whose essay waits for the
     instructor are "waiting for grading", take part, and are in no pass rate until graded."""
-    from django.utils import timezone
-
-    from hocso.assessment.models import Attempt, AttemptState
-    from hocso.campaigns.models import Campaign
-    from hocso.campaigns.selectors import Status, audience, window_bounds
-
     closed = list(Campaign.objects.filter(closes_on__lt=timezone.localdate()))
     assert len(closed) == 4
     waiting = 0

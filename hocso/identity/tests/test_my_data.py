@@ -15,7 +15,7 @@ from hocso.core.logmask import MaskingFormatter, mask_personal_data
 from hocso.core.models import AuditEntry
 from hocso.identity.models import CONSENT_VERSION, ConsentRecord
 from hocso.people import privacy
-from hocso.people.services import learner_move
+from hocso.people.services import learner_move, learner_reveal_cccd
 
 
 @pytest.fixture
@@ -91,8 +91,6 @@ def test_a_download_must_be_posted_and_signed_in(client, learner_user):
 
 
 def test_looks_at_the_full_cccd_are_in_the_copy(client, person, learner_user, focal_b):
-    from hocso.people.services import learner_reveal_cccd
-
     learner_reveal_cccd(actor=focal_b, learner=person)  # Ánh now works in focal_b's commune
     client.force_login(learner_user)
 

@@ -14,6 +14,7 @@ from typing import Any
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hocso.people.models import ImportJob
 from hocso.tests.factories import make_cccd
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đơn vị", "Chức vụ"]
@@ -120,8 +121,6 @@ def upload(client, content: bytes, name: str = "danh-sach.xlsx", unit=None, date
 
 def job_of(response):
     """The ImportJob the upload redirected to."""
-    from hocso.people.models import ImportJob
-
     match = re.search(r"/can-bo/nhap/([0-9a-f-]{36})/", response["Location"])
     assert match, response["Location"]
     return ImportJob.objects.get(pk=match.group(1))

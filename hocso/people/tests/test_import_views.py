@@ -13,10 +13,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from hocso.core.actors import SYSTEM
+from hocso.core.audit import diff
 from hocso.core.models import AuditEntry
+from hocso.people import views_import
+from hocso.people.importing.engine import apply_file
+from hocso.people.importing.jobs import ProgressWriter, job_create, run_apply, run_preview
 from hocso.people.models import ImportJob, ImportJobStatus, Learner, Membership, MembershipReason
-from hocso.people.services import learner_update
-from hocso.tests.factories import make_cccd
+from hocso.people.services import PROFILE_FIELDS, learner_create, learner_move, learner_update
+from hocso.tests.factories import make_cccd, make_learner
 
 from .import_files import HEADER, job_of, person, read_xlsx, upload, xlsx
 
@@ -342,8 +346,6 @@ def test_large_files_are_read_and_applied_by_background_tasks(client, focal_a, s
 
 
 def test_the_tasks_do_their_work_once(focal_a, school_a):
-    from hocso.people.importing.jobs import job_create, run_apply, run_preview
-
     job = job_create(actor=focal_a, file_name="ds.xlsx", content=xlsx([HEADER, person("Nguyễn Văn An", BORN)]),
                      default_unit=school_a, effective_date=dt.date(2026, 6, 1))
     run_preview(str(job.pk))
@@ -390,10 +392,6 @@ def test_template_has_instructions_and_drop_downs_and_imports_back(client, focal
 
 
 def test_an_imported_person_is_stored_as_learner_create_stores_them(focal_a, school_a):
-    from hocso.core.audit import diff
-    from hocso.people.importing.engine import apply_file
-    from hocso.people.services import PROFILE_FIELDS, learner_create
-
     on = dt.date(2026, 6, 1)
     profile = {"family_name": "Nguyễn", "middle_name": "Thị Minh", "given_name": "Khai", "date_of_birth": BORN,
                "gender": "F", "position": "Kế toán", "rank_code": "01.003", "email": "khai@daiphuc.gov.vn",
@@ -419,10 +417,6 @@ def test_an_imported_person_is_stored_as_learner_create_stores_them(focal_a, sch
 
 
 def test_an_imported_move_is_stored_as_learner_move_stores_it(focal_a, commune_a, school_a):
-    from hocso.people.importing.engine import apply_file
-    from hocso.people.services import learner_move
-    from hocso.tests.factories import make_learner
-
     on = dt.date(2026, 6, 1)
     moved_by_service = make_learner(school_a, "Nguyễn Văn An")
     moved_by_import = make_learner(school_a, "Nguyễn Văn Bảo")
@@ -445,8 +439,6 @@ def test_an_imported_move_is_stored_as_learner_move_stores_it(focal_a, commune_a
 def test_progress_is_visible_while_the_applying_transaction_runs(focal_a, school_a):
     from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
-    from hocso.people.importing.jobs import ProgressWriter
-
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time: progress there shows once the transaction commits")
     job = ImportJob.objects.create(created_by=focal_a, file_name="ds.xlsx", effective_date=dt.date(2026, 6, 1))
@@ -468,7 +460,6 @@ def test_progress_is_visible_while_the_applying_transaction_runs(focal_a, school
 
 def test_with_many_units_the_default_unit_is_typed(client, province_admin, commune_a, commune_b, school_a,
                                                    monkeypatch):
-    from hocso.people import views_import
 
     monkeypatch.setattr(views_import, "UNIT_SELECT_LIMIT", 2)
     client.force_login(province_admin)
