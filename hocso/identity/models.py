@@ -17,7 +17,7 @@ from hocso.core.scoping import EVERYTHING, UnitScope
 
 
 class User(AbstractUser):
-    """A person who can sign in. Their learner profile, if any, is `user.learner`."""
+    """A person who can sign in. Their staff profile, if any: `hocso.people.selectors.learner_of(user)`."""
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     # Bumped by "sign out everywhere": every session signed with an older generation stops being valid.
