@@ -23,7 +23,8 @@ from hocso.core.input_guard import INTEGER_MAX
 from hocso.core.scoping import scope_of
 
 from .models import Snapshot
-from .selectors import campaigns_visible, public_rows, snapshot_k
+from .selectors import campaigns_visible
+from .selectors.boards import public_rows, snapshot_k
 
 router = Router(tags=["campaign results"])
 RESULTS_CACHE_SECONDS = 600

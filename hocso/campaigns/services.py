@@ -23,7 +23,8 @@ from hocso.org.models import TargetGroup, Unit
 from .disclosure import min_group_size, suppression_masks
 from .models import Campaign, CampaignUnit, Reminder, Snapshot, SnapshotRow
 from .permissions import can_run_campaigns
-from .selectors import Status, audience, effective_pass_percent, results_all_units
+from .selectors import Status, audience, effective_pass_percent
+from .selectors.results import results_all_units
 
 FIELDS = ["title", "quiz", "opens_on", "closes_on", "attempts_allowed", "pass_percent", "reminder_days"]
 

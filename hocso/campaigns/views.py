@@ -25,6 +25,8 @@ from .forms import CampaignForm
 from .models import Snapshot
 from .permissions import can_follow_campaigns, can_run_campaigns
 from .reports import report_file
+from .selectors import boards as sel_boards
+from .selectors import results as sel_results
 from .services import campaign_create, campaign_publish, campaign_update
 
 # The service's key for the audience units is the form's "units_subtree"; an error about a field the form does not
@@ -104,8 +106,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": list(campaign.target_groups.all()),
         "pass_percent": sel.effective_pass_percent(campaign),
         "attempts": sel.effective_attempts(campaign),
-        "figures": sel.results_overall(actor=request.user, campaign=campaign),
-        "snapshots": list(sel.snapshots_of(campaign)),
+        "figures": sel_results.results_overall(actor=request.user, campaign=campaign),
+        "snapshots": list(sel_boards.snapshots_of(campaign)),
         "is_admin": can_run_campaigns(request.user),
         "is_open": sel.is_open(campaign),
     })
@@ -146,20 +148,20 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_in_scope(request, request.GET.get("unit"))
     scope = scope_of(request.user)
     crumbs = [u for u in unit_ancestors(unit) if scope.covers(u.path)] if unit is not None else []
-    overall = sel.results_overall(actor=request.user, campaign=campaign, unit=unit)
+    overall = sel_results.results_overall(actor=request.user, campaign=campaign, unit=unit)
     labels = [f"{10 * i}–{10 * i + 10}" for i in range(sel.BINS)]
-    children = sel.results_children(actor=request.user, campaign=campaign, parent=unit)
+    children = sel_results.results_children(actor=request.user, campaign=campaign, parent=unit)
     trend_ids = ([unit.pk] if unit is not None else []) + [r.unit.pk for r in children]
-    charts = sel.chart_data(units=[(r.unit.name, r.total.as_dict()) for r in children],
-                            distribution=overall.distribution, trend=sel.published_trend(trend_ids))
+    charts = sel_results.chart_data(units=[(r.unit.name, r.total.as_dict()) for r in children],
+                                    distribution=overall.distribution, trend=sel_results.published_trend(trend_ids))
     return render(request, "campaigns/results.html", {
         "charts": charts,
         "campaign": campaign, "unit": unit, "crumbs": crumbs, "overall": overall,
         "distribution": list(zip(labels, overall.distribution, strict=True)),
         "children": children,
-        "groups": sel.results_by_group(actor=request.user, campaign=campaign, unit=unit),
-        "ranking": sel.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
-        "ranking_rule": sel.ranking_rule(),
+        "groups": sel_results.results_by_group(actor=request.user, campaign=campaign, unit=unit),
+        "ranking": sel_results.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
+        "ranking_rule": sel_results.ranking_rule(),
         "can_see_plans": can_see_plans(request.user),
     })
 

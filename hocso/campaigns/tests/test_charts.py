@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
-from hocso.campaigns.selectors import published_trend
+from hocso.campaigns.selectors.results import published_trend
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
 from hocso.core.actors import SYSTEM
 

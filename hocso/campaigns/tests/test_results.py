@@ -6,10 +6,9 @@ from decimal import Decimal
 from django.db.models import F
 
 from hocso.assessment.models import AttemptState
-from hocso.campaigns.selectors import (
-    Status,
+from hocso.campaigns.selectors import Status, audience
+from hocso.campaigns.selectors.results import (
     agency_ranking,
-    audience,
     grouped_figures,
     results_all_units,
     results_children,
