@@ -6,8 +6,6 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 
 from hocso.core.actors import SYSTEM
 from hocso.core.uploads.csvtext import decode_text
@@ -17,10 +15,9 @@ from hocso.people.importing.errors import ImportFileError
 from hocso.people.models import Learner
 from hocso.tests.factories import make_cccd, make_learner, make_unit, target_group
 
-from .import_files import HEADER, csv_bytes, person, with_formula, xlsx
+from .import_files import BORN, HEADER, csv_bytes, person, vi, with_formula, xlsx
 
 ON = dt.date(2026, 6, 1)
-BORN = dt.date(1985, 5, 17)
 
 
 def preview(content: bytes, actor, name: str = "ds.xlsx", unit=None, **kwargs):
@@ -35,10 +32,6 @@ def problems(plan) -> list[tuple[int, str, str]]:
     return [(p.row, p.column, p.message) for p in plan.problems]
 
 
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
 
 
 # --- the header ------------------------------------------------------------------------------------------------
