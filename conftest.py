@@ -1,14 +1,18 @@
-"""Shared fixtures: a small province with two communes, their people and one user per role."""
+"""Shared fixtures: a small province with two communes, their people and one user per role; a client that reads
+English (`english`); a page in a real headless Chromium (`page`, helpers in hocso/tests/browser.py)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from django.db import connections
 
-from hocso.identity.models import Role
+from hocso.access.models import Role
 from hocso.org.models import UnitKind
+from hocso.tests.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, serialise_live_server_requests
 from hocso.tests.factories import make_learner, make_unit, make_user
-
-PASSWORD = "mat-khau-demo-2026"
 
 
 @pytest.fixture
@@ -72,3 +76,43 @@ def default_language():
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def english(client, settings):
+    """Assertions read English messages (the UI defaults to Vietnamese): the client asks for English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def page(monkeypatch, request):
+    """A Playwright page in Debian's headless Chromium (skipped without it, unless HOCSO_REQUIRE_BROWSER=1)."""
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)."
+        if os.environ.get("HOCSO_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API keeps an event loop in this thread; the ORM must still be usable from the test.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    serialise_live_server_requests(monkeypatch)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(locale="vi-VN")
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        failed_before = request.session.testsfailed
+        try:
+            yield page
+        finally:
+            if request.session.testsfailed > failed_before:
+                # What the browser showed when the test failed, for whoever reads the CI log.
+                shots = Path("test-results")
+                shots.mkdir(exist_ok=True)
+                page.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
+                print(f"screenshot: {shots / request.node.name}.png")
+            browser.close()
+            # Connections opened while Playwright's loop ran live in its context: close them here, or
+            # PostgreSQL refuses to drop the test database at the end of the run ("being accessed by other users").
+            connections.close_all()

@@ -55,13 +55,17 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Học Số's apps, bottom layer first (docs/architecture.md): each imports only those above it in this list.
     "hocso.core",
-    "hocso.identity",
     "hocso.org",
+    "hocso.access",
     "hocso.people",
+    "hocso.identity",
     "hocso.assessment",
     "hocso.training",
     "hocso.campaigns",
+    "hocso.site",
+    "hocso.demo",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +87,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "hocso.urls"
+ROOT_URLCONF = "hocso.site.urls"
 WSGI_APPLICATION = "hocso.wsgi.application"
 AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "identity:login"
@@ -105,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hocso.core.context_processors.navigation",
+                "hocso.site.context_processors.navigation",
             ],
         },
     }

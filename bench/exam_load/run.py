@@ -261,8 +261,7 @@ def prepare(args: argparse.Namespace) -> dict:
 def _record_consent(users: list) -> None:
     """The personal-data notice is accepted at the first sign-in; these learners have signed in before."""
     try:
-        from hocso.identity.models import ConsentRecord
-        from hocso.identity.signin import CONSENT_VERSION
+        from hocso.identity.models import CONSENT_VERSION, ConsentRecord
     except ImportError:  # an older tree without the consent gate
         return
     have = set(ConsentRecord.objects.filter(user__in=users, version=CONSENT_VERSION).values_list("user_id", flat=True))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, paginate_queryset
-from hocso.identity.scoping import ensure
+from hocso.core.permissions import ensure
 
 from . import results, selectors_quiz, statistics
 from .models import Quiz

@@ -12,8 +12,8 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
+from hocso.core.permissions import ensure
 from hocso.core.text import normalize
-from hocso.identity.scoping import ensure
 from hocso.org.models import path_segment
 
 from .models import Category, Difficulty, Question, QuestionType, QuestionVersion, QuizSlot, Sharing, Tag

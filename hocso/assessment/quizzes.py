@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit, snapshot
+from hocso.core.permissions import ensure
 from hocso.core.text import normalize
-from hocso.identity.scoping import ensure
 from hocso.org.models import TargetGroup
 
 from .models import (

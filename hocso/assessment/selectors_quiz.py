@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope
+from hocso.access.scoping import is_province_admin
+from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope, scope_of
 from hocso.core.text import fold, search_terms
-from hocso.identity.scoping import is_province_admin, scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner
 

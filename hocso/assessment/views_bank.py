@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hocso.core.exporting import XLSX_TYPE
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.identity.scoping import ensure
+from hocso.core.permissions import ensure
 
 from . import bank
 from . import selectors_bank as selectors

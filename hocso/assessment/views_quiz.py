@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hocso.core.exporting import XLSX_TYPE
 from hocso.core.pagination import paginate, querystring_without_page
+from hocso.core.permissions import ensure
 from hocso.core.scoping import EVERYTHING
 from hocso.core.text import fold
-from hocso.identity.scoping import ensure
 from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
 

@@ -20,10 +20,11 @@ from pydantic import BaseModel
 
 from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, paginate_queryset
 from hocso.core.input_guard import INTEGER_MAX
-from hocso.identity.scoping import scope_of
+from hocso.core.scoping import scope_of
 
 from .models import Snapshot
-from .selectors import campaigns_visible, public_rows, snapshot_k
+from .selectors import campaigns_visible
+from .selectors.boards import public_rows, snapshot_k
 
 router = Router(tags=["campaign results"])
 RESULTS_CACHE_SECONDS = 600

@@ -19,7 +19,7 @@ from hocso.core.exporting import (
 )
 
 from .models import Campaign, Snapshot
-from .selectors import public_rows
+from .selectors.boards import public_rows
 
 
 def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:

@@ -18,7 +18,7 @@ from hocso.training.certificates import font_path
 
 from .disclosure import suppression_rule
 from .models import Snapshot
-from .selectors import PublicRow, public_rows, snapshot_k
+from .selectors.boards import PublicRow, public_rows, snapshot_k
 
 PDF_TYPE = "application/pdf"
 

@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 
 from hocso.assessment.attempts import submit_overdue_attempts
 from hocso.assessment.models import Quiz
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
-from hocso.identity.scoping import ensure, is_province_admin
+from hocso.core.permissions import ensure
 from hocso.org.models import TargetGroup, Unit
 
 from .disclosure import min_group_size, suppression_masks
 from .models import Campaign, CampaignUnit, Reminder, Snapshot, SnapshotRow
-from .selectors import Status, audience, effective_pass_percent, results_all_units
+from .permissions import can_run_campaigns
+from .selectors import Status, audience, effective_pass_percent
+from .selectors.results import results_all_units
 
 FIELDS = ["title", "quiz", "opens_on", "closes_on", "attempts_allowed", "pass_percent", "reminder_days"]
 
@@ -64,11 +67,11 @@ def _lines_state(campaign: Campaign) -> list:
 
 @transaction.atomic
 def campaign_create(
-    *, actor, title: str, quiz: Quiz, opens_on: dt.date, closes_on: dt.date, lines: list[AudienceLine],
+    *, actor: Actor, title: str, quiz: Quiz, opens_on: dt.date, closes_on: dt.date, lines: list[AudienceLine],
     target_groups: list[TargetGroup] = (), attempts_allowed: int | None = None, pass_percent: Decimal | None = None,
     reminder_days: int = 3,
 ) -> Campaign:
-    ensure(is_province_admin(actor), _("Only province administrators can create test campaigns."))
+    ensure(can_run_campaigns(actor), _("Only province administrators can create test campaigns."))
     campaign = Campaign(
         title=title.strip(), quiz=quiz, opens_on=opens_on, closes_on=closes_on, attempts_allowed=attempts_allowed,
         pass_percent=pass_percent, reminder_days=reminder_days,
@@ -85,9 +88,9 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(
-    *, actor, campaign: Campaign, lines: list[AudienceLine], target_groups: list[TargetGroup] = (), **changes
+    *, actor: Actor, campaign: Campaign, lines: list[AudienceLine], target_groups: list[TargetGroup] = (), **changes
 ) -> Campaign:
-    ensure(is_province_admin(actor), _("Only province administrators can change test campaigns."))
+    ensure(can_run_campaigns(actor), _("Only province administrators can change test campaigns."))
     before = {**snapshot(campaign, FIELDS), "units": _lines_state(campaign),
               "groups": sorted(campaign.target_groups.values_list("pk", flat=True))}
     for name, value in changes.items():
@@ -155,14 +158,14 @@ def send_campaign_reminders(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def campaign_publish(*, actor, campaign: Campaign, now: dt.datetime | None = None) -> Snapshot:
+def campaign_publish(*, actor: Actor, campaign: Campaign, now: dt.datetime | None = None) -> Snapshot:
     """Freeze the campaign's current results into a new snapshot version (the older versions stay).
 
     First every attempt at the campaign's quiz whose deadline has passed is submitted and graded as at its deadline
     (what the overdue worker does; the snapshot must not wait for it), so nobody whose time is up counts as still
     sitting the test. The rows store exact figures and, computed once here, which of them every public or keyed
     output withholds (campaigns/disclosure.py)."""
-    ensure(is_province_admin(actor), _("Only province administrators can publish results."))
+    ensure(can_run_campaigns(actor), _("Only province administrators can publish results."))
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialise concurrent publishes
     submitted = submit_overdue_attempts(now=now, quiz_id=campaign.quiz_id, limit=None)
     version = (campaign.snapshots.aggregate(v=Max("version"))["v"] or 0) + 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .services import send_campaign_reminders
+
 
 @task()
 def send_reminders() -> int:
     """Send the due campaign reminders (idempotent: each person gets each reminder at most once)."""
-    from .services import send_campaign_reminders
-
     return send_campaign_reminders()

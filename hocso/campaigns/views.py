@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.identity.models import Role
-from hocso.identity.scoping import is_province_admin, roles_of, scope_of
-from hocso.org.forms import add_service_errors
+from hocso.core.scoping import scope_of
+from hocso.org.forms import UNIT_ERROR_LABELS
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_ancestors
 from hocso.training.selectors_plans import can_see_plans
@@ -22,12 +23,20 @@ from . import selectors as sel
 from .exporting import XLSX_TYPE, follow_up_xlsx, snapshot_file, status_labels
 from .forms import CampaignForm
 from .models import Snapshot
+from .permissions import can_follow_campaigns, can_run_campaigns
 from .reports import report_file
+from .selectors import boards as sel_boards
+from .selectors import results as sel_results
 from .services import campaign_create, campaign_publish, campaign_update
+
+# The service's key for the audience units is the form's "units_subtree"; an error about a field the form does not
+# show is named by the unit field's label, as it always was (org.forms.UNIT_ERROR_LABELS).
+CAMPAIGN_FIELD_MAP = {"units": "units_subtree"}
+CAMPAIGN_ERROR_LABELS = UNIT_ERROR_LABELS
 
 
 def _ensure_staff(request: HttpRequest) -> None:
-    if not roles_of(request.user) & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
+    if not can_follow_campaigns(request.user):
         raise PermissionDenied(_("Only province administrators and focal points can see test campaigns."))
 
 
@@ -49,44 +58,39 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, sel.campaigns_visible(actor=request.user))
     return render(request, "campaigns/list.html", {
         "page": page, "querystring": querystring_without_page(request),
-        "can_create": is_province_admin(request.user),
+        "can_create": can_run_campaigns(request.user),
         "can_see_plans": can_see_plans(request.user),  # the same check as the plan dashboard itself
     })
 
 
 @login_required
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    if not is_province_admin(request.user):
+    if not can_run_campaigns(request.user):
         raise PermissionDenied(_("Only province administrators can create test campaigns."))
     form = CampaignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = campaign_create(actor=request.user, lines=form.lines(),
-                                       target_groups=list(form.cleaned_data["target_groups"]),
-                                       **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"units": "units_subtree"})
-        else:
-            messages.success(request, _("The campaign has been created."))
-            return redirect("campaigns:detail", campaign.pk)
+    if request.method == "POST" and form.is_valid() and (campaign := call_service(
+        form, campaign_create, actor=request.user, lines=form.lines(),
+        target_groups=list(form.cleaned_data["target_groups"]), field_map=CAMPAIGN_FIELD_MAP,
+        error_labels=CAMPAIGN_ERROR_LABELS, **form.service_kwargs(),
+    )):
+        messages.success(request, _("The campaign has been created."))
+        return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/form.html", {"form": form, "campaign": None})
 
 
 @login_required
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(actor=request.user, pk=pk)
-    if not is_province_admin(request.user):
+    if not can_run_campaigns(request.user):
         raise PermissionDenied(_("Only province administrators can change test campaigns."))
     form = CampaignForm(request.POST or None, initial=CampaignForm.initial_for(campaign), campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign_update(actor=request.user, campaign=campaign, lines=form.lines(),
-                            target_groups=list(form.cleaned_data["target_groups"]), **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"units": "units_subtree"})
-        else:
-            messages.success(request, _("The campaign has been saved."))
-            return redirect("campaigns:detail", campaign.pk)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, campaign_update, actor=request.user, campaign=campaign, lines=form.lines(),
+        target_groups=list(form.cleaned_data["target_groups"]), field_map=CAMPAIGN_FIELD_MAP,
+        error_labels=CAMPAIGN_ERROR_LABELS, **form.service_kwargs(),
+    ):
+        messages.success(request, _("The campaign has been saved."))
+        return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
 
 
@@ -102,9 +106,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": list(campaign.target_groups.all()),
         "pass_percent": sel.effective_pass_percent(campaign),
         "attempts": sel.effective_attempts(campaign),
-        "figures": sel.results_overall(actor=request.user, campaign=campaign),
-        "snapshots": list(sel.snapshots_of(campaign)),
-        "is_admin": is_province_admin(request.user),
+        "figures": sel_results.results_overall(actor=request.user, campaign=campaign),
+        "snapshots": list(sel_boards.snapshots_of(campaign)),
+        "is_admin": can_run_campaigns(request.user),
         "is_open": sel.is_open(campaign),
     })
 
@@ -134,8 +138,6 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _count():
-    from django.db.models import Count
-
     return Count("pk")
 
 
@@ -146,20 +148,20 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_in_scope(request, request.GET.get("unit"))
     scope = scope_of(request.user)
     crumbs = [u for u in unit_ancestors(unit) if scope.covers(u.path)] if unit is not None else []
-    overall = sel.results_overall(actor=request.user, campaign=campaign, unit=unit)
+    overall = sel_results.results_overall(actor=request.user, campaign=campaign, unit=unit)
     labels = [f"{10 * i}–{10 * i + 10}" for i in range(sel.BINS)]
-    children = sel.results_children(actor=request.user, campaign=campaign, parent=unit)
+    children = sel_results.results_children(actor=request.user, campaign=campaign, parent=unit)
     trend_ids = ([unit.pk] if unit is not None else []) + [r.unit.pk for r in children]
-    charts = sel.chart_data(units=[(r.unit.name, r.total.as_dict()) for r in children],
-                            distribution=overall.distribution, trend=sel.published_trend(trend_ids))
+    charts = sel_results.chart_data(units=[(r.unit.name, r.total.as_dict()) for r in children],
+                                    distribution=overall.distribution, trend=sel_results.published_trend(trend_ids))
     return render(request, "campaigns/results.html", {
         "charts": charts,
         "campaign": campaign, "unit": unit, "crumbs": crumbs, "overall": overall,
         "distribution": list(zip(labels, overall.distribution, strict=True)),
         "children": children,
-        "groups": sel.results_by_group(actor=request.user, campaign=campaign, unit=unit),
-        "ranking": sel.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
-        "ranking_rule": sel.ranking_rule(),
+        "groups": sel_results.results_by_group(actor=request.user, campaign=campaign, unit=unit),
+        "ranking": sel_results.agency_ranking(actor=request.user, campaign=campaign) if unit is None else [],
+        "ranking_rule": sel_results.ranking_rule(),
         "can_see_plans": can_see_plans(request.user),
     })
 

@@ -10,7 +10,7 @@ from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.security import frameable
 
 from .disclosure import suppression_rule_short
-from .selectors import board_context, board_row, published_boards, published_campaign, snapshot_k
+from .selectors.boards import board_context, board_row, published_boards, published_campaign, snapshot_k
 
 
 def _unit_id(request: HttpRequest) -> int | None:

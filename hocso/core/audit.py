@@ -72,3 +72,20 @@ def audit(
         changes=changes,
         ip_address=client_ip.get(),
     )
+
+
+def scrub_entries(*, object_type: str, object_id: int | str, label: str, personal_keys: Iterable[str]) -> int:
+    """Anonymisation: the entries about one object keep who did what and when, but name it `label` and blank the
+    values of `personal_keys`. Returns how many entries were rewritten."""
+    personal = set(personal_keys)
+    count = 0
+    for entry in AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).iterator():
+        changes = {key: ("***" if key in personal else value) for key, value in (entry.changes or {}).items()}
+        AuditEntry.objects.filter(pk=entry.pk).update(object_repr=label, changes=changes)
+        count += 1
+    return count
+
+
+def relabel_actor(*, user_id: int, label: str) -> int:
+    """Anonymisation: what an account did stays in the log, under `label` instead of its name."""
+    return AuditEntry.objects.filter(actor_id=user_id).update(actor_label=label)

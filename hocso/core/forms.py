@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from django import forms
@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 Result = TypeVar("Result")
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None,
+                         labels: Mapping[str, str] | None = None) -> None:
     """Show a service's ValidationError on the form: on the field where the form has it (`field_map` renames the
-    service's keys to the form's fields), otherwise at the top of the form; a message already shown is not
-    repeated."""
+    service's keys to the form's fields), otherwise at the top of the form, prefixed with `labels[key]` when given
+    ("Agency code: …", so that a message about a field the form does not show still says which); a message
+    already shown is not repeated."""
     field_map = field_map or {}
+    labels = labels or {}
     if not hasattr(exc, "error_dict"):
         for message in exc.messages:
             form.add_error(None, message)
@@ -21,15 +24,18 @@ def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict
         name = field_map.get(key, key)
         target = name if name in form.fields else None
         for message in messages:
+            if target is None and key in labels:
+                message = f"{labels[key]}: {message}"
             if target is None or not form.has_error(target) or message not in form.errors[target]:
                 form.add_error(target, message)
 
 
 def call_service(form: forms.Form, service: Callable[..., Result], /, *args,
-                 field_map: dict[str, str] | None = None, **kwargs) -> Result | None:
+                 field_map: dict[str, str] | None = None, error_labels: Mapping[str, str] | None = None,
+                 **kwargs) -> Result | None:
     """The view's form → service step: run the service; if it refuses (ValidationError), show why on the form and
     return None. `form.is_valid()` must have been checked first. For a service that returns nothing, look at
-    `form.errors` afterwards instead of the result.
+    `form.errors` afterwards instead of the result. `field_map` and `error_labels` are apply_service_errors's.
 
         if form.is_valid() and (unit := call_service(form, services.unit_create, actor=..., **form.cleaned_data)):
             return redirect(unit)
@@ -37,7 +43,7 @@ def call_service(form: forms.Form, service: Callable[..., Result], /, *args,
     try:
         return service(*args, **kwargs)
     except ValidationError as exc:
-        apply_service_errors(form, exc, field_map)
+        apply_service_errors(form, exc, field_map, error_labels)
         return None
 
 

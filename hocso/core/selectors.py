@@ -4,14 +4,14 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from hocso.identity.scoping import ensure, is_province_admin
-
+from .actors import Actor
 from .models import AuditEntry
+from .permissions import can_read_audit_log, ensure
 
 
 def audit_entries(
     *,
-    actor,
+    actor: Actor,
     action: str = "",
     actor_query: str = "",
     object_type: str = "",
@@ -19,7 +19,7 @@ def audit_entries(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    ensure(is_province_admin(actor))
+    ensure(can_read_audit_log(actor))
     qs = AuditEntry.objects.select_related("actor")
     if action:
         qs = qs.filter(action__startswith=action)

@@ -1,3 +1,5 @@
+"""core's own pages: the audit log (province administrators) and the health check."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -6,26 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from hocso.identity.models import Role
-from hocso.identity.scoping import roles_of
-from hocso.org.selectors import unit_roots, with_counts
-
 from .forms import AuditFilterForm
 from .pagination import paginate, querystring_without_page
 from .selectors import audit_entries
-
-
-@login_required
-def home(request):
-    roles = roles_of(request.user)
-    context = {"roles": roles, "learner": getattr(request.user, "learner", None)}
-    if context["learner"] is not None:
-        from hocso.campaigns.selectors import open_campaigns_for
-
-        context["open_campaigns"] = open_campaigns_for(learner=context["learner"])
-    if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
-        context["my_units"] = with_counts(unit_roots(actor=request.user))
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -22,16 +22,16 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
+from hocso.access.models import Role, RoleAssignment
+from hocso.access.scoping import forget_roles
+from hocso.access.services import role_assign
 from hocso.core.audit import audit
 from hocso.core.cccd import century_gender_digit
 from hocso.core.text import fold
-from hocso.identity.models import Role, RoleAssignment
-from hocso.identity.scoping import forget_roles
 from hocso.org.models import Reorganisation, TargetGroup, Unit, UnitKind, path_segment
 from hocso.org.services import units_merge
 from hocso.org.target_groups import DEFAULT_TARGET_GROUPS
 from hocso.people.models import Learner, LearnerStatus, Membership, MembershipReason
-from hocso.people.services import role_assign
 
 from . import data
 from .assessment import reset_assessment, seed_assessment

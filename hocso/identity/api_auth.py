@@ -6,22 +6,19 @@ through to the session, so an integration notices at once that its key stopped w
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyHeader, HttpBearer
 
 from hocso.core.api_common import ApiError
 
 from .models import ApiKey, hash_api_key
+from .services import api_key_touch
 
-KEY_PREFIX = "hs"
 # hs_<8 hex>_<token_urlsafe(32)>; the secret may itself contain "_" and "-".
 RAW_KEY_RE = re.compile(r"^hs_([0-9a-f]{8})_([A-Za-z0-9_-]{20,100})$")
-LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def _invalid_key() -> ApiError:
@@ -40,16 +37,8 @@ def authenticate_api_key(raw_key: str | None) -> ApiKey | None:
     key = ApiKey.objects.select_related("unit").filter(key_hash=hash_api_key(raw_key)).first()
     if key is None or key.prefix != match.group(1) or not key.is_active:
         raise _invalid_key()
-    touch_last_used(key)
+    api_key_touch(key)
     return key
-
-
-def touch_last_used(key: ApiKey, now: dt.datetime | None = None) -> None:
-    """Record use at most once a minute, so busy integrations don't write on every request."""
-    now = now or timezone.now()
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
 
 
 class ApiKeyBearer(HttpBearer):

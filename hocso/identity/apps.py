@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class IdentityConfig(AppConfig):
     name = "hocso.identity"
     label = "identity"
-    verbose_name = _("Identity and access")
+    verbose_name = _("Sign-in and accounts")
 
     def ready(self) -> None:
         from . import privacy_sections

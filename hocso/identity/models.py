@@ -1,4 +1,6 @@
-"""Accounts, roles (with the unit subtree they apply to) and API keys."""
+"""Accounts, API keys, single sign-on identities, authenticator apps and consent records.
+
+Roles live in `hocso.access` (a user's roles are `user.roles`)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from hocso.access.scoping import scope_for_user
+from hocso.core.scoping import EVERYTHING, UnitScope
+
 
 class User(AbstractUser):
-    """A person who can sign in. Their learner profile, if any, is `user.learner`."""
+    """A person who can sign in. Their staff profile, if any: `hocso.people.selectors.learner_of(user)`."""
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     # Bumped by "sign out everywhere": every session signed with an older generation stops being valid.
@@ -36,49 +41,12 @@ class User(AbstractUser):
             secret=secret, algorithm="sha256",
         ).hexdigest()
 
-    def unit_scope(self):
-        from .scoping import scope_for_user
-
+    def unit_scope(self) -> UnitScope:
         return scope_for_user(self)
 
 
-class Role(models.TextChoices):
-    PROVINCE_ADMIN = "province_admin", _("Province administrator")
-    FOCAL_POINT = "focal_point", _("Unit focal point")
-    INSTRUCTOR = "instructor", _("Instructor")
-    COORDINATOR = "coordinator", _("Bridge-site coordinator")
-
-
-# Roles whose assignment names a unit (the subtree they act on).
-UNIT_ROLES = {Role.FOCAL_POINT, Role.INSTRUCTOR, Role.COORDINATOR}
-
-
-class RoleAssignment(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="role_assignments",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("role assignment")
-        verbose_name_plural = _("role assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit"], name="identity_role_unique"),
-            models.UniqueConstraint(
-                fields=["user", "role"], condition=models.Q(unit__isnull=True), name="identity_role_unique_global"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_role_display()}" + (f" — {self.unit}" if self.unit_id else "")
+# Raw keys read hs_<8 hex prefix>_<secret> (hocso.identity.api_auth parses them).
+KEY_PREFIX = "hs"
 
 
 def hash_api_key(raw_key: str) -> str:
@@ -122,9 +90,7 @@ class ApiKey(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
-    def unit_scope(self):
-        from hocso.core.scoping import EVERYTHING, UnitScope
-
+    def unit_scope(self) -> UnitScope:
         if self.unit_id is None:
             return EVERYTHING
         return UnitScope(paths=(self.unit.path,))
@@ -181,6 +147,10 @@ class TotpDevice(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+# The version of the personal-data notice a person accepts at sign-in: a new version asks everyone again.
+CONSENT_VERSION = "2026-01"
 
 
 class ConsentRecord(models.Model):

@@ -1,4 +1,5 @@
-"""The account's part of a person's personal-data copy (see hocso.people.privacy)."""
+"""The account's part of a person's personal data (see hocso.people.privacy): its sections of the copy, and its
+erasure when the person is anonymised."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from hocso.core.models import AuditEntry
+from hocso.people.privacy import Column, register_account_eraser, register_section
+
+from .services import account_anonymise
 
 
 def account_rows(subject) -> list[dict[str, Any]]:
@@ -49,8 +53,7 @@ def access_rows(subject) -> list[dict[str, Any]]:
 
 
 def register() -> None:
-    from hocso.people.privacy import Column, register_section
-
+    register_account_eraser("account", account_anonymise)
     register_section(
         "account", _("Account"), order=30, rows=account_rows,
         columns=[

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
@@ -19,15 +18,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from hocso.core.api_common import error_response
-from hocso.core.audit import audit
 from hocso.core.request_context import ip_from_request
 
 from . import totp
-from .models import ConsentRecord
+from .models import CONSENT_VERSION, ConsentRecord
+from .services import consent_record
 
 # The version of the personal-data notice (identity/consent_notice.html). Change it when the notice changes
 # materially: everyone is asked again at their next sign-in.
-CONSENT_VERSION = "2026-01"
 
 GATES_KEY = "hocso_gates"
 GATE_CONSENT = "consent"
@@ -46,17 +44,6 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 def has_current_consent(user) -> bool:
     return ConsentRecord.objects.filter(user=user, version=CONSENT_VERSION).exists()
-
-
-@transaction.atomic
-def consent_record(*, user, ip_address: str | None = None) -> ConsentRecord:
-    try:
-        with transaction.atomic():
-            record = ConsentRecord.objects.create(user=user, version=CONSENT_VERSION, ip_address=ip_address)
-    except IntegrityError:  # accepted twice (two tabs): the first record stands
-        return ConsentRecord.objects.get(user=user, version=CONSENT_VERSION)
-    audit(user, "privacy.consent", user, extra={"version": CONSENT_VERSION})
-    return record
 
 
 def pending_gates(user, *, method: str) -> list[str]:

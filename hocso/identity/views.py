@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.org.models import Unit
 
 from . import oidc, totp
 from .forms import LoginForm, OtpForm
 from .models import ApiKey
-from .scoping import is_province_admin
-from .services import api_key_issue, api_key_revoke
+from .permissions import can_manage_api_keys
+from .services import api_key_issue, api_key_revoke, two_step
 from .signin import complete_sign_in
 from .throttling import lockout_response
 from .views_sso import ID_TOKEN_KEY
@@ -76,7 +77,7 @@ def login_otp(request):
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = totp.device_of(user)
-        if device is not None and device.is_confirmed and totp.verify(device, form.cleaned_data["code"]):
+        if device is not None and device.is_confirmed and two_step.verify(device, form.cleaned_data["code"]):
             request.session.pop(PENDING_OTP_KEY, None)
             return complete_sign_in(
                 request, user, backend=pending["backend"], method="password+totp", next_url=pending["next"]
@@ -134,7 +135,7 @@ class ApiKeyForm(forms.Form):
 
 
 def _require_province_admin(request) -> None:
-    if not is_province_admin(request.user):
+    if not can_manage_api_keys(request.user):
         raise PermissionDenied(_("Only province administrators can manage API keys."))
 
 
@@ -154,20 +155,14 @@ def api_keys(request):
 def api_key_create(request):
     _require_province_admin(request)
     form = ApiKeyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            key, raw_key = api_key_issue(
-                actor=request.user, name=form.cleaned_data["name"], unit=form.cleaned_data["unit"]
-            )
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            # Rendered, not redirected: the raw key must never be stored (not even in the session).
-            response = render(request, "identity/api_key_created.html", {"key": key, "raw_key": raw_key})
-            response["Cache-Control"] = "no-store"
-            return response
+    if request.method == "POST" and form.is_valid() and (issued := call_service(
+        form, api_key_issue, actor=request.user, name=form.cleaned_data["name"], unit=form.cleaned_data["unit"],
+    )):
+        key, raw_key = issued
+        # Rendered, not redirected: the raw key must never be stored (not even in the session).
+        response = render(request, "identity/api_key_created.html", {"key": key, "raw_key": raw_key})
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "identity/api_key_form.html", {"form": form})
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -17,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from hocso.core.audit import audit
 from hocso.core.exporting import XLSX_TYPE
+from hocso.core.forms import call_service
 from hocso.people import privacy
 
 from . import oidc, totp
 from .forms import ConsentForm, OtpForm
 from .models import ConsentRecord, OidcIdentity
-from .services import sessions_revoke_all
+from .services import sessions_revoke_all, two_step
 from .signin import (
     CONSENT_VERSION,
     GATE_CONSENT,
@@ -32,16 +32,6 @@ from .signin import (
     record_consent_from_request,
     safe_next,
 )
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _after_gate(request: HttpRequest, gate: str) -> HttpResponse:
@@ -75,16 +65,13 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Two-step verification is already on."))
         return redirect("identity:account")
     if device is None or (request.method == "GET" and request.GET.get("restart")):
-        device = totp.totp_begin(user=user)
+        device = two_step.totp_begin(user=user)
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            totp.totp_confirm(user=user, code=form.cleaned_data["code"])
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("Two-step verification is on. Keep your phone with the app safe."))
-            return _after_gate(request, GATE_TOTP_SETUP)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, two_step.totp_confirm, user=user, code=form.cleaned_data["code"],
+    ):
+        messages.success(request, _("Two-step verification is on. Keep your phone with the app safe."))
+        return _after_gate(request, GATE_TOTP_SETUP)
     secret = device.secret
     return render(request, "identity/totp_setup.html", {
         "form": form,
@@ -100,11 +87,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 def totp_disable(request: HttpRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            totp.totp_disable(user=request.user, code=form.cleaned_data["code"])
-        except ValidationError as error:
-            _apply(form, error)
-        else:
+        call_service(form, two_step.totp_disable, user=request.user, code=form.cleaned_data["code"])
+        if not form.errors:  # the service returns nothing: its refusal is on the form
             messages.success(request, _("Two-step verification is off."))
             return redirect("identity:account")
     return render(request, "identity/totp_disable.html", {"form": form})

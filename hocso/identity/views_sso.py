@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import linking, oidc
+from hocso.people.models import Learner
+
+from . import oidc
 from .oidc import SsoError
+from .services import sso
 from .signin import complete_sign_in, safe_next
 
 log = logging.getLogger(__name__)
@@ -87,13 +91,13 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         status = 502 if exc.reason == "provider_unreachable" else 400
         message = _error_message(exc.reason, cfg.provider_name)
         return _problem(request, cfg, kind="error", status=status, message=message)
-    outcome = linking.sso_resolve(claims=claims)
+    outcome = sso.sso_resolve(claims=claims)
     next_url = request.session.pop(NEXT_KEY, None)
-    if outcome.kind == linking.LOGIN:
+    if outcome.kind == sso.LOGIN:
         return _sign_in(request, outcome.user, claims.id_token, next_url)
-    if outcome.kind == linking.CONFIRM:
+    if outcome.kind == sso.CONFIRM:
         request.session[PENDING_KEY] = {
-            **linking.pending_from(claims, outcome), "id_token": claims.id_token, "next": next_url,
+            **sso.pending_from(claims, outcome), "id_token": claims.id_token, "next": next_url,
         }
         return redirect("identity:sso_confirm")
     return _problem(request, cfg, kind=outcome.kind, status=403)
@@ -111,14 +115,10 @@ def sso_confirm(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
         if request.POST.get("answer") != "yes":
             return _problem(request, cfg, kind="declined", status=200)
-        outcome = linking.sso_link_confirmed(pending=pending)
-        if outcome.kind == linking.LOGIN:
+        outcome = sso.sso_link_confirmed(pending=pending)
+        if outcome.kind == sso.LOGIN:
             return _sign_in(request, outcome.user, pending["id_token"], pending.get("next"))
         return _problem(request, cfg, kind=outcome.kind, status=403)
-    from django.contrib.auth import get_user_model
-
-    from hocso.people.models import Learner
-
     learner = user = None
     if pending.get("learner_id"):
         learner = Learner.objects.select_related("unit").filter(pk=pending["learner_id"]).first()

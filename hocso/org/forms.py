@@ -31,21 +31,8 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{indent}{obj.name}"
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form: per field where the field exists, otherwise on the form."""
-    field_map = field_map or {}
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            name = field_map.get(key, key)
-            if name in form.fields:
-                form.add_error(name, errors)
-            else:
-                label = None
-                if key in {f.name for f in Unit._meta.get_fields()}:
-                    label = Unit._meta.get_field(key).verbose_name
-                form.add_error(None, [f"{label}: {msg}" if label else msg for msg in errors])
-    else:
-        form.add_error(None, exc.messages)
+# A service's error about a unit field the form does not show goes on top of the form, named by its label.
+UNIT_ERROR_LABELS = {field.name: field.verbose_name for field in Unit._meta.concrete_fields}
 
 
 class UnitFieldsMixin(forms.Form):

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import os
-from collections import defaultdict
-
 from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hocso.identity.scoping import scope_of
+from hocso.core.actors import Actor
+from hocso.core.scoping import scope_of
 
-from .models import SEGMENT_WIDTH, Reorganisation, TargetGroup, Unit
+from .members import unit_members
+from .models import Reorganisation, TargetGroup, Unit
 
 
-def units_visible(*, actor, include_former: bool = False) -> QuerySet[Unit]:
+def units_visible(*, actor: Actor | None, include_former: bool = False) -> QuerySet[Unit]:
     qs = Unit.objects.filter(scope_of(actor).q("path"))
     return qs if include_former else qs.current()
 
 
-def unit_get(*, actor, pk: int) -> Unit:
+def unit_get(*, actor: Actor | None, pk: int) -> Unit:
     """A unit the actor may see, former units included, or 404 (never 403: existence is not leaked)."""
     unit = Unit.objects.filter(scope_of(actor).q("path"), pk=pk).select_related("parent", "successor").first()
     if unit is None:
@@ -28,7 +26,7 @@ def unit_get(*, actor, pk: int) -> Unit:
     return unit
 
 
-def unit_roots(*, actor, include_former: bool = False) -> list[Unit]:
+def unit_roots(*, actor: Actor | None, include_former: bool = False) -> list[Unit]:
     """The top of what the actor sees: the province's root units, or a focal point's own units."""
     scope = scope_of(actor)
     qs = Unit.objects.filter(parent__isnull=True) if scope.everything else Unit.objects.filter(path__in=scope.paths)
@@ -37,43 +35,17 @@ def unit_roots(*, actor, include_former: bool = False) -> list[Unit]:
     return list(qs.order_by("sort_key"))
 
 
-def unit_search(*, actor, query: str, limit: int = 20, include_former: bool = False) -> QuerySet[Unit]:
+def unit_search(*, actor: Actor | None, query: str, limit: int = 20, include_former: bool = False) -> QuerySet[Unit]:
     qs = units_visible(actor=actor, include_former=include_former)
     qs = qs.search(query)
     return qs.order_by("depth", "sort_key")[:limit]
-
-
-def subtree_learner_counts(units: list[Unit]) -> dict[int, int]:
-    """Current learners in each unit's subtree, in one grouped query per path length."""
-    from hocso.people.models import Learner
-
-    counts: dict[int, int] = {}
-    by_length: dict[int, list[Unit]] = defaultdict(list)
-    for unit in units:
-        by_length[len(unit.path)].append(unit)
-    for length, group in by_length.items():
-        prefix_to_pk = {u.path: u.pk for u in group}
-        common = os.path.commonprefix(list(prefix_to_pk))
-        common = common[: len(common) - len(common) % (SEGMENT_WIDTH + 1)]  # whole segments only
-        rows = (
-            Learner.objects.filter(unit__path__startswith=common)
-            .annotate(prefix=Substr("unit__path", 1, length))
-            .values("prefix")
-            .annotate(n=Count("id"))
-        )
-        for row in rows:
-            if row["prefix"] in prefix_to_pk:
-                counts[prefix_to_pk[row["prefix"]]] = row["n"]
-        for unit in group:
-            counts.setdefault(unit.pk, 0)
-    return counts
 
 
 def with_counts(units: list[Unit]) -> list[Unit]:
     """Annotate `learner_count` (whole subtree) and `child_count` (current children) on each unit."""
     if not units:
         return units
-    counts = subtree_learner_counts(units)
+    counts = unit_members().subtree_counts(units)
     child_counts = dict(
         Unit.objects.current().filter(parent__in=units).values("parent").annotate(n=Count("id"))
         .values_list("parent", "n")
@@ -84,7 +56,7 @@ def with_counts(units: list[Unit]) -> list[Unit]:
     return units
 
 
-def unit_children(*, actor, unit: Unit, include_former: bool = False) -> list[Unit]:
+def unit_children(*, actor: Actor | None, unit: Unit, include_former: bool = False) -> list[Unit]:
     unit_get(actor=actor, pk=unit.pk)  # scope check
     qs = unit.children.all() if include_former else unit.children.current()
     return with_counts(list(qs.order_by("kind", "sort_key")))
@@ -122,7 +94,7 @@ def units_with_counts(units: list[Unit], *, include_former: bool = False) -> lis
     """`with_counts`, where `child_count` also counts former children if `include_former` (the 'former' view)."""
     if not include_former or not units:
         return with_counts(units)
-    counts = subtree_learner_counts(units)
+    counts = unit_members().subtree_counts(units)
     child_counts = dict(
         Unit.objects.filter(parent__in=units).values("parent").annotate(n=Count("id")).values_list("parent", "n")
     )
@@ -132,7 +104,9 @@ def units_with_counts(units: list[Unit], *, include_former: bool = False) -> lis
     return units
 
 
-def unit_children_map(*, actor, units: list[Unit], include_former: bool = False) -> dict[int, list[Unit]]:
+def unit_children_map(
+    *, actor: Actor | None, units: list[Unit], include_former: bool = False
+) -> dict[int, list[Unit]]:
     """Children (with counts) of several units at once, in a fixed number of queries; only units in scope."""
     if not units:
         return {}
@@ -153,7 +127,7 @@ def unit_ancestors_map(units: list[Unit]) -> dict[int, list[Unit]]:
     return {unit.pk: [by_path[p] for p in unit.ancestor_paths()[:-1] if p in by_path] for unit in units}
 
 
-def units_for_parent_choice(*, actor, exclude: Unit | None = None, query: str = "") -> QuerySet[Unit]:
+def units_for_parent_choice(*, actor: Actor | None, exclude: Unit | None = None, query: str = "") -> QuerySet[Unit]:
     """Current units the actor may place a unit under (their scope), minus `exclude`'s own subtree."""
     qs = units_visible(actor=actor)
     if exclude is not None:
@@ -162,7 +136,7 @@ def units_for_parent_choice(*, actor, exclude: Unit | None = None, query: str = 
     return qs.order_by("path")
 
 
-def merge_candidates(*, actor, unit: Unit, query: str = "") -> QuerySet[Unit]:
+def merge_candidates(*, actor: Actor | None, unit: Unit, query: str = "") -> QuerySet[Unit]:
     """Current units that could be merged with `unit`: managed by the actor, neither above nor below it."""
     qs = units_visible(actor=actor).exclude(path__startswith=unit.path).exclude(path__in=unit.ancestor_paths())
     scope = scope_of(actor)
@@ -175,13 +149,9 @@ def merge_candidates(*, actor, unit: Unit, query: str = "") -> QuerySet[Unit]:
 
 def units_direct_counts(units: list[Unit]) -> dict[int, tuple[int, int]]:
     """(current members directly in the unit, current sub-units) per unit, in two queries."""
-    from hocso.people.models import Learner
-
     if not units:
         return {}
-    people = dict(
-        Learner.objects.filter(unit__in=units).values("unit").annotate(n=Count("id")).values_list("unit", "n")
-    )
+    people = unit_members().direct_counts(units)
     children = dict(
         Unit.objects.current().filter(parent__in=units).values("parent").annotate(n=Count("id"))
         .values_list("parent", "n")
@@ -189,18 +159,21 @@ def units_direct_counts(units: list[Unit]) -> dict[int, tuple[int, int]]:
     return {unit.pk: (people.get(unit.pk, 0), children.get(unit.pk, 0)) for unit in units}
 
 
-def unit_members(*, unit: Unit):
+def unit_members_now(*, unit: Unit) -> QuerySet:
     """The people currently in `unit` itself (not its sub-units), in Vietnamese name order."""
-    from hocso.people.models import Learner
-
-    return Learner.objects.filter(unit=unit).order_by("sort_key", "id")
+    return unit_members().current(unit)
 
 
-def target_group_list(*, actor) -> QuerySet[TargetGroup]:
+def unit_member_history(*, unit: Unit, predecessors: list[Unit]) -> QuerySet:
+    """Memberships of `unit` and of the units it came from (merges, splits), newest first."""
+    return unit_members().history(unit=unit, predecessors=predecessors)
+
+
+def target_group_list(*, actor: Actor | None) -> QuerySet[TargetGroup]:
     return TargetGroup.objects.order_by("position", "name")
 
 
-def target_group_get(*, actor, pk: int) -> TargetGroup:
+def target_group_get(*, actor: Actor | None, pk: int) -> TargetGroup:
     group = TargetGroup.objects.filter(pk=pk).first()
     if group is None:
         raise Http404(_("Target group not found."))

@@ -13,11 +13,14 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
+from hocso.core.permissions import ensure
 from hocso.core.text import normalize
-from hocso.identity.scoping import can_create_under, can_manage_unit, ensure, is_province_admin
 
+from .members import unit_members
 from .models import Reorganisation, ReorganisationKind, TargetGroup, Unit, UnitKind, path_segment
+from .permissions import can_create_under, can_edit_target_groups, can_manage_unit
 
 EDITABLE_FIELDS = ("name", "short_name", "code", "admin_unit_code", "kind")
 
@@ -42,7 +45,7 @@ def _place(unit: Unit, parent: Unit | None) -> None:
 @transaction.atomic
 def unit_create(
     *,
-    actor,
+    actor: Actor,
     parent: Unit | None,
     name: str,
     kind: str = UnitKind.OTHER,
@@ -69,7 +72,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, on: dt.date | None = None, note: str = "", **changes) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, on: dt.date | None = None, note: str = "", **changes) -> Unit:
     """Edit descriptive fields. A change of name is also recorded as a rename in the unit's history."""
     ensure(can_manage_unit(actor, unit), _("You cannot change this unit."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -91,8 +94,9 @@ def unit_update(*, actor, unit: Unit, on: dt.date | None = None, note: str = "",
     return unit
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor):
+    """The user row to record as `created_by`: none for the system (or anything else without a row)."""
+    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
 
 
 def _repath_subtree(unit: Unit, new_parent: Unit | None) -> None:
@@ -108,7 +112,7 @@ def _repath_subtree(unit: Unit, new_parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def unit_move(*, actor, unit: Unit, new_parent: Unit, on: dt.date | None = None, note: str = "") -> Unit:
+def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit, on: dt.date | None = None, note: str = "") -> Unit:
     ensure(can_manage_unit(actor, unit), _("You cannot move this unit."))
     ensure(can_create_under(actor, new_parent), _("You cannot move a unit to a place outside your scope."))
     if new_parent.path.startswith(unit.path):
@@ -140,7 +144,7 @@ def _retire(unit: Unit, *, on: dt.date, successor: Unit | None) -> None:
 @transaction.atomic
 def units_merge(
     *,
-    actor,
+    actor: Actor,
     sources: list[Unit],
     into: Unit | None = None,
     new_name: str = "",
@@ -155,8 +159,6 @@ def units_merge(
     Merged sources become former units (valid until `on`); their current members and sub-units move to the
     target. Past memberships keep pointing at the old units, so history and old reports stay true.
     """
-    from hocso.people.services import memberships_transfer_unit
-
     sources = list(dict.fromkeys(sources))
     if len(sources) + (0 if into is None or into in sources else 1) < 2:
         raise ValidationError(_("Choose at least two units to merge."))
@@ -187,7 +189,7 @@ def units_merge(
             raise ValidationError(_("A unit cannot be merged into one of its own sub-units."))
         for child in list(source.children.current()):
             _repath_subtree(child, target)
-        memberships_transfer_unit(actor=actor, source=source, target=target, on=on)
+        unit_members().move_all(actor=actor, source=source, target=target, on=on)
         _retire(source, on=on, successor=target)
     reorg = Reorganisation.objects.create(
         kind=ReorganisationKind.MERGE, effective_date=on, note=note, created_by=_user(actor),
@@ -211,20 +213,18 @@ class SplitPart:
 
 @transaction.atomic
 def unit_split(
-    *, actor, source: Unit, parts: list[SplitPart], on: dt.date, keep_source: bool = False, note: str = ""
+    *, actor: Actor, source: Unit, parts: list[SplitPart], on: dt.date, keep_source: bool = False, note: str = ""
 ) -> list[Unit]:
     """Split `source` into new sibling units, each taking the learners listed for it.
 
     If the source does not continue (`keep_source=False`) every current member must go to one of the parts.
     """
-    from hocso.people.services import memberships_transfer_learners
-
     ensure(can_manage_unit(actor, source), _("You cannot split this unit."))
     if not source.is_current:
         raise ValidationError(_("%(unit)s is already a former unit.") % {"unit": source})
     if len(parts) < (1 if keep_source else 2):
         raise ValidationError(_("A split needs at least two resulting units."))
-    current_ids = set(source.learners.values_list("pk", flat=True))
+    current_ids = set(unit_members().current(source).values_list("pk", flat=True))
     assigned: list[int] = [pk for part in parts for pk in part.learner_ids]
     if len(assigned) != len(set(assigned)):
         raise ValidationError(_("A person can go to only one of the new units."))
@@ -243,7 +243,7 @@ def unit_split(
             actor=actor, parent=source.parent, name=part.name, kind=part.kind or source.kind,
             short_name=part.short_name, code=part.code, admin_unit_code=part.admin_unit_code, valid_from=on,
         )
-        memberships_transfer_learners(actor=actor, learner_ids=part.learner_ids, target=unit, on=on)
+        unit_members().move(actor=actor, member_ids=part.learner_ids, target=unit, on=on)
         new_units.append(unit)
     if not keep_source:
         _retire(source, on=on, successor=None)
@@ -259,10 +259,10 @@ def unit_split(
 
 @transaction.atomic
 def target_group_save(
-    *, actor, group: TargetGroup | None, code: str, name: str, description: str = "", position: int = 0,
+    *, actor: Actor, group: TargetGroup | None, code: str, name: str, description: str = "", position: int = 0,
     is_active: bool = True,
 ) -> TargetGroup:
-    ensure(is_province_admin(actor), _("Only province administrators can edit target groups."))
+    ensure(can_edit_target_groups(actor), _("Only province administrators can edit target groups."))
     group = group or TargetGroup()
     fields = ("code", "name", "description", "position", "is_active")
     before = snapshot(group, fields) if group.pk else {}

@@ -10,19 +10,20 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.identity.scoping import can_create_under, can_manage_unit, ensure, is_province_admin, scope_of
-from hocso.people.selectors import unit_history
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
 
 from . import selectors, services
 from .forms import (
+    UNIT_ERROR_LABELS,
     MergeForm,
     SplitForm,
     SplitPartFormSet,
@@ -31,9 +32,9 @@ from .forms import (
     UnitCreateForm,
     UnitEditForm,
     UnitMoveForm,
-    add_service_errors,
 )
 from .models import Unit, UnitKind
+from .permissions import can_create_under, can_edit_target_groups, can_manage_unit, can_see_tree
 
 SEARCH_LIMIT = 30
 MAX_SPLIT_PARTS = 20
@@ -45,7 +46,7 @@ def _flag(request: HttpRequest, name: str = "former") -> bool:
 
 def _require_some_scope(actor) -> None:
     """Pages about the tree as a whole are for province admins and focal points only."""
-    ensure(not scope_of(actor).is_empty, _("You do not manage any unit."))
+    ensure(can_see_tree(actor), _("You do not manage any unit."))
 
 
 def _mark_linkable(actor, units: list[Unit]) -> list[Unit]:
@@ -126,7 +127,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     reorganisations = list(selectors.unit_reorganisations(unit))
     _mark_linkable(actor, [u for r in reorganisations for u in (*r.sources.all(), *r.targets.all())])
     predecessors = _mark_linkable(actor, selectors.unit_predecessors(unit))
-    history = paginate(request, unit_history(unit=unit, predecessors=predecessors))
+    history = paginate(request, selectors.unit_member_history(unit=unit, predecessors=predecessors))
     if unit.successor is not None:
         _mark_linkable(actor, [unit.successor])
     is_current = unit.is_current
@@ -163,18 +164,14 @@ def create(request: HttpRequest) -> HttpResponse:
         return _former_unit_redirect(request, parent)
     default_kind = UnitKind.PROVINCE if parent is None else UnitKind.OTHER
     form = UnitCreateForm(request.POST or None, initial={"kind": default_kind})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = services.unit_create(
-                actor=actor, parent=parent, name=data["name"], kind=data["kind"], short_name=data["short_name"],
-                code=data["code"] or None, admin_unit_code=data["admin_unit_code"], valid_from=data["valid_from"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The unit %(unit)s was created.") % {"unit": unit})
-            return redirect("org:detail", unit.pk)
+    if request.method == "POST" and form.is_valid() and (unit := call_service(
+        form, services.unit_create, actor=actor, parent=parent, name=form.cleaned_data["name"],
+        kind=form.cleaned_data["kind"], short_name=form.cleaned_data["short_name"],
+        code=form.cleaned_data["code"] or None, admin_unit_code=form.cleaned_data["admin_unit_code"],
+        valid_from=form.cleaned_data["valid_from"], error_labels=UNIT_ERROR_LABELS,
+    )):
+        messages.success(request, _("The unit %(unit)s was created.") % {"unit": unit})
+        return redirect("org:detail", unit.pk)
     ancestors = _mark_linkable(actor, [*selectors.unit_ancestors(parent), parent]) if parent else []
     return render(request, "org/unit_form.html", {
         "form": form, "parent": parent, "ancestors": ancestors, "title": _("New unit"),
@@ -193,16 +190,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not changes:
             messages.info(request, _("Nothing was changed."))
             return redirect("org:detail", unit.pk)
-        try:
-            services.unit_update(
-                actor=actor, unit=unit, on=form.cleaned_data["on"], note=form.cleaned_data["note"], **changes
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            unit = selectors.unit_get(actor=actor, pk=pk)  # the failed write left the object half-changed
-        else:
+        if call_service(form, services.unit_update, actor=actor, unit=unit, on=form.cleaned_data["on"],
+                        note=form.cleaned_data["note"], error_labels=UNIT_ERROR_LABELS, **changes):
             messages.success(request, _("The unit %(unit)s was saved.") % {"unit": unit})
             return redirect("org:detail", unit.pk)
+        unit = selectors.unit_get(actor=actor, pk=pk)  # the failed write left the object half-changed
     return render(request, "org/unit_form.html", {
         "form": form, "unit": unit, "ancestors": _mark_linkable(actor, [*selectors.unit_ancestors(unit), unit]),
         "title": _("Edit %(unit)s") % {"unit": unit}, "submit_label": _("Save"),
@@ -222,17 +214,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.get("q", "").strip() if request.method == "GET" else ""
     parents = selectors.units_for_parent_choice(actor=actor, exclude=unit, query=query)
     form = UnitMoveForm(request.POST or None, unit=unit, parents=parents)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.unit_move(actor=actor, unit=unit, new_parent=data["new_parent"], on=data["on"],
-                               note=data["note"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(unit)s was moved under %(parent)s.")
-                             % {"unit": unit, "parent": data["new_parent"]})
-            return redirect("org:detail", unit.pk)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.unit_move, actor=actor, unit=unit, new_parent=form.cleaned_data["new_parent"],
+        on=form.cleaned_data["on"], note=form.cleaned_data["note"], error_labels=UNIT_ERROR_LABELS,
+    ):
+        messages.success(request, _("%(unit)s was moved under %(parent)s.")
+                         % {"unit": unit, "parent": form.cleaned_data["new_parent"]})
+        return redirect("org:detail", unit.pk)
     return render(request, "org/move.html", {
         "form": form, "unit": unit, "query": query,
         "ancestors": _mark_linkable(actor, [*selectors.unit_ancestors(unit), unit]),
@@ -276,15 +264,13 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         sources = form.sources
         if request.POST.get("confirm") == fingerprint:
             data = form.cleaned_data
-            try:
-                merged = services.units_merge(
-                    actor=actor, sources=sources, into=target, new_name=data["new_name"],
-                    new_kind=data["new_kind"] or None, new_code=data["new_code"] or None,
-                    new_admin_unit_code=data["new_admin_unit_code"], on=data["on"], note=data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc, {"name": "new_name", "code": "new_code", "kind": "new_kind"})
-            else:
+            merged = call_service(
+                form, services.units_merge, actor=actor, sources=sources, into=target, new_name=data["new_name"],
+                new_kind=data["new_kind"] or None, new_code=data["new_code"] or None,
+                new_admin_unit_code=data["new_admin_unit_code"], on=data["on"], note=data["note"],
+                field_map={"name": "new_name", "code": "new_code", "kind": "new_kind"}, error_labels=UNIT_ERROR_LABELS,
+            )
+            if merged:
                 messages.success(request, _("The units were merged into %(unit)s.") % {"unit": merged})
                 return redirect("org:detail", merged.pk)
         else:
@@ -322,7 +308,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk, _("You cannot split this unit."))
     if not unit.is_current:
         return _former_unit_redirect(request, unit)
-    members = list(selectors.unit_members(unit=unit))
+    members = list(selectors.unit_members_now(unit=unit))
     part_count = _split_part_count(request)
     posted_names = [request.POST.get(f"part-{i}-name", "").strip() for i in range(part_count)]
     labels = [
@@ -356,14 +342,11 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for i, part in enumerate(formset.forms)
         ]
-        try:
-            new_units = services.unit_split(
-                actor=actor, source=unit, parts=parts, on=data["on"], keep_source=data["keep_source"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        new_units = call_service(
+            form, services.unit_split, actor=actor, source=unit, parts=parts, on=data["on"],
+            keep_source=data["keep_source"], note=data["note"], error_labels=UNIT_ERROR_LABELS,
+        )
+        if new_units:
             messages.success(request, _("%(unit)s was split into %(units)s.")
                              % {"unit": unit, "units": ", ".join(u.name for u in new_units)})
             return redirect("org:detail", unit.pk)
@@ -384,25 +367,23 @@ def target_groups(request: HttpRequest) -> HttpResponse:
     _require_some_scope(request.user)
     return render(request, "org/target_groups.html", {
         "groups": selectors.target_group_list(actor=request.user),
-        "can_edit": is_province_admin(request.user),
+        "can_edit": can_edit_target_groups(request.user),
     })
 
 
 def _target_group_form(request: HttpRequest, group=None) -> HttpResponse:
     actor = request.user
-    ensure(is_province_admin(actor), _("Only province administrators can edit target groups."))
+    ensure(can_edit_target_groups(actor), _("Only province administrators can edit target groups."))
     initial = {}
     if group is not None:
         initial = {f: getattr(group, f) for f in ("code", "name", "description", "position", "is_active")}
     form = TargetGroupForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.target_group_save(actor=actor, group=group, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The target group %(group)s was saved.") % {"group": saved})
-            return redirect("org:target_groups")
+    if request.method == "POST" and form.is_valid() and (saved := call_service(
+        form, services.target_group_save, actor=actor, group=group, error_labels=UNIT_ERROR_LABELS,
+        **form.cleaned_data,
+    )):
+        messages.success(request, _("The target group %(group)s was saved.") % {"group": saved})
+        return redirect("org:target_groups")
     return render(request, "org/target_group_form.html", {"form": form, "group": group})
 
 
@@ -415,5 +396,5 @@ def target_group_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    ensure(is_province_admin(request.user), _("Only province administrators can edit target groups."))
+    ensure(can_edit_target_groups(request.user), _("Only province administrators can edit target groups."))
     return _target_group_form(request, selectors.target_group_get(actor=request.user, pk=pk))

@@ -34,30 +34,15 @@ from hocso.org.models import Unit
 
 from .importing.resolve import unit_key
 from .models import Learner
-from .selectors import can_see_full_cccd
+from .permissions import can_see_full_cccd
+from .staff_columns import EXPORT_KEYS, staff_columns
 
 TEXT_COLUMNS = ("cccd", "phone", "unit_code", "rank_code")
 
 
 def export_columns() -> list[tuple[str, str, int]]:
     """(key, header, width) in the order Vietnamese staff lists use; headers in the active language."""
-    return [
-        ("no", _("No."), 6),
-        ("family_name", _("Family name"), 14),
-        ("middle_name", _("Middle name"), 16),
-        ("given_name", _("Given name"), 12),
-        ("date_of_birth", _("Date of birth"), 13),
-        ("gender", _("Gender"), 10),
-        ("cccd", _("CCCD number"), 16),
-        ("unit_code", _("Unit code"), 16),
-        ("unit", _("Unit"), 40),
-        ("position", _("Position"), 24),
-        ("rank_code", _("Rank code"), 12),
-        ("target_group", _("Target group"), 34),
-        ("email", _("Email"), 28),
-        ("phone", _("Phone"), 14),
-        ("status", _("Status"), 16),
-    ]
+    return staff_columns(EXPORT_KEYS)
 
 
 @dataclass

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hocso.access.models import UNIT_ROLES, Role
 from hocso.core.text import normalize, split_full_name
-from hocso.identity.models import UNIT_ROLES, Role
 from hocso.org.models import TargetGroup, Unit
 
 from .models import Gender, Learner, LearnerStatus
@@ -60,7 +60,10 @@ class UnitChoiceField(forms.TypedChoiceField):
 
 
 def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where the form has that field, else on top."""
+    """Show a service's ValidationError on the form: per field where the form has that field, else on top.
+
+    Superseded by hocso.core.forms.apply_service_errors / call_service; kept until the assessment and training
+    views that still call it are converted (issue 12), then deleted."""
     if hasattr(exc, "error_dict"):
         for field, messages in exc.message_dict.items():
             target = field if field in form.fields else None

@@ -6,12 +6,14 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hocso.core.cccd import FEMALE, MALE, clean_cccd, mask_cccd
+from hocso.core.scoping import scope_of
 from hocso.core.text import fold, is_digits, person_sort_key, search_key, search_terms
 
 RANK_CODE_RE = re.compile(r"^(\d{2}\.\d{3}[a-z]?|V\.\d{2}\.\d{2}\.\d{2})$")
@@ -43,10 +45,6 @@ class LearnerQuerySet(models.QuerySet):
 
     def visible_to(self, actor):
         """Learners the actor may see: their scope's subtrees, plus their own profile."""
-        from django.contrib.auth import get_user_model
-
-        from hocso.identity.scoping import scope_of
-
         scope = scope_of(actor)
         if scope.everything:
             return self.all()

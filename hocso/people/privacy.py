@@ -8,8 +8,10 @@ later (training: enrolments; assessment: attempts; certificates) add theirs with
     register_section("enrolments", _("Enrolments"), columns=[Column("course", _("Course")), ...],
                      rows=lambda subject: [...], order=40)
 
-Anonymisation keeps what aggregate statistics are made of — the memberships (unit, dates), target group,
-gender and status — and removes everything that identifies the person.
+Anonymisation (hocso.people.services.learner_anonymise) keeps what aggregate statistics are made of — the
+memberships (unit, dates), target group, gender and status — and removes everything that identifies the person;
+the apps above people that hold data about the person's account register an eraser here
+(`register_account_eraser`).
 """
 
 from __future__ import annotations
@@ -20,19 +22,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hocso.core.audit import audit
+from hocso.core.actors import Actor
+from hocso.core.audit import audit, scrub_entries
 from hocso.core.exporting import add_sheet, append_row, new_workbook, workbook_bytes
-from hocso.core.models import AuditEntry
-from hocso.identity.scoping import ensure, is_province_admin
+from hocso.core.permissions import ensure
 
 from .models import Learner, Membership
+from .permissions import can_download_personal_data
+from .selectors import learner_of
 
 # --- the copy of one's own data -------------------------------------------------------------------------------
 
@@ -69,6 +71,11 @@ def register_section(
 ) -> None:
     """Add (or replace, by key) a section of the personal-data copy. Rows are dicts keyed by column key."""
     _sections[key] = Section(key=key, title=title, columns=tuple(columns), rows=rows, order=order)
+
+
+def unregister_section(key: str) -> None:
+    """Remove a section (a test that registered one for itself puts the registry back as it was)."""
+    _sections.pop(key, None)
 
 
 def sections() -> list[Section]:
@@ -139,14 +146,13 @@ register_section(
 
 
 def subject_for(user) -> Subject:
-    return Subject(user=user, learner=Learner.objects.select_related("unit", "target_group").filter(user=user).first())
+    return Subject(user=user, learner=learner_of(user))
 
 
-def personal_data(*, actor, subject: Subject) -> dict[str, Any]:
+def personal_data(*, actor: Actor, subject: Subject) -> dict[str, Any]:
     """Everything registered about `subject`, for the person themself (or a province administrator answering a
     request). Each copy made is audited."""
-    own = subject.user is not None and getattr(actor, "pk", None) == subject.user.pk
-    ensure(own or is_province_admin(actor), _("You can only download your own data."))
+    ensure(can_download_personal_data(actor, subject.user), _("You can only download your own data."))
     data: dict[str, Any] = {
         "generated_at": timezone.now(),
         "sections": [
@@ -207,72 +213,21 @@ PERSONAL_AUDIT_KEYS = {
 }
 
 
-def _scrub_audit(object_type: str, object_id: int, label: str) -> int:
-    entries = AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id))
-    count = 0
-    for entry in entries.iterator():
-        changes = {
-            key: ("***" if key in PERSONAL_AUDIT_KEYS else value) for key, value in (entry.changes or {}).items()
-        }
-        AuditEntry.objects.filter(pk=entry.pk).update(object_repr=label, changes=changes)
-        count += 1
-    return count
+def scrub_audit(object_type: str, object_id: int, label: str) -> int:
+    """The audit entries about one record keep who did what and when, without the person's details."""
+    return scrub_entries(object_type=object_type, object_id=object_id, label=label, personal_keys=PERSONAL_AUDIT_KEYS)
 
 
-@transaction.atomic
-def learner_anonymise(*, actor, learner: Learner) -> Learner:
-    """Remove everything that identifies the person, for good; keep what statistics count.
-
-    Kept: the profile row itself (so results stay attributed), memberships with their units and dates, target
-    group, gender and status. Removed: names, CCCD, date of birth, contacts, position, rank, membership notes;
-    the account is disabled and stripped (sign-on identities, second factor, roles, sessions); the audit log
-    keeps who did what and when, without the person's details.
-    """
-    if actor is not None:
-        ensure(is_province_admin(actor), _("Only province administrators can anonymise a person."))
-    learner = Learner.objects.select_for_update().get(pk=learner.pk)
-    label = f"{ANONYMOUS_FAMILY_NAME} {learner.pk}"
-    learner.family_name, learner.middle_name, learner.given_name = ANONYMOUS_FAMILY_NAME, "", str(learner.pk)
-    learner.cccd = None
-    learner.date_of_birth = None
-    learner.email = learner.phone = learner.position = learner.rank_code = ""
-    learner.refresh_keys()
-    learner.save()
-    Membership.objects.filter(learner=learner).exclude(note="").update(note="")
-    scrubbed = _scrub_audit("people.learner", learner.pk, label)
-    if learner.user_id is not None:
-        scrubbed += _anonymise_account(learner.user_id, label)
-    audit(actor, "learner.anonymise", learner, extra={"audit_entries_scrubbed": scrubbed})
-    return learner
+# The apps above people that hold data about a person's sign-in account (identity: the account itself, sign-on
+# identities, second factor, roles, sessions) register how to erase it: (user id, label) -> audit entries scrubbed.
+AccountEraser = Callable[[int, str], int]
+_account_erasers: dict[str, AccountEraser] = {}
 
 
-def _anonymise_account(user_id: int, label: str) -> int:
-    from django.db.models import F
-
-    from hocso.identity.models import ConsentRecord, OidcIdentity, RoleAssignment, TotpDevice
-
-    User = get_user_model()
-    user = User.objects.select_for_update().get(pk=user_id)
-    old_username = user.get_username()
-    user.username = f"anonymised-{user.pk}"
-    user.full_name = label
-    user.first_name = user.last_name = user.email = ""
-    user.is_active = False
-    user.set_unusable_password()
-    user.save()
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)  # every session ends
-    OidcIdentity.objects.filter(user=user).delete()
-    TotpDevice.objects.filter(user=user).delete()
-    RoleAssignment.objects.filter(user=user).delete()
-    ConsentRecord.objects.filter(user=user).update(ip_address=None)  # the record of consent stays, not the address
-    AuditEntry.objects.filter(actor=user).update(actor_label=label)
-    _forget_login_records(old_username)
-    return _scrub_audit(user._meta.label_lower, user.pk, label)
+def register_account_eraser(key: str, eraser: AccountEraser) -> None:
+    """Add (or replace, by key) a step of anonymising a person's account, run after their profile is scrubbed."""
+    _account_erasers[key] = eraser
 
 
-def _forget_login_records(username: str) -> None:
-    """django-axes keeps usernames and addresses of sign-in attempts."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(username=username).delete()
+def account_erasers() -> list[AccountEraser]:
+    return list(_account_erasers.values())

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hocso.identity.models import RoleAssignment
-from hocso.identity.scoping import is_province_admin, scope_of
-from hocso.org.models import Unit
+from hocso.core.actors import Actor
+from hocso.core.scoping import scope_of
+from hocso.org.models import SEGMENT_WIDTH, Unit
 
 from .models import Learner, Membership
 
 
+def learner_of(user) -> Learner | None:
+    """The staff profile behind a signed-in account, or None (administrators without one, API keys, anonymous).
+
+    The one way to ask, everywhere. Every exam page asks, so it is one plain query: the ORM's version cost three
+    times the CPU. The unit is not read; `learner.unit` loads it if needed."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
+        return None
+    found = list(Learner.objects.raw(f"SELECT * FROM {Learner._meta.db_table} WHERE user_id = %s", [user.pk]))
+    return found[0] if found else None
+
+
 def learner_list(
     *,
-    actor,
+    actor: Actor,
     query: str = "",
     unit: Unit | None = None,
     target_group_id: int | None = None,
@@ -34,7 +50,7 @@ def learner_list(
     return qs.order_by("sort_key", "id")
 
 
-def learner_get(*, actor, pk: int) -> Learner:
+def learner_get(*, actor: Actor, pk: int) -> Learner:
     learner = Learner.objects.visible_to(actor).select_related("unit", "target_group", "user").filter(pk=pk).first()
     if learner is None:
         raise Http404(_("Person not found."))
@@ -69,32 +85,41 @@ def unit_history(*, unit: Unit, predecessors: list[Unit]) -> QuerySet[Membership
     )
 
 
-def can_see_full_cccd(actor, learner: Learner) -> bool:
-    """Admins and the focal points responsible for the person need the full number; others see it masked."""
-    if getattr(actor, "pk", None) and learner.user_id == actor.pk:
-        return True
-    if is_province_admin(actor):
-        return True
-    return learner.unit is not None and scope_of(actor).covers(learner.unit.path)
+def unit_members(unit: Unit) -> QuerySet[Learner]:
+    """The people currently in `unit` itself (not its sub-units), in Vietnamese name order."""
+    return Learner.objects.filter(unit=unit).order_by("sort_key", "id")
 
 
-def can_edit_learner(actor, learner: Learner) -> bool:
-    return learner.unit is not None and scope_of(actor).covers(learner.unit.path)
+def subtree_member_counts(units: Sequence[Unit]) -> dict[int, int]:
+    """Current learners in each unit's subtree, in one grouped query per path length."""
+    counts: dict[int, int] = {}
+    by_length: dict[int, list[Unit]] = defaultdict(list)
+    for unit in units:
+        by_length[len(unit.path)].append(unit)
+    for length, group in by_length.items():
+        prefix_to_pk = {u.path: u.pk for u in group}
+        common = os.path.commonprefix(list(prefix_to_pk))
+        common = common[: len(common) - len(common) % (SEGMENT_WIDTH + 1)]  # whole segments only
+        rows = (
+            Learner.objects.filter(unit__path__startswith=common)
+            .annotate(prefix=Substr("unit__path", 1, length))
+            .values("prefix")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            if row["prefix"] in prefix_to_pk:
+                counts[prefix_to_pk[row["prefix"]]] = row["n"]
+        for unit in group:
+            counts.setdefault(unit.pk, 0)
+    return counts
 
 
-def role_assignments_visible(*, actor) -> QuerySet[RoleAssignment]:
-    qs = RoleAssignment.objects.select_related("user", "unit", "user__learner")
-    scope = scope_of(actor)
-    if scope.everything:
-        return qs
-    return qs.filter(scope.q("unit__path"), unit__isnull=False)
+def direct_member_counts(units: Sequence[Unit]) -> dict[int, int]:
+    """Current learners directly in each unit (not its sub-units), in one query."""
+    return dict(Learner.objects.filter(unit__in=units).values("unit").annotate(n=Count("id")).values_list("unit", "n"))
 
 
-def user_role_assignments(*, user) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(user=user).select_related("unit").order_by("role", "unit__sort_key")
-
-
-def assignable_users(*, actor) -> QuerySet:
+def assignable_users(*, actor: Actor) -> QuerySet:
     """Accounts the actor may give roles to: anyone for admins, else people in their own subtree.
 
     Focal points do not get to probe for arbitrary usernames elsewhere in the province.
@@ -107,7 +132,7 @@ def assignable_users(*, actor) -> QuerySet:
     return users.filter(learner__in=Learner.objects.in_scope(scope))
 
 
-def learners_with_accounts(*, actor, query: str, limit: int = 10) -> list[Learner]:
+def learners_with_accounts(*, actor: Actor, query: str, limit: int = 10) -> list[Learner]:
     """People with a sign-in account the actor manages, for picking whom to give a role."""
     if not query.strip():
         return []

@@ -1,4 +1,5 @@
-"""Writes about people: profiles, memberships and roles. Keyword-only, transactional, scoped, audited."""
+"""Writes about people: profiles, memberships and their sign-in accounts. Keyword-only, transactional, scoped,
+audited. (Roles are given and removed by hocso.access.services.)"""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
 from hocso.core.cccd import validate_cccd
 from hocso.core.exporting import looks_like_formula
-from hocso.core.scoping import UnitScope
+from hocso.core.permissions import ensure
+from hocso.core.scoping import UnitScope, scope_of
 from hocso.core.text import fold, normalize
-from hocso.identity.models import UNIT_ROLES, Role, RoleAssignment
-from hocso.identity.scoping import ensure, forget_roles, is_province_admin, scope_of
 from hocso.org.models import Unit
 
+from . import privacy
 from .models import Learner, LearnerStatus, Membership, MembershipReason
-from .selectors import can_edit_learner, can_see_full_cccd
+from .permissions import can_anonymise, can_edit_learner, can_see_full_cccd
 
 PROFILE_FIELDS = (
     "family_name", "middle_name", "given_name", "cccd", "date_of_birth", "gender", "position", "rank_code",
@@ -31,7 +33,7 @@ PROFILE_FIELDS = (
 )
 
 
-def _ensure_unit_in_scope(actor, unit: Unit) -> None:
+def _ensure_unit_in_scope(actor: Actor, unit: Unit) -> None:
     ensure(scope_of(actor).covers(unit.path), _("%(unit)s is outside the units you manage.") % {"unit": unit})
 
 
@@ -62,7 +64,7 @@ def may_know_learner(scope: UnitScope, learner: Learner) -> bool:
     return scope.everything or (learner.unit is not None and scope.covers(learner.unit.path))
 
 
-def _cccd_problem(actor, learner: Learner, *, via: str) -> str | None:
+def _cccd_problem(actor: Actor, learner: Learner, *, via: str) -> str | None:
     """None if the number is free; else what to tell the actor (who holds it only if they may see that person)."""
     holder = Learner.objects.filter(cccd=learner.cccd).exclude(pk=learner.pk).select_related("unit").first()
     if holder is None:
@@ -75,7 +77,7 @@ def _cccd_problem(actor, learner: Learner, *, via: str) -> str | None:
     return cccd_unavailable_message()
 
 
-def prepare_learner(learner: Learner, *, actor=None, bulk: bool = False, via: str = "form") -> Learner:
+def prepare_learner(learner: Learner, *, actor: Actor | None = None, bulk: bool = False, via: str = "form") -> Learner:
     """Normalise text, validate names and the CCCD (against birth date and gender, and that nobody else has it),
     refresh keys. Raises ValidationError with every problem at once.
 
@@ -120,7 +122,7 @@ def prepare_learner(learner: Learner, *, actor=None, bulk: bool = False, via: st
 
 
 @transaction.atomic
-def learner_create(*, actor, unit: Unit, start_date: dt.date | None = None, **profile) -> Learner:
+def learner_create(*, actor: Actor, unit: Unit, start_date: dt.date | None = None, **profile) -> Learner:
     _ensure_unit_in_scope(actor, unit)
     learner = prepare_learner(Learner(unit=unit, **profile), actor=actor)
     learner.save()
@@ -132,7 +134,7 @@ def learner_create(*, actor, unit: Unit, start_date: dt.date | None = None, **pr
 
 
 @transaction.atomic
-def learner_update(*, actor, learner: Learner, **changes) -> Learner:
+def learner_update(*, actor: Actor, learner: Learner, **changes) -> Learner:
     ensure(learner.unit is not None and scope_of(actor).covers(learner.unit.path), _("You cannot edit this person."))
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
@@ -166,7 +168,7 @@ def _transfer(learner: Learner, target: Unit | None, on: dt.date, reason: str, n
 
 
 @transaction.atomic
-def learner_move(*, actor, learner: Learner, to_unit: Unit, on: dt.date, note: str = "") -> Learner:
+def learner_move(*, actor: Actor, learner: Learner, to_unit: Unit, on: dt.date, note: str = "") -> Learner:
     ensure(learner.unit is not None and scope_of(actor).covers(learner.unit.path), _("You cannot move this person."))
     _ensure_unit_in_scope(actor, to_unit)
     if not to_unit.is_current:
@@ -179,7 +181,7 @@ def learner_move(*, actor, learner: Learner, to_unit: Unit, on: dt.date, note: s
 
 
 @transaction.atomic
-def learner_leave(*, actor, learner: Learner, on: dt.date, status: str = LearnerStatus.LEFT) -> Learner:
+def learner_leave(*, actor: Actor, learner: Learner, on: dt.date, status: str = LearnerStatus.LEFT) -> Learner:
     """A person retires or leaves: their membership ends, their history stays."""
     ensure(learner.unit is not None and scope_of(actor).covers(learner.unit.path), _("You cannot change this person."))
     old_unit = learner.unit
@@ -190,7 +192,7 @@ def learner_leave(*, actor, learner: Learner, on: dt.date, status: str = Learner
     return learner
 
 
-def memberships_transfer_unit(*, actor, source: Unit, target: Unit, on: dt.date) -> int:
+def memberships_transfer_unit(*, actor: Actor, source: Unit, target: Unit, on: dt.date) -> int:
     """Move every current member of `source` to `target` (used by merges). Returns how many moved."""
     learners = list(Learner.objects.filter(unit=source))
     for learner in learners:
@@ -199,82 +201,17 @@ def memberships_transfer_unit(*, actor, source: Unit, target: Unit, on: dt.date)
     return len(learners)
 
 
-def memberships_transfer_learners(*, actor, learner_ids: list[int], target: Unit, on: dt.date) -> int:
-    learners = list(Learner.objects.filter(pk__in=learner_ids))
+def memberships_transfer_learners(*, actor: Actor, member_ids: list[int], target: Unit, on: dt.date) -> int:
+    """Move the listed people to `target` (used by splits). Returns how many moved."""
+    learners = list(Learner.objects.filter(pk__in=member_ids))
     for learner in learners:
         _transfer(learner, target, on, MembershipReason.REORGANISATION,
                   _("Reorganisation: %(source)s → %(target)s") % {"source": learner.unit, "target": target})
     return len(learners)
 
 
-def can_assign_role(actor, role: str, unit: Unit | None) -> bool:
-    if is_province_admin(actor):
-        return True
-    if role == Role.PROVINCE_ADMIN or unit is None:
-        return False
-    return scope_of(actor).covers(unit.path)
-
-
 @transaction.atomic
-def role_assign(*, actor, user, role: str, unit: Unit | None = None) -> RoleAssignment:
-    if role in UNIT_ROLES and unit is None:
-        raise ValidationError(_("This role needs a unit."))
-    if role == Role.PROVINCE_ADMIN:
-        unit = None
-    ensure(can_assign_role(actor, role, unit), _("You cannot give this role for this unit."))
-    assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, unit=unit, defaults={"created_by": actor if actor.is_authenticated else None}
-    )
-    if created:
-        audit(actor, "role.assign", user, extra={"role": role, "unit": unit.pk if unit else None})
-    forget_roles(user)
-    return assignment
-
-
-# The roles that let someone manage people and roles: losing the last of them locks a person out of these pages.
-MANAGING_ROLES = (Role.PROVINCE_ADMIN, Role.FOCAL_POINT)
-
-
-def role_revoke_refusal(*, actor, assignment: RoleAssignment) -> str | None:
-    """Why this role may not be removed even by someone allowed to remove it, or None.
-
-    Nobody removes their own administrator role, nor their own last focal-point role, with one click: that would
-    lock them out of the page they are on (another focal point above them, or the province administrator, can).
-    The province always keeps an administrator who can sign in.
-    """
-    if assignment.user_id == actor.pk:
-        if assignment.role == Role.PROVINCE_ADMIN:
-            return _("You cannot remove your own administrator role.")
-        if assignment.role in MANAGING_ROLES and not RoleAssignment.objects.filter(
-                user_id=actor.pk, role__in=MANAGING_ROLES).exclude(pk=assignment.pk).exists():
-            return _("This is your last role as a focal point: removing it would take away your access to these "
-                     "pages. Ask the province administrator, or a focal point of a unit above yours, to remove it.")
-    if assignment.role == Role.PROVINCE_ADMIN:
-        # Locked (until role_revoke commits): two administrators removing each other at the same moment must not
-        # leave the province with none.
-        with transaction.atomic():
-            others = list(RoleAssignment.objects.select_for_update(of=("self",))
-                          .filter(role=Role.PROVINCE_ADMIN, user__is_active=True)
-                          .exclude(pk=assignment.pk).values_list("pk", flat=True))
-        superusers = get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(pk=assignment.user_id)
-        if not others and not superusers.exists():
-            return _("The province must keep at least one administrator. Give the role to someone else first.")
-    return None
-
-
-@transaction.atomic
-def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    ensure(can_assign_role(actor, assignment.role, assignment.unit), _("You cannot remove this role."))
-    refusal = role_revoke_refusal(actor=actor, assignment=assignment)
-    if refusal:
-        raise ValidationError(refusal)
-    audit(actor, "role.revoke", assignment.user, extra={"role": assignment.role, "unit": assignment.unit_id})
-    assignment.delete()
-    forget_roles(assignment.user)
-
-
-@transaction.atomic
-def learner_reveal_cccd(*, actor, learner: Learner) -> str:
+def learner_reveal_cccd(*, actor: Actor, learner: Learner) -> str:
     """The full CCCD number for someone allowed to see it. Every look is audited: it is personal data."""
     ensure(can_see_full_cccd(actor, learner), _("You cannot see this person's full CCCD number."))
     audit(actor, "learner.view_cccd", learner)
@@ -293,7 +230,8 @@ def username_base(learner: Learner) -> str:
     return (given + _USERNAME_CHARS.sub("", initials))[:30] or "canbo"
 
 
-def _free_username(base: str) -> str:
+def free_username(base: str) -> str:
+    """`base` followed by the first number no account has yet: anhdt1, anhdt2…"""
     User = get_user_model()
     taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
     number = 1
@@ -308,18 +246,53 @@ def temporary_password() -> str:
 
 
 @transaction.atomic
-def account_create_for_learner(*, actor, learner: Learner) -> tuple[Any, str]:
+def account_create_for_learner(*, actor: Actor, learner: Learner) -> tuple[Any, str]:
     """Create and link a sign-in account. Returns (user, temporary password); the password is not kept anywhere."""
     ensure(can_edit_learner(actor, learner), _("You cannot create an account for this person."))
     if learner.user_id is not None:
         raise ValidationError(_("This person already has an account."))
     password = temporary_password()
-    user = get_user_model()(username=_free_username(username_base(learner)), full_name=learner.full_name,
+    user = get_user_model()(username=free_username(username_base(learner)), full_name=learner.full_name,
                             first_name=learner.given_name[:150], last_name=learner.family_name[:150],
                             email=learner.email)
     user.set_password(password)
     user.save()
-    Learner.objects.filter(pk=learner.pk).update(user=user)
-    learner.user = user
+    learner_link_account(learner=learner, user=user)
     audit(actor, "learner.create_account", learner, extra={"username": user.username})
     return user, password
+
+
+def learner_link_account(*, learner: Learner, user) -> Learner:
+    """Attach a sign-in account to a profile. The caller audits why (learner.create_account, sso.link,
+    sso.attach_profile): this is one step of those writes, inside their transaction."""
+    Learner.objects.filter(pk=learner.pk).update(user=user)
+    learner.user = user
+    return learner
+
+
+@transaction.atomic
+def learner_anonymise(*, actor: Actor | None, learner: Learner) -> Learner:
+    """Remove everything that identifies the person, for good; keep what statistics count.
+
+    Kept: the profile row itself (so results stay attributed), memberships with their units and dates, target
+    group, gender and status. Removed: names, CCCD, date of birth, contacts, position, rank, membership notes;
+    the account is disabled and stripped (sign-on identities, second factor, roles, sessions); the audit log
+    keeps who did what and when, without the person's details.
+    """
+    if actor is not None:
+        ensure(can_anonymise(actor), _("Only province administrators can anonymise a person."))
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    label = f"{privacy.ANONYMOUS_FAMILY_NAME} {learner.pk}"
+    learner.family_name, learner.middle_name, learner.given_name = privacy.ANONYMOUS_FAMILY_NAME, "", str(learner.pk)
+    learner.cccd = None
+    learner.date_of_birth = None
+    learner.email = learner.phone = learner.position = learner.rank_code = ""
+    learner.refresh_keys()
+    learner.save()
+    Membership.objects.filter(learner=learner).exclude(note="").update(note="")
+    scrubbed = privacy.scrub_audit("people.learner", learner.pk, label)
+    if learner.user_id is not None:
+        for erase in privacy.account_erasers():
+            scrubbed += erase(learner.user_id, label)
+    audit(actor, "learner.anonymise", learner, extra={"audit_entries_scrubbed": scrubbed})
+    return learner

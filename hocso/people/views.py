@@ -15,21 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from hocso.access import selectors as access_selectors
+from hocso.access import services as access_services
+from hocso.access.scoping import is_province_admin
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.identity.scoping import ensure, is_province_admin, scope_of
+from hocso.core.permissions import ensure
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_get, unit_search, units_visible
 
-from . import selectors, services
-from .forms import (
-    LearnerFilterForm,
-    LearnerForm,
-    LeaveForm,
-    MoveForm,
-    RoleAssignForm,
-    RoleFilterForm,
-    apply_validation_error,
-)
+from . import permissions, selectors, services
+from .forms import LearnerFilterForm, LearnerForm, LeaveForm, MoveForm, RoleAssignForm, RoleFilterForm
 from .models import Learner
 
 # Above this many units a <select> gets unwieldy; the list page then offers a unit search instead.
@@ -51,7 +47,7 @@ def _current_units(actor) -> list[Unit]:
 
 
 def _ensure_manages_something(actor) -> None:
-    ensure(not scope_of(actor).is_empty, _("Only administrators and unit focal points can do this."))
+    ensure(permissions.can_manage_someone(actor), _("Only administrators and unit focal points can do this."))
 
 
 def birth_date_text(value: dt.date | None, *, full: bool) -> str:
@@ -103,7 +99,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         "unit_q": unit_q,
         "links": _unit_links(request, unit_matches),
         "without_unit": _without(request, "unit", "unit_q", "page"),
-        "can_create": not scope_of(actor).is_empty,
+        "can_create": permissions.can_manage_someone(actor),
     })
 
 
@@ -140,17 +136,17 @@ def _unit_links(request: HttpRequest, units: list[Unit]) -> list[tuple[Unit, str
 
 def _render_detail(request: HttpRequest, learner: Learner, *, full_cccd: str | None = None) -> HttpResponse:
     actor = request.user
-    allowed = selectors.can_see_full_cccd(actor, learner)
+    allowed = permissions.can_see_full_cccd(actor, learner)
     return render(request, "people/detail.html", {
         "learner": learner,
         "memberships": selectors.learner_memberships(learner=learner),
-        "role_assignments": selectors.user_role_assignments(user=learner.user) if learner.user_id else [],
-        "can_edit": selectors.can_edit_learner(actor, learner),
+        "role_assignments": access_selectors.user_role_assignments(user=learner.user) if learner.user_id else [],
+        "can_edit": permissions.can_edit_learner(actor, learner),
         "can_reveal": allowed and bool(learner.cccd),
         "full_cccd": full_cccd,
         "birth_date": birth_date_text(learner.date_of_birth, full=allowed),
         "is_self": learner.user_id is not None and learner.user_id == actor.pk,
-        "manages": not scope_of(actor).is_empty,
+        "manages": permissions.can_manage_someone(actor),
     })
 
 
@@ -179,24 +175,19 @@ def learner_create(request: HttpRequest) -> HttpResponse:
     unit = _unit_from_param(request, actor)
     form = LearnerForm(request.POST or None, actor=actor, units=_current_units(actor),
                        initial={"unit": unit.pk if unit else None})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            learner = services.learner_create(
-                actor=actor, unit=data["unit"], start_date=data["start_date"], **form.profile()
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": learner.full_name})
-            return redirect("people:detail", pk=learner.pk)
+    if request.method == "POST" and form.is_valid() and (learner := call_service(
+        form, services.learner_create, actor=actor, unit=form.cleaned_data["unit"],
+        start_date=form.cleaned_data["start_date"], **form.profile(),
+    )):
+        messages.success(request, _("%(name)s was added.") % {"name": learner.full_name})
+        return redirect("people:detail", pk=learner.pk)
     return render(request, "people/learner_form.html", {"form": form, "unit": unit, "learner": None})
 
 
 def _editable_learner(request: HttpRequest, pk: int) -> Learner:
     """A person the actor can see (else 404) and may change (else 403)."""
     learner = selectors.learner_get(actor=request.user, pk=pk)
-    ensure(selectors.can_edit_learner(request.user, learner), _("You cannot change this person."))
+    ensure(permissions.can_edit_learner(request.user, learner), _("You cannot change this person."))
     return learner
 
 
@@ -204,14 +195,11 @@ def _editable_learner(request: HttpRequest, pk: int) -> Learner:
 def learner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     learner = _editable_learner(request, pk)
     form = LearnerForm(request.POST or None, actor=request.user, instance=learner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.learner_update(actor=request.user, learner=learner, **form.profile())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("people:detail", pk=learner.pk)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.learner_update, actor=request.user, learner=learner, **form.profile(),
+    ):
+        messages.success(request, _("The changes were saved."))
+        return redirect("people:detail", pk=learner.pk)
     return render(request, "people/learner_form.html", {"form": form, "learner": learner})
 
 
@@ -220,17 +208,13 @@ def learner_move(request: HttpRequest, pk: int) -> HttpResponse:
     learner = _editable_learner(request, pk)
     units = [u for u in _current_units(request.user) if u.pk != learner.unit_id]
     form = MoveForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.learner_move(actor=request.user, learner=learner, to_unit=data["to_unit"], on=data["on"],
-                                  note=data["note"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s now belongs to %(unit)s.")
-                             % {"name": learner.full_name, "unit": data["to_unit"].name})
-            return redirect("people:detail", pk=learner.pk)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.learner_move, actor=request.user, learner=learner, to_unit=form.cleaned_data["to_unit"],
+        on=form.cleaned_data["on"], note=form.cleaned_data["note"],
+    ):
+        messages.success(request, _("%(name)s now belongs to %(unit)s.")
+                         % {"name": learner.full_name, "unit": form.cleaned_data["to_unit"].name})
+        return redirect("people:detail", pk=learner.pk)
     return render(request, "people/action_form.html", {
         "form": form, "learner": learner, "title": _("Transfer to another unit"), "submit": _("Transfer"),
         "intro": _("The current membership ends on the date of transfer; past results stay with the old unit."),
@@ -241,15 +225,12 @@ def learner_move(request: HttpRequest, pk: int) -> HttpResponse:
 def learner_leave(request: HttpRequest, pk: int) -> HttpResponse:
     learner = _editable_learner(request, pk)
     form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.learner_leave(actor=request.user, learner=learner, on=data["on"], status=data["status"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s no longer belongs to a unit.") % {"name": learner.full_name})
-            return redirect("people:detail", pk=learner.pk)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.learner_leave, actor=request.user, learner=learner, on=form.cleaned_data["on"],
+        status=form.cleaned_data["status"],
+    ):
+        messages.success(request, _("%(name)s no longer belongs to a unit.") % {"name": learner.full_name})
+        return redirect("people:detail", pk=learner.pk)
     return render(request, "people/action_form.html", {
         "form": form, "learner": learner, "title": _("Retirement or leaving"), "submit": _("Confirm"),
         "danger": True,
@@ -282,7 +263,8 @@ def roles(request: HttpRequest) -> HttpResponse:
     _ensure_manages_something(actor)
     filter_form = RoleFilterForm(request.GET or None)
     role = filter_form.cleaned_data.get("role") if filter_form.is_valid() else ""
-    assignments = selectors.role_assignments_visible(actor=actor).select_related("created_by")
+    # The roles page shows each account's staff profile: the assignments with their users' learners.
+    assignments = access_selectors.role_assignments_visible(actor=actor).select_related("created_by", "user__learner")
     if role:
         assignments = assignments.filter(role=role)
     assignments = assignments.order_by(F("unit__path").asc(nulls_first=True), "role", "user__username", "pk")
@@ -293,20 +275,17 @@ def roles(request: HttpRequest) -> HttpResponse:
         can_assign_admin=is_province_admin(actor),
         initial={"username": request.GET.get("assign_user", "")},
     )
-    if request.method == "POST" and assign_form.is_valid():
-        data = assign_form.cleaned_data
-        try:
-            services.role_assign(actor=actor, user=data["username"], role=data["role"], unit=data["unit"])
-        except ValidationError as exc:
-            apply_validation_error(assign_form, exc)
-        else:
-            messages.success(request, _("The role was given to %(user)s.") % {"user": data["username"]})
-            return redirect("people:roles")
+    if request.method == "POST" and assign_form.is_valid() and call_service(
+        assign_form, access_services.role_assign, actor=actor, user=assign_form.cleaned_data["username"],
+        role=assign_form.cleaned_data["role"], unit=assign_form.cleaned_data["unit"],
+    ):
+        messages.success(request, _("The role was given to %(user)s.") % {"user": assign_form.cleaned_data["username"]})
+        return redirect("people:roles")
     person_query = request.GET.get("person", "").strip()
     page = paginate(request, assignments)
     for assignment in page:
         # The actor's own roles: say at once why one cannot be removed rather than after a click.
-        assignment.revoke_refusal = (services.role_revoke_refusal(actor=actor, assignment=assignment)
+        assignment.revoke_refusal = (access_services.role_revoke_refusal(actor=actor, assignment=assignment)
                                      if assignment.user_id == actor.pk else None)
     return render(request, "people/roles.html", {
         "filter_form": filter_form,
@@ -333,9 +312,9 @@ def role_person_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(selectors.role_assignments_visible(actor=request.user), pk=pk)
+    assignment = get_object_or_404(access_selectors.role_assignments_visible(actor=request.user), pk=pk)
     try:
-        services.role_revoke(actor=request.user, assignment=assignment)
+        access_services.role_revoke(actor=request.user, assignment=assignment)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -18,15 +18,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from hocso.core.exporting import XLSX_TYPE
+from hocso.core.forms import apply_service_errors
 from hocso.core.pagination import querystring_without_page
+from hocso.core.permissions import ensure
 from hocso.core.uploads import clean_upload_size, human_size
-from hocso.identity.scoping import ensure, scope_of
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_roots, unit_search, units_visible
 
-from . import selectors
+from . import permissions, selectors
 from .exporting import export_learners
-from .forms import LearnerFilterForm, UnitChoiceField, apply_validation_error, date_field
+from .forms import LearnerFilterForm, UnitChoiceField, date_field
 from .importing import jobs
 from .importing.report import template_workbook
 from .models import ImportJob, ImportJobStatus
@@ -64,7 +65,8 @@ def _progress(job: ImportJob) -> dict:
 
 
 def _ensure_can_import(actor) -> None:
-    ensure(not scope_of(actor).is_empty, _("Only administrators and unit focal points can import staff lists."))
+    ensure(permissions.can_manage_someone(actor),
+           _("Only administrators and unit focal points can import staff lists."))
 
 
 def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
@@ -141,7 +143,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 ip=request.META.get("REMOTE_ADDR"),
             )
         except ValidationError as exc:
-            apply_validation_error(form, ValidationError({"file": exc.messages}))
+            apply_service_errors(form, ValidationError({"file": exc.messages}))  # about the file, whatever it says
         else:
             jobs.schedule_preview(job)
             return redirect("people:import_job", pk=job.pk)

@@ -8,37 +8,22 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
+from hocso.access.models import Role, RoleAssignment
+from hocso.core.actors import SYSTEM
 from hocso.core.cccd import century_gender_digit
-from hocso.identity.models import Role, RoleAssignment
+from hocso.core.text import split_full_name
 from hocso.org.models import TargetGroup, Unit, UnitKind
 from hocso.org.services import unit_create
 from hocso.people.models import Learner, Membership
 
 User = get_user_model()
+PASSWORD = "mat-khau-demo-2026"  # every test user's password
 # CCCD serials: counted, not random, so two learners born the same day never collide on the unique column (with a
 # random 6-digit tail the org tests' 72-person provinces alone clashed about once in 200 runs).
 # 400001 and up keeps clear of the literal numbers tests use.
 _cccd_serial = itertools.count(400001)
 
 
-class SystemActor:
-    """Stands for the system in tests that build data (a province admin with no row in the database)."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def unit_scope(self):
-        from hocso.core.scoping import EVERYTHING
-
-        return EVERYTHING
-
-    def __str__(self) -> str:
-        return "system"
-
-
-SYSTEM = SystemActor()
 
 
 def make_unit(name: str, parent: Unit | None = None, kind: str = UnitKind.OTHER, **extra) -> Unit:
@@ -60,8 +45,6 @@ def make_learner(
     with_cccd: bool = True,
     **extra,
 ) -> Learner:
-    from hocso.core.text import split_full_name
-
     family, middle, given = split_full_name(full_name)
     learner = Learner(
         family_name=family, middle_name=middle, given_name=given, gender=gender, date_of_birth=date_of_birth,
@@ -80,7 +63,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Người dùng {n}")
-    password = factory.PostGenerationMethodCall("set_password", "mat-khau-demo-2026")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

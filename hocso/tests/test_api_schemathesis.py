@@ -28,9 +28,10 @@ from schemathesis.engine import Status, events
 from hocso.assessment.attempts import attempt_start
 from hocso.assessment.tests.exam_helpers import make_mixed_quiz
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
+from hocso.core.actors import SYSTEM
 from hocso.identity.services import api_key_issue
-from hocso.tests.factories import SYSTEM, make_learner, make_unit
-from hocso.tests.test_browser import serialise_live_server_requests
+from hocso.tests.browser import serialise_live_server_requests
+from hocso.tests.factories import make_learner, make_unit
 from hocso.training.certificates import certificate_issue
 from hocso.training.models import EnrolmentStatus
 from hocso.training.services_classes import class_create

@@ -16,8 +16,10 @@ from django.test import Client
 from hocso.assessment.attempts import attempt_start
 from hocso.assessment.models import Answer, Attempt, AttemptState
 from hocso.assessment.tests.exam_helpers import make_mixed_quiz
+from hocso.core.actors import SYSTEM
 from hocso.identity.services import api_key_issue
-from hocso.tests.factories import SYSTEM, make_unit
+from hocso.identity.signin import GATE_CONSENT, GATES_KEY
+from hocso.tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -264,8 +266,6 @@ def test_a_blank_api_key_header_is_refused_even_with_a_session(client, learner_u
 
 
 def test_the_sign_in_gate_answers_the_api_in_the_error_shape(client, learner_user):
-    from hocso.identity.signin import GATE_CONSENT, GATES_KEY
-
     client.force_login(learner_user)
     session = client.session
     session[GATES_KEY] = [GATE_CONSENT]

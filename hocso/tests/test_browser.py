@@ -7,104 +7,13 @@ unless HOCSO_REQUIRE_BROWSER=1 (as in CI), where a missing browser is a failure.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
-from pathlib import Path
 
 import pytest
-from django.db import connection, connections
 
+from hocso.tests.browser import sign_in
 from hocso.tests.factories import make_learner
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-PASSWORD = "mat-khau-demo-2026"  # the conftest users' password
-TIMEOUT_MS = 15_000
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-_ONE_REQUEST_AT_A_TIME = threading.RLock()
-
-
-def serialise_live_server_requests(monkeypatch) -> None:
-    """On SQLite the live server's request threads all use the test's one in-memory connection, so two requests
-    at once (a video's pause and ended reports, an exam's queued answers sent together) can fail with "database
-    table is locked". Let the server run one request at a time there; PostgreSQL gives each thread a connection.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        return
-    from django.core.handlers.wsgi import WSGIHandler
-
-    original = WSGIHandler.__call__
-
-    def one_at_a_time(self, environ, start_response):
-        with _ONE_REQUEST_AT_A_TIME:
-            return original(self, environ, start_response)
-
-    monkeypatch.setattr(WSGIHandler, "__call__", one_at_a_time)
-
-
-@pytest.fixture
-def page(monkeypatch, request):
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)."
-        if os.environ.get("HOCSO_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API keeps an event loop in this thread; the ORM must still be usable from the test.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    serialise_live_server_requests(monkeypatch)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(locale="vi-VN")
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        failed_before = request.session.testsfailed
-        try:
-            yield page
-        finally:
-            if request.session.testsfailed > failed_before:
-                # What the browser showed when the test failed, for whoever reads the CI log.
-                shots = Path("test-results")
-                shots.mkdir(exist_ok=True)
-                page.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
-                print(f"screenshot: {shots / request.node.name}.png")
-            browser.close()
-            # Connections opened while Playwright's loop ran live in its context: close them here, or
-            # PostgreSQL refuses to drop the test database at the end of the run ("being accessed by other users").
-            connections.close_all()
-
-
-def _wait_to_leave(page, path: str) -> None:
-    """Wait until the page is no longer at `path` (a form post and its redirect), or give up quietly: the caller's
-    assertion then says what went wrong. wait_for_load_state() alone may return for the page being left."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    try:
-        page.wait_for_url(lambda url: path not in url)
-        page.wait_for_load_state()
-    except PlaywrightTimeoutError:
-        pass
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/dang-nhap/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    _wait_to_leave(page, "/dang-nhap/")
-    assert "/dang-nhap/" not in page.url, "sign-in failed"
-    if "/dong-y/" in page.url:  # the personal-data notice, accepted once per account
-        page.check("input[name=accept]")
-        page.click("form:has(input[name=accept]) button[type=submit]")
-        _wait_to_leave(page, "/dong-y/")
-        assert "/dong-y/" not in page.url, "the notice was not accepted"
 
 
 def test_focal_point_finds_a_person_by_unaccented_name(page, live_server, focal_a, learner_in_a, commune_b):

@@ -20,12 +20,13 @@ from hocso.assessment.tests.factories import make_category, make_question, make_
 from hocso.campaigns.models import Snapshot
 from hocso.campaigns.services import AudienceLine, campaign_create
 from hocso.campaigns.tests.helpers import make_attempt
+from hocso.core.actors import SYSTEM
 from hocso.core.exporting import CSV_GUARD, FORMULA_STARTS
 from hocso.identity.services import api_key_issue
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Learner
 from hocso.people.tests.import_files import csv_bytes, job_of, upload
-from hocso.tests.factories import SYSTEM, make_learner, make_unit, make_user
+from hocso.tests.factories import make_learner, make_unit, make_user
 
 PAYLOADS = [
     '=HYPERLINK("http://example.com/x","Bấm vào")',

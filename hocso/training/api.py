@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.api_common import (
     ApiError,
     Id,
@@ -31,7 +32,8 @@ from hocso.core.api_common import (
     errors,
     paginate_queryset,
 )
-from hocso.identity.scoping import ensure, is_province_admin, scope_of
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
 from hocso.people.models import Learner
 
 from . import attendance, calendar, completion, selectors, selectors_classes, services_classes

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit, snapshot
-from hocso.identity.scoping import ensure
+from hocso.core.permissions import ensure
 from hocso.people.models import Learner
 
 from .models import Attendance, AttendanceMethod, Course, CourseClass, Enrolment, EnrolmentStatus, Session

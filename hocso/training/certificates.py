@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.audit import audit
-from hocso.identity.scoping import ensure, is_province_admin
+from hocso.core.permissions import ensure
 
 from .completion import course_status
 from .models import Certificate, Enrolment, EnrolmentStatus

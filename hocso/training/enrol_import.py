@@ -17,9 +17,11 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.audit import audit
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
 from hocso.core.uploads import Sheet, UploadLimits, fill_merged, open_workbook
-from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.people.importing import cells
 from hocso.people.importing.columns import ALIASES, HEADER_SEARCH_ROWS, header_key, is_numbering_row
 from hocso.people.importing.errors import ImportFileError

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hocso.access.models import Role
 from hocso.assessment.selectors_quiz import quizzes_authored
-from hocso.identity.models import Role
 from hocso.org.models import TargetGroup, Unit
 
 from .attendance import check_session

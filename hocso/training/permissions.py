@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hocso.identity.models import Role
-from hocso.identity.scoping import is_province_admin, roles_of
+from hocso.access.models import Role
+from hocso.access.scoping import is_province_admin, roles_of
 
 from .models import Course
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.text import fold
-from hocso.identity.scoping import is_province_admin
 from hocso.people.models import Learner
 
 from .models import Course, Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module

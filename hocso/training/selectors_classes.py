@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from hocso.identity.models import ApiKey, Role
-from hocso.identity.scoping import is_province_admin, roles_of, scope_of
+from hocso.access.models import Role
+from hocso.access.scoping import is_province_admin, roles_of
+from hocso.core.scoping import scope_of
+from hocso.identity.models import ApiKey
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
 

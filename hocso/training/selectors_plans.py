@@ -16,11 +16,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
 
+from hocso.access.models import Role
+from hocso.access.scoping import roles_of, scope_for_user
 from hocso.assessment.models import Attempt, AttemptState
 from hocso.campaigns.models import Campaign, Snapshot
 from hocso.core.scoping import UnitScope
-from hocso.identity.models import Role
-from hocso.identity.scoping import roles_of, scope_for_user
 from hocso.org.models import TargetGroup
 from hocso.people.models import Learner
 

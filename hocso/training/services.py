@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from hocso.assessment.sanitise import clean_html
 from hocso.core.audit import audit, snapshot
-from hocso.identity.scoping import ensure
+from hocso.core.permissions import ensure
 from hocso.people.models import Learner
 
 from .models import Course, CourseMode, Enrolment, EnrolmentStatus, Lesson, LessonKind, LessonProgress, Module

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.audit import audit, snapshot
-from hocso.identity.scoping import ensure, is_province_admin, scope_of
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Learner, LearnerStatus
 

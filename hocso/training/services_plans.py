@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.audit import audit, snapshot
-from hocso.identity.scoping import ensure, is_province_admin
+from hocso.core.permissions import ensure
 from hocso.org.models import TargetGroup
 
 from .models_plan import PlanTarget, TrainingPlan

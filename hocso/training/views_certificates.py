@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hocso.identity.scoping import is_province_admin
+from hocso.access.scoping import is_province_admin
 from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
 

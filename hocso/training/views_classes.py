@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.identity.scoping import ensure
+from hocso.core.permissions import ensure
 from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
 

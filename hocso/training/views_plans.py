@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hocso.identity.scoping import ensure, is_province_admin
+from hocso.access.scoping import is_province_admin
+from hocso.core.permissions import ensure
 from hocso.people.forms import apply_validation_error
 
 from . import selectors_plans, services_plans

@@ -13,8 +13,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from hocso.access.scoping import is_province_admin
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.identity.scoping import ensure, is_province_admin, scope_of
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
 from hocso.people.forms import apply_validation_error
 
 from . import attendance, selectors_classes

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
+from hocso.core.permissions import ensure
 from hocso.core.text import normalize
 from hocso.core.uploads.csvtext import nul_line
-from hocso.identity.scoping import ensure
 
 from ..bank import category_create, category_nearest_owner, question_archive, question_create
 from ..models import Category, Difficulty, Question, QuestionImport, QuestionType

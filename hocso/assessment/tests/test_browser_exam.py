@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hocso.assessment.models import Answer, Attempt, AttemptState, QuestionType
-from hocso.tests.test_browser import page, sign_in  # noqa: F401 - `page` is the shared browser fixture
+from hocso.tests.browser import sign_in
 
 from .factories import make_category, make_question, make_quiz
 
@@ -38,11 +38,11 @@ def short_quiz(db):
                      shuffle_options=False)
 
 
-def state_of(page, slot: int):  # noqa: F811 - the fixture's name
+def state_of(page, slot: int):
     return page.locator(f"#q-{slot} .save-state")
 
 
-def test_learner_takes_a_quiz_over_a_dropping_link(page, live_server, learner_user, learner_in_a,  # noqa: F811
+def test_learner_takes_a_quiz_over_a_dropping_link(page, live_server, learner_user, learner_in_a,
                                                    short_quiz):
     from playwright.sync_api import expect
 
@@ -115,7 +115,7 @@ def test_learner_takes_a_quiz_over_a_dropping_link(page, live_server, learner_us
     assert [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p and "Failed to fetch" not in p] == []
 
 
-def test_two_tabs_and_the_end_of_time(page, live_server, learner_user, learner_in_a, short_quiz):  # noqa: F811
+def test_two_tabs_and_the_end_of_time(page, live_server, learner_user, learner_in_a, short_quiz):
     from playwright.sync_api import expect
 
     from hocso.assessment.attempts import attempt_start

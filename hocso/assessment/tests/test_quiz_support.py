@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from hocso.access.models import Role
 from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit
 from hocso.assessment.models import Attempt, Question, Quiz
-from hocso.identity.models import Role
 from hocso.tests.factories import make_user
 
 from .factories import make_category, make_question

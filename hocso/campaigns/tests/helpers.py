@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import re
 from decimal import Decimal
 
 from django.utils import timezone
 
 from hocso.assessment.models import Attempt, AttemptState
 from hocso.assessment.tests.factories import make_quiz
+from hocso.campaigns.models import Snapshot
 from hocso.campaigns.services import AudienceLine, campaign_create
+from hocso.core.actors import SYSTEM
 from hocso.org.models import UnitKind
 from hocso.org.services import units_merge
 from hocso.people.services import learner_leave, learner_move
-from hocso.tests.factories import SYSTEM, make_learner, make_unit
+from hocso.tests.factories import make_learner, make_unit
 
 OPENS, CLOSES = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
 _tokens = itertools.count(1)
@@ -73,3 +77,29 @@ def build_world(province, commune_a, commune_b, school_a, learner_in_a, admin):
     names = {"anh": anh, "cuong": cuong, "dung": dung, "giang": giang, "ha": ha, "khanh": khanh, "lan": lan,
              "minh": minh}
     return campaign, unit_m, merged_into, names
+
+
+# Twelve digits in a row: a CCCD number where none may be (published files, pages and feeds).
+CCCD_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+CHART_JSON = re.compile(r'<script id="campaign-charts" type="application/json">(.*?)</script>', re.S)
+
+
+def publish(client, admin, campaign):
+    client.force_login(admin)
+    response = client.post(f"/dot-kiem-tra/{campaign.pk}/cong-bo/")
+    assert response.status_code == 302
+    client.logout()
+    return Snapshot.objects.filter(campaign=campaign).order_by("-version").first()
+
+
+def assert_no_personal_data(body: str, people) -> None:
+    for learner in people.values():
+        assert learner.full_name not in body
+        assert not learner.email or learner.email not in body
+    assert not CCCD_RE.search(body), CCCD_RE.search(body)
+
+
+def chart_data(body: str) -> dict:
+    match = CHART_JSON.search(body)
+    assert match, "no chart data"
+    return json.loads(match.group(1))

@@ -14,7 +14,7 @@ from hocso.assessment.models import Attempt
 from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.campaigns.selectors import Status, audience
 from hocso.campaigns.services import AudienceLine, campaign_create
-from hocso.tests.factories import SYSTEM
+from hocso.core.actors import SYSTEM
 
 from .helpers import make_attempt
 

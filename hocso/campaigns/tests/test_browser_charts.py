@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 
 from hocso.campaigns.services import campaign_publish
-from hocso.tests.test_browser import page  # noqa: F401 - `page` is the shared browser fixture
 
 from .helpers import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_public_board_draws_charts_without_csp_errors(page, live_server, province, commune_a, commune_b,  # noqa: F811
+def test_public_board_draws_charts_without_csp_errors(page, live_server, province, commune_a, commune_b,
                                                       school_a, learner_in_a, province_admin, exact_figures):
     from playwright.sync_api import expect
 

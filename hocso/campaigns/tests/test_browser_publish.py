@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from hocso.campaigns.models import Snapshot
-from hocso.tests.test_browser import TIMEOUT_MS, page, sign_in  # noqa: F401 - `page` is the shared browser fixture
+from hocso.tests.browser import TIMEOUT_MS, sign_in
 
 from .helpers import build_world
 
@@ -34,7 +34,7 @@ def _watch(target, problems: list[str]) -> None:
     target.on("console", console)
 
 
-def test_admin_publishes_and_the_public_board_shows_it(page, live_server, province, commune_a,  # noqa: F811
+def test_admin_publishes_and_the_public_board_shows_it(page, live_server, province, commune_a,
                                                        commune_b, school_a, learner_in_a, province_admin,
                                                        exact_figures):
     from playwright.sync_api import expect

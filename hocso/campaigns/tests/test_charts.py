@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
 
-from hocso.campaigns.selectors import published_trend
+from hocso.campaigns.selectors.results import published_trend
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
-from hocso.tests.factories import SYSTEM
+from hocso.core.actors import SYSTEM
 
-from .helpers import build_world, make_attempt
-
-CHART_JSON = re.compile(r'<script id="campaign-charts" type="application/json">(.*?)</script>', re.S)
+from .helpers import build_world, chart_data, make_attempt
 
 
 @pytest.fixture
@@ -31,12 +28,6 @@ def two_published(province, commune_a, commune_b, school_a, learner_in_a, provin
     campaign_publish(actor=province_admin, campaign=campaign)
     campaign_publish(actor=province_admin, campaign=campaign)  # a second version: the trend uses the newest
     return earlier, campaign
-
-
-def chart_data(body: str) -> dict:
-    match = CHART_JSON.search(body)
-    assert match, "no chart data"
-    return json.loads(match.group(1))
 
 
 def inline_scripts(body: str) -> list[str]:

@@ -10,12 +10,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from hocso.assessment.tests.factories import make_quiz
-from hocso.campaigns.models import Campaign, Reminder
+from hocso.campaigns.models import Campaign, CampaignUnit, Reminder
 from hocso.campaigns.services import AudienceLine, campaign_create, send_campaign_reminders
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
-from hocso.tests.factories import SYSTEM
 
-from .helpers import CLOSES, build_world
+from .helpers import CLOSES
 
 PASSWORD = "mat-khau-demo-2026"
 
@@ -24,11 +24,6 @@ PASSWORD = "mat-khau-demo-2026"
 def en(client):
     client.cookies["hocso_language"] = "en"
     return client
-
-
-@pytest.fixture
-def world(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
-    return build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
 
 
 def _form(quiz, **extra):
@@ -193,8 +188,6 @@ def test_detail_warns_when_the_quiz_would_keep_the_audience_out(en, province_adm
 
 
 def test_editing_keeps_a_unit_merged_since(en, world, province_admin, commune_b):
-    from hocso.campaigns.models import CampaignUnit
-
     campaign, unit_m = world[0], world[1]
     CampaignUnit.objects.create(campaign=campaign, unit=unit_m, excluded=True)
     en.force_login(province_admin)

@@ -5,10 +5,9 @@ import datetime as dt
 import pytest
 
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
-from hocso.tests.factories import SYSTEM
+from hocso.core.actors import SYSTEM
 
-from .helpers import build_world, make_attempt
-from .test_publishing import assert_no_personal_data
+from .helpers import assert_no_personal_data, build_world, make_attempt
 
 
 @pytest.fixture

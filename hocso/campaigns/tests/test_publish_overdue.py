@@ -17,8 +17,9 @@ from hocso.assessment.models import Attempt, AttemptState
 from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.campaigns.selectors import Status, audience, campaign_lines, campaign_warnings
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
-from hocso.tests.factories import SYSTEM, make_learner
+from hocso.tests.factories import make_learner
 
 GRACE = dt.timedelta(seconds=5)
 

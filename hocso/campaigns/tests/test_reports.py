@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from hocso.campaigns.reports import report_lines
 
-from .test_publishing import CCCD_RE, assert_no_personal_data, publish, world  # noqa: F401 - fixture
+from .helpers import CCCD_RE, assert_no_personal_data, publish
+
+pytestmark = pytest.mark.usefixtures("exact_figures")
 
 
 @pytest.fixture
-def published(world, client, province_admin):  # noqa: F811 - the fixture imported above
+def published(world, client, province_admin):
     campaign, _m, _into, people = world
     return campaign, publish(client, province_admin, campaign), people
 

@@ -3,26 +3,20 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pytest
 from django.db.models import F
 
-from hocso.campaigns.selectors import (
-    Status,
+from hocso.assessment.models import AttemptState
+from hocso.campaigns.selectors import Status, audience
+from hocso.campaigns.selectors.results import (
     agency_ranking,
-    audience,
     grouped_figures,
     results_all_units,
     results_children,
     results_overall,
 )
-from hocso.campaigns.services import AudienceLine
+from hocso.campaigns.services import AudienceLine, campaign_update
 
-from .helpers import build_world, make_attempt
-
-
-@pytest.fixture
-def world(province, commune_a, commune_b, school_a, learner_in_a, province_admin):
-    return build_world(province, commune_a, commune_b, school_a, learner_in_a, province_admin)
+from .helpers import make_attempt
 
 
 def test_audience_counts_each_person_once_in_the_right_unit(world, commune_a, commune_b):
@@ -116,8 +110,6 @@ def test_results_page_states_the_ranking_rule_and_shows_participation(client, wo
 def test_a_submitted_attempt_waiting_for_an_essay_grade_is_not_in_progress(world, province_admin):
     """The 57 people of the demo's closed Quý III shown as "in progress": their attempts were submitted and wait
     for an essay to be graded. They are "waiting for grading", take part, and are in no pass rate until graded."""
-    from hocso.assessment.models import AttemptState
-
     campaign, _m, _into, people = world
     attempt = make_attempt(campaign.quiz, people["dung"], percent=None)
     attempt.state, attempt.submitted_at = AttemptState.NEEDS_GRADING, attempt.started_at
@@ -146,9 +138,6 @@ def test_all_units_for_snapshot(world, province, school_a, django_assert_max_num
 
 
 def test_campaign_attempt_limit_counts_only_the_first_attempts_in_the_window(world, province_admin):
-    from hocso.campaigns.services import campaign_update
-    from hocso.campaigns.tests.helpers import make_attempt
-
     campaign, _m, _into, people = world
     make_attempt(campaign.quiz, people["cuong"], percent=95, number=3, day=campaign.closes_on)
     grades = dict(audience(campaign).values_list("learner_id", "grade"))

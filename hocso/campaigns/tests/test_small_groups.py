@@ -27,13 +27,13 @@ from hocso.campaigns.disclosure import AUDIENCE_FIGURES, RESULT_FIGURES
 from hocso.campaigns.models import Snapshot, SnapshotRow
 from hocso.campaigns.reports import report_lines
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
+from hocso.core.actors import SYSTEM
 from hocso.core.disclosure import OWN, TOTAL
-from hocso.core.tests.test_disclosure import equations, fixpoint
+from hocso.core.tests.disclosure_attack import equations, fixpoint
 from hocso.identity.services import api_key_issue
-from hocso.tests.factories import SYSTEM, make_learner, make_unit
+from hocso.tests.factories import make_learner, make_unit
 
-from .helpers import CLOSES, OPENS, make_attempt
-from .test_charts import chart_data
+from .helpers import CLOSES, OPENS, chart_data, make_attempt
 
 K = 5
 MARKS = {"small_group": "< 5", "complementary": "*"}

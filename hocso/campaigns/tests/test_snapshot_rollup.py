@@ -10,7 +10,8 @@ import pytest
 from django.db.models import F
 
 from hocso.assessment.models import GradingMethod
-from hocso.campaigns.selectors import STEP, Figures, audience, grouped_figures, results_all_units, subtree_key
+from hocso.campaigns.selectors import STEP, audience
+from hocso.campaigns.selectors.results import Figures, grouped_figures, results_all_units, subtree_key
 from hocso.org.models import UnitKind
 from hocso.tests.factories import make_learner, make_unit
 

@@ -9,5 +9,5 @@ def broken(request):
 
 urlpatterns = [
     path("hong/", broken),
-    path("", include("hocso.urls")),
+    path("", include("hocso.site.urls")),
 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from hocso.core.audit import audit
 from hocso.core.models import AuditEntry
+from hocso.core.request_context import client_ip
 from hocso.org.services import unit_update
 from hocso.people.services import learner_update
 
@@ -27,8 +28,6 @@ def test_personal_data_is_masked_in_the_log(province_admin, learner_in_a):
 
 
 def test_client_ip_is_recorded_from_the_request(client, province_admin, commune_a):
-    from hocso.core.request_context import client_ip
-
     token = client_ip.set("203.0.113.7")
     try:
         audit(province_admin, "unit.test", commune_a)

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from hocso.core.disclosure import OWN, TOTAL, protect
 
+from .disclosure_attack import equations, fixpoint
+
 SIZES = [0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 9, 12, 30]
 
 
@@ -27,28 +29,8 @@ def totals_of(parents: dict, own: dict) -> dict:
     return total
 
 
-def equations(parents: dict) -> list[tuple[tuple, list[tuple]]]:
-    """(left cell, right cells) per unit: T(u) = O(u) + Σ T(children)."""
-    return [((TOTAL, u), [(OWN, u), *((TOTAL, c) for c in parents if parents[c] == u)]) for u in parents]
-
-
 def size_of(cell, own, total) -> int:
     return own[cell[1]] if cell[0] == OWN else total[cell[1]]
-
-
-def fixpoint(parents, hidden: set) -> set:
-    """The cells the attacker knows: shown ones, then any cell that is the only unknown of an equation."""
-    cells = {(kind, u) for u in parents for kind in (OWN, TOTAL)}
-    known = cells - hidden
-    changed = True
-    while changed:
-        changed = False
-        for left, right in equations(parents):
-            unknown = [c for c in (left, *right) if c not in known]
-            if len(unknown) == 1:
-                known.add(unknown[0])
-                changed = True
-    return known
 
 
 def rank(rows: list[list[Fraction]]) -> int:

@@ -22,10 +22,7 @@ import requests
 
 from hocso.identity import oidc
 
-CLIENT_ID = "hocso-test"
-CLIENT_SECRET = "bi-mat-cua-hocso-" + "x" * 20
-TEST_ORIGIN = "http://testserver"
-PROVIDER_PASSWORD = "mat-khau-dinh-danh-2026"
+from .sso_provider import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD, TEST_ORIGIN
 
 
 def _free_port() -> int:

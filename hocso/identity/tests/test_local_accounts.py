@@ -11,11 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from hocso.core.models import AuditEntry
-from hocso.identity.models import ConsentRecord
-from hocso.identity.signin import CONSENT_VERSION
-from hocso.tests.factories import make_user
-
-PASSWORD = "mat-khau-demo-2026"
+from hocso.identity.models import CONSENT_VERSION, ConsentRecord
+from hocso.tests.factories import PASSWORD, make_user
 
 
 def _login(client, username: str, password: str = PASSWORD, **extra):

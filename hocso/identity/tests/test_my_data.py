@@ -10,13 +10,12 @@ import logging
 import pytest
 from openpyxl import load_workbook
 
+from hocso.core.actors import SYSTEM
 from hocso.core.logmask import MaskingFormatter, mask_personal_data
 from hocso.core.models import AuditEntry
-from hocso.identity.models import ConsentRecord
-from hocso.identity.signin import CONSENT_VERSION
+from hocso.identity.models import CONSENT_VERSION, ConsentRecord
 from hocso.people import privacy
-from hocso.people.services import learner_move
-from hocso.tests.factories import SYSTEM
+from hocso.people.services import learner_move, learner_reveal_cccd
 
 
 @pytest.fixture
@@ -92,8 +91,6 @@ def test_a_download_must_be_posted_and_signed_in(client, learner_user):
 
 
 def test_looks_at_the_full_cccd_are_in_the_copy(client, person, learner_user, focal_b):
-    from hocso.people.services import learner_reveal_cccd
-
     learner_reveal_cccd(actor=focal_b, learner=person)  # Ánh now works in focal_b's commune
     client.force_login(learner_user)
 
@@ -111,7 +108,7 @@ def test_later_apps_add_their_sections_through_the_registry(client, person, lear
         client.force_login(learner_user)
         sections = _sections(json.loads(client.post("/tai-khoan/du-lieu-cua-toi/tai-ve.json").content))
     finally:
-        privacy._sections.pop("enrolments")
+        privacy.unregister_section("enrolments")
 
     assert sections["enrolments"]["rows"] == [{"course": "Kỹ năng số cơ bản (Ánh)"}]
     assert [s["key"] for s in json.loads(client.post("/tai-khoan/du-lieu-cua-toi/tai-ve.json").content)["sections"]

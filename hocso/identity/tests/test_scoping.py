@@ -1,7 +1,13 @@
+import datetime as dt
+
 from django.contrib.auth.models import AnonymousUser
 
-from hocso.identity.models import ApiKey, Role
-from hocso.identity.scoping import can_manage_unit, roles_of, scope_of
+from hocso.access.models import Role, RoleAssignment
+from hocso.access.scoping import roles_of
+from hocso.core.scoping import scope_of
+from hocso.identity.models import ApiKey
+from hocso.org.permissions import can_manage_unit
+from hocso.org.services import units_merge
 from hocso.people.models import Learner
 from hocso.tests.factories import make_unit, make_user
 
@@ -19,19 +25,13 @@ def test_province_admin_sees_everything(province_admin, commune_b):
 
 def test_nested_assignments_collapse_to_the_outer_path(commune_a, school_a):
     user = make_user(Role.FOCAL_POINT, commune_a)
-    from hocso.identity.models import RoleAssignment
-
     RoleAssignment.objects.create(user=user, role=Role.FOCAL_POINT, unit=school_a)
     assert scope_of(user).paths == (commune_a.path,)
 
 
 def test_roles_on_former_units_give_no_scope(province_admin, commune_a):
-    from hocso.org.services import units_merge
-
     user = make_user(Role.FOCAL_POINT, commune_a)
     other = make_unit("Xã Khác", commune_a.parent)
-    import datetime as dt
-
     units_merge(actor=province_admin, sources=[commune_a, other], new_name="Xã Mới", on=dt.date(2025, 7, 1))
     assert scope_of(user).is_empty
 

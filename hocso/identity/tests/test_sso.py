@@ -13,7 +13,7 @@ from hocso.identity.models import OidcIdentity
 from hocso.people.models import Learner
 from hocso.tests.factories import make_learner, make_user
 
-from .conftest import TEST_ORIGIN
+from .sso_provider import TEST_ORIGIN
 
 User = get_user_model()
 

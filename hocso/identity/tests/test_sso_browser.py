@@ -7,49 +7,25 @@ unless HOCSO_REQUIRE_BROWSER=1 (CI).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 
 import pytest
-from django.db import connections
 
 from hocso.identity import oidc
 from hocso.people.models import Learner
-from hocso.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, serialise_live_server_requests
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD
+from .sso_provider import CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch, request):
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)."
-        if os.environ.get("HOCSO_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    serialise_live_server_requests(monkeypatch)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(locale="vi-VN")
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        page.csp_violations = []
-        page.on("console", lambda message: "Content Security Policy" in message.text
-                and page.csp_violations.append(message.text))
-        failed_before = request.session.testsfailed
-        try:
-            yield page
-        finally:
-            if request.session.testsfailed > failed_before:
-                os.makedirs("test-results", exist_ok=True)
-                page.screenshot(path=f"test-results/{request.node.name}.png", full_page=True)
-            browser.close()
-            connections.close_all()
+def browser_page(page):
+    """The shared `page` (conftest.py), collecting the Content Security Policy violations its console reports."""
+    page.csp_violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and page.csp_violations.append(message.text))
+    return page
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ import pytest
 from django.test import Client
 
 from hocso.core.models import AuditEntry
-from hocso.identity import totp
-from hocso.identity.models import ConsentRecord, TotpDevice
-from hocso.identity.signin import CONSENT_VERSION
-
-PASSWORD = "mat-khau-demo-2026"
+from hocso.identity.models import CONSENT_VERSION, ConsentRecord, TotpDevice
+from hocso.identity.services import two_step
+from hocso.tests.factories import PASSWORD
 
 
 def code_at(device: TotpDevice, offset_steps: int = 0) -> str:
@@ -34,8 +32,8 @@ def consented(focal_a, province_admin):
 
 @pytest.fixture
 def device(focal_a):
-    device = totp.totp_begin(user=focal_a)
-    totp.totp_confirm(user=focal_a, code=code_at(device))  # not the previous step's: 2 steps old if one turns
+    device = two_step.totp_begin(user=focal_a)
+    two_step.totp_confirm(user=focal_a, code=code_at(device))  # not the previous step's: 2 steps old if one turns
     device.refresh_from_db()
     return device
 

@@ -13,5 +13,5 @@ def widget(request):
 
 urlpatterns = [
     path("widget-thu/", widget),
-    path("", include("hocso.urls")),
+    path("", include("hocso.site.urls")),
 ]

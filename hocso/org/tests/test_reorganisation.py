@@ -8,6 +8,7 @@ from hocso.org.selectors import unit_predecessors, with_counts
 from hocso.org.services import SplitPart, unit_move, unit_split, unit_update, units_merge
 from hocso.people.models import Membership
 from hocso.people.selectors import unit_history
+from hocso.people.services import learner_leave
 from hocso.tests.factories import make_learner, make_unit
 
 MERGE_DAY = dt.date(2025, 7, 1)
@@ -106,8 +107,6 @@ def test_focal_point_cannot_restructure_outside_subtree(focal_a, commune_b, scho
 
 
 def test_split_part_history_shows_only_its_own_people(province_admin, two_communes):
-    from hocso.people.selectors import unit_history
-
     a, _ = two_communes
     p1 = make_learner(a, "Nguyễn Văn An")
     p2 = make_learner(a, "Phạm Thị Dung")
@@ -120,9 +119,6 @@ def test_split_part_history_shows_only_its_own_people(province_admin, two_commun
 
 
 def test_merged_unit_history_includes_people_who_left_before_the_merge(province_admin, two_communes):
-    from hocso.people.selectors import unit_history
-    from hocso.people.services import learner_leave
-
     a, b = two_communes
     gone = make_learner(a, "Võ Thị Hoa")
     learner_leave(actor=province_admin, learner=gone, on=dt.date(2025, 3, 1))

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
 from hocso.core.uploads import Sheet, UploadLimits, fill_merged, open_workbook
-from hocso.identity.scoping import ensure, scope_of
 from hocso.org.models import Unit
 
 from .applying import apply_plan

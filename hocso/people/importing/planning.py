@@ -22,7 +22,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from hocso.core.cccd import mask_cccd
-from hocso.identity.scoping import scope_of
+from hocso.core.scoping import scope_of
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus, Membership
 from hocso.people.services import PROFILE_FIELDS, cccd_unavailable_message, may_know_learner, prepare_learner

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.exporting import DATE_FORMAT, add_sheet, append_row, new_workbook, workbook_bytes
-from hocso.identity.scoping import scope_of
+from hocso.core.scoping import scope_of
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Gender, LearnerStatus
+from hocso.people.staff_columns import TEMPLATE_KEYS, staff_columns
 
 from .planning import FAILED, Plan
 from .resolve import unit_labels
@@ -81,19 +82,7 @@ def error_report(plan: Plan) -> bytes | None:
 
 
 def template_columns() -> list[tuple[str, str, int]]:
-    return [
-        ("no", _("No."), 6),
-        ("full_name", _("Full name"), 28),
-        ("date_of_birth", _("Date of birth"), 14),
-        ("gender", _("Gender"), 10),
-        ("cccd", _("CCCD number"), 16),
-        ("unit", _("Unit"), 40),
-        ("position", _("Position"), 24),
-        ("rank_code", _("Rank code"), 12),
-        ("target_group", _("Target group"), 34),
-        ("email", _("Email"), 28),
-        ("phone", _("Phone"), 14),
-    ]
+    return staff_columns(TEMPLATE_KEYS)
 
 
 def template_workbook(*, actor) -> bytes:

@@ -13,10 +13,15 @@ from typing import Any
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.translation import gettext
 
+from hocso.people.models import ImportJob, Learner
 from hocso.tests.factories import make_cccd
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đơn vị", "Chức vụ"]
+BORN = dt.date(1985, 5, 17)  # the date of birth of the people the import tests upload
+ON = "01/06/2026"  # the effective date they type
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
@@ -120,8 +125,19 @@ def upload(client, content: bytes, name: str = "danh-sach.xlsx", unit=None, date
 
 def job_of(response):
     """The ImportJob the upload redirected to."""
-    from hocso.people.models import ImportJob
-
     match = re.search(r"/can-bo/nhap/([0-9a-f-]{36})/", response["Location"])
     assert match, response["Location"]
     return ImportJob.objects.get(pk=match.group(1))
+
+
+def vi(message: str, **params) -> str:
+    """`message` as the Vietnamese catalogue has it (with its placeholders filled in), as the pages show it."""
+    with translation.override("vi"):
+        text = gettext(message)
+    return text % params if params else text
+
+
+def assert_unit_follows_open_membership() -> None:
+    for learner in Learner.objects.all():
+        open_units = list(learner.memberships.filter(end_date__isnull=True).values_list("unit_id", flat=True))
+        assert open_units == ([learner.unit_id] if learner.unit_id else []), learner

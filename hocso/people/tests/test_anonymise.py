@@ -11,15 +11,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import Client
 
+from hocso.access.models import Role, RoleAssignment
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
-from hocso.identity.models import ConsentRecord, OidcIdentity, Role, RoleAssignment, TotpDevice
+from hocso.identity.models import ConsentRecord, OidcIdentity, TotpDevice
 from hocso.org.models import TargetGroup
 from hocso.org.selectors import with_counts
 from hocso.people.models import Learner, Membership
-from hocso.people.privacy import learner_anonymise
 from hocso.people.selectors import unit_history
-from hocso.people.services import learner_move, learner_update
-from hocso.tests.factories import SYSTEM, make_learner
+from hocso.people.services import learner_anonymise, learner_move, learner_update
+from hocso.tests.factories import make_learner
 
 
 @pytest.fixture

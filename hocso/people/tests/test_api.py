@@ -8,10 +8,11 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from hocso.core.actors import SYSTEM
 from hocso.identity.services import api_key_issue
 from hocso.people.models import LearnerStatus
 from hocso.people.services import learner_move
-from hocso.tests.factories import SYSTEM, make_learner, make_unit, target_group
+from hocso.tests.factories import make_learner, make_unit, target_group
 
 pytestmark = pytest.mark.django_db
 

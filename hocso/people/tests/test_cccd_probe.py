@@ -14,10 +14,11 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
 from hocso.people.models import Learner
 from hocso.people.services import cccd_unavailable_message, learner_leave
-from hocso.tests.factories import SYSTEM, make_learner
+from hocso.tests.factories import make_learner
 
 from .import_files import csv_bytes, job_of, upload
 

@@ -8,19 +8,13 @@ import io
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
 
 from hocso.core.models import AuditEntry
 from hocso.identity.services import api_key_issue
 from hocso.people.exporting import export_columns
 from hocso.tests.factories import make_learner, make_unit, target_group
 
-from .import_files import read_xlsx
-
-
-def vi(message: str) -> str:
-    with translation.override("vi"):
-        return gettext(message)
+from .import_files import read_xlsx, vi
 
 
 def rows_of(content: bytes) -> list[list]:

@@ -6,19 +6,18 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 
-from hocso.org.services import unit_create
+from hocso.core.actors import SYSTEM
+from hocso.core.uploads.csvtext import decode_text
+from hocso.org.services import unit_create, units_merge
 from hocso.people.importing.engine import apply_file, preview_file
 from hocso.people.importing.errors import ImportFileError
 from hocso.people.models import Learner
-from hocso.tests.factories import SYSTEM, make_cccd, make_learner, make_unit, target_group
+from hocso.tests.factories import make_cccd, make_learner, make_unit, target_group
 
-from .import_files import HEADER, csv_bytes, person, with_formula, xlsx
+from .import_files import BORN, HEADER, csv_bytes, person, vi, with_formula, xlsx
 
 ON = dt.date(2026, 6, 1)
-BORN = dt.date(1985, 5, 17)
 
 
 def preview(content: bytes, actor, name: str = "ds.xlsx", unit=None, **kwargs):
@@ -33,10 +32,6 @@ def problems(plan) -> list[tuple[int, str, str]]:
     return [(p.row, p.column, p.message) for p in plan.problems]
 
 
-def vi(message: str, **params) -> str:
-    with translation.override("vi"):
-        text = gettext(message)
-    return text % params if params else text
 
 
 # --- the header ------------------------------------------------------------------------------------------------
@@ -294,8 +289,6 @@ def test_csv_in_every_encoding_excel_saves(province_admin, school_a, encoding, d
 
 
 def test_cp1258_decoding_composes_tone_marks():
-    from hocso.core.uploads.csvtext import decode_text
-
     from .import_files import to_cp1258
 
     raw = to_cp1258("Nguyễn Thị Ánh Tuyết, Đặng Quốc Việt")
@@ -355,8 +348,6 @@ def test_units_with_the_same_name_are_told_apart_by_the_chosen_unit_or_by_their_
 
 
 def test_a_former_unit_names_its_successor(province_admin, commune_a):
-    from hocso.org.services import units_merge
-
     old = unit_create(actor=SYSTEM, parent=commune_a, name="Trạm Y tế cũ", kind="health_station", audited=False)
     target = unit_create(actor=SYSTEM, parent=commune_a, name="Trung tâm Y tế mới", kind="hospital", audited=False)
     units_merge(actor=province_admin, sources=[old], into=target, on=dt.date(2025, 7, 1))

@@ -7,16 +7,14 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from hocso.access.models import Role, RoleAssignment
+from hocso.access.services import role_assign, role_revoke
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
-from hocso.identity.models import Role, RoleAssignment
-from hocso.people.services import role_assign, role_revoke
-from hocso.tests.factories import SYSTEM, make_learner, make_user
+from hocso.tests.factories import make_learner, make_user
 
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Assertions read English messages; the UI itself defaults to Vietnamese once the catalogue exists."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+# Assertions read English messages (the shared `english` fixture of conftest.py).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from hocso.identity.models import Role
+from hocso.access.models import Role
 from hocso.tests.factories import make_user
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from hocso.tests.browser import sign_in
 from hocso.tests.factories import SYSTEM, make_learner
-from hocso.tests.test_browser import page, sign_in  # noqa: F401 - `page` is the shared browser fixture
 from hocso.training import services, services_classes
 from hocso.training.models import Certificate, CourseMode, LessonKind
 
@@ -16,7 +16,7 @@ from .test_classes import make_class
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_instructor_issues_to_the_class_then_revokes_one(page, live_server, instructor, learner_in_a,  # noqa: F811
+def test_instructor_issues_to_the_class_then_revokes_one(page, live_server, instructor, learner_in_a,
                                                         school_a, media_root):
     page.context.add_cookies([{"name": "hocso_language", "value": "en", "url": live_server.url}])
     course = make_course("Kỹ năng số tại lớp", mode=CourseMode.IN_PERSON, self_enrolment=False, hours=6)

@@ -13,7 +13,7 @@ import wave
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hocso.tests.test_browser import page, sign_in  # noqa: F401 - `page` is the shared browser fixture
+from hocso.tests.browser import sign_in
 from hocso.training.models import LessonKind, LessonProgress
 
 from .factories import enrol, make_course, make_lesson, make_module
@@ -31,7 +31,7 @@ def silent_wav(seconds: int = 4, rate: int = 8000) -> bytes:
     return buffer.getvalue()
 
 
-def test_learner_watches_part_of_a_video_and_resumes(page, live_server, learner_user, learner_in_a,  # noqa: F811
+def test_learner_watches_part_of_a_video_and_resumes(page, live_server, learner_user, learner_in_a,
                                                      media_root):
     from playwright.sync_api import expect
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from hocso.access.models import Role
 from hocso.core.models import AuditEntry
-from hocso.identity.models import Role
 from hocso.people.importing.errors import ImportFileError
 from hocso.tests.factories import SYSTEM, make_learner, make_user
 from hocso.training import enrol_import, services_classes

@@ -202,8 +202,8 @@ def test_demo_seeds_a_plan_with_2026_targets(db):
 
     from django.core.management import call_command
 
+    from hocso.access.models import Role, RoleAssignment
     from hocso.demo.plans import DEMO_PLAN_TITLE
-    from hocso.identity.models import Role, RoleAssignment
 
     call_command("seed_demo", learners=150, stdout=StringIO())
     plan = TrainingPlan.objects.get(title=DEMO_PLAN_TITLE)

@@ -1,7 +1,7 @@
 """hocso anonymise_person <id> | --cccd <number>  [--yes]
 
 Erase a person's identifying data for good (a request under Law 91/2025/QH15, or the end of the retention
-period), keeping unit statistics intact. See hocso.people.privacy.learner_anonymise for what is kept.
+period), keeping unit statistics intact. See hocso.people.services.learner_anonymise for what is kept.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hocso.core.cccd import clean_cccd
 from hocso.people.models import Learner
-from hocso.people.privacy import learner_anonymise
+from hocso.people.services import learner_anonymise
 
 
 class Command(BaseCommand):

@@ -18,27 +18,15 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hocso.core.scoping import EVERYTHING
+from hocso.core.actors import Actor, SystemActor
 from hocso.org.models import Unit
 from hocso.people.importing.engine import apply_file, preview_file
 from hocso.people.importing.errors import ImportFileError
 from hocso.people.importing.planning import LEFT, MOVED, NEW, UNCHANGED, UPDATED
 from hocso.people.importing.report import error_report
 
-
-class CommandLineActor:
-    """Whoever runs the command on the server: a province administrator, recorded as the command line."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def unit_scope(self):
-        return EVERYTHING
-
-    def __str__(self) -> str:
-        return "import_staff (command line)"
+# Whoever runs the command on the server: a province administrator, recorded as the command line.
+COMMAND_LINE = SystemActor("import_staff (command line)")
 
 
 class TerminalProgress:
@@ -164,9 +152,9 @@ class Command(BaseCommand):
             kind = _("warning") if problem.severity == "warning" else _("error")
             self.stdout.write(f"  {where}{column}{value}: {kind}: {problem.message}")
 
-    def _actor(self, username: str | None):
+    def _actor(self, username: str | None) -> Actor:
         if not username:
-            return CommandLineActor()
+            return COMMAND_LINE
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(_("No active user %(name)s.") % {"name": username})

@@ -1,11 +1,14 @@
-"""Resolve what an actor (user or API key) may see and do."""
+"""A user's roles and the part of the unit tree they act on, read once per request object.
+
+`scope_of(actor)` (hocso.core.scoping) asks any actor for its scope; a user answers with `scope_for_user` below,
+an API key with its own unit.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope, minimal_paths
 from hocso.org.models import Unit
 
@@ -33,21 +36,22 @@ def _assignments(user) -> list[tuple[str, str | None]]:
 
 
 def forget_roles(user) -> None:
+    """Drop the roles read for this user object (after a grant or a revocation)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def roles_of(user) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
+def roles_of(actor: Actor | None) -> set[str]:
+    if not getattr(actor, "is_authenticated", False):
         return set()
-    roles = {role for role, _path in _assignments(user)} if getattr(user, "pk", None) else set()
-    if user.is_superuser:
+    roles = {role for role, _path in _assignments(actor)} if getattr(actor, "pk", None) else set()
+    if actor.is_superuser:
         roles.add(Role.PROVINCE_ADMIN)
     return roles
 
 
-def is_province_admin(user) -> bool:
-    return Role.PROVINCE_ADMIN in roles_of(user)
+def is_province_admin(actor: Actor | None) -> bool:
+    return Role.PROVINCE_ADMIN in roles_of(actor)
 
 
 def scope_for_user(user, roles: tuple[str, ...] = (Role.FOCAL_POINT,)) -> UnitScope:
@@ -58,31 +62,3 @@ def scope_for_user(user, roles: tuple[str, ...] = (Role.FOCAL_POINT,)) -> UnitSc
         return EVERYTHING
     paths = [path for role, path in _assignments(user) if role in roles and path]
     return UnitScope(paths=minimal_paths(paths)) if paths else NOTHING
-
-
-def scope_of(actor) -> UnitScope:
-    """The unit scope of a user or an API key (anything with `unit_scope()`); nothing for anonymous."""
-    if actor is None or not hasattr(actor, "unit_scope"):
-        return NOTHING
-    if hasattr(actor, "is_authenticated") and not actor.is_authenticated:
-        return NOTHING
-    return actor.unit_scope()
-
-
-def can_manage_unit(actor, unit) -> bool:
-    """Structural changes: province admins anywhere; focal points strictly below their own unit."""
-    if is_province_admin(actor):
-        return True
-    scope = scope_of(actor)
-    return any(unit.path.startswith(p) and unit.path != p for p in scope.paths)
-
-
-def can_create_under(actor, parent) -> bool:
-    if parent is None:
-        return is_province_admin(actor)
-    return scope_of(actor).covers(parent.path)
-
-
-def ensure(condition: bool, message: str | None = None) -> None:
-    if not condition:
-        raise PermissionDenied(message or _("You do not have permission to do this."))

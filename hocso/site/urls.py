@@ -1,12 +1,19 @@
+"""The root URLs (ROOT_URLCONF): every app's pages under its Vietnamese prefix, the public index and the API."""
+
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from hocso.campaigns.views_public import public_index
+from hocso.core import urls as core_urls
 
+from . import views
 from .api import api
 
+# The home page keeps its name core:home (templates, tests and LOGIN_REDIRECT_URL use it); the view is the site's.
+core_patterns = [path("", views.home, name="home"), *core_urls.urlpatterns]
+
 urlpatterns = [
-    path("", include("hocso.core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
     path("", include("hocso.identity.urls")),
     path("don-vi/", include("hocso.org.urls")),
     path("can-bo/", include("hocso.people.urls")),

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import json
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from hocso.campaigns.models import Campaign, Snapshot, SnapshotRow
+from hocso.campaigns.tests.helpers import CCCD_RE
+from hocso.core.actors import SYSTEM
 from hocso.demo.builder import demo_root
+from hocso.identity.services import api_key_issue
 from hocso.people.models import Learner
-
-from .test_publishing import CCCD_RE
 
 QUARTERS = ["Quý IV/2025", "Quý I/2026", "Quý II/2026", "Quý III/2026"]
 FIGURES = {"audience", "participants", "participation_rate", "graded", "passed", "pass_rate", "mean", "median",
            "distribution"}
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", learners=150, stdout=StringIO())
 
 
 def test_four_past_quarters_are_published_with_results(seeded):
@@ -67,9 +60,6 @@ def test_no_published_demo_figure_describes_fewer_than_five_people(client, seede
     """Issue 11 found 93 published rows about exactly one participant (a centre whose only member is its director,
     "1 in the audience, 1 took part, passed 1, mean 54.0" on its widget). Through the feed, no row shows a figure
     about 1 to 4 people now, in any of the four campaigns."""
-    from hocso.identity.services import api_key_issue
-    from hocso.tests.factories import SYSTEM
-
     _key, raw = api_key_issue(actor=SYSTEM, name="IOC")
     withheld = 0
     for campaign in Campaign.objects.all():

@@ -22,9 +22,11 @@ from django.utils import timezone
 
 from hocso.core.audit import audit
 from hocso.people.models import Learner
+from hocso.people.selectors import learner_of
+from hocso.people.services import free_username, learner_link_account, username_base
 
-from .models import OidcIdentity
-from .oidc import SsoClaims
+from ..models import OidcIdentity
+from ..oidc import SsoClaims
 
 LOGIN, CONFIRM, UNKNOWN, DISABLED, CONFLICT = "login", "confirm", "unknown", "disabled", "conflict"
 PENDING_MAX_AGE = dt.timedelta(minutes=10)
@@ -39,20 +41,17 @@ class Outcome:
 
 def _new_account_for(learner: Learner | None, claims: SsoClaims):
     """An account that signs in through the provider only (no password until the person sets one by e-mail)."""
-    from hocso.people.services import _free_username, username_base
-
     User = get_user_model()
     if learner is not None:
         base, full_name = username_base(learner), learner.full_name
         first, last, email = learner.given_name[:150], learner.family_name[:150], learner.email or claims.email
     else:
         base, full_name, first, last, email = "sso", claims.name[:200], "", "", claims.email
-    user = User(username=_free_username(base), full_name=full_name, first_name=first, last_name=last, email=email)
+    user = User(username=free_username(base), full_name=full_name, first_name=first, last_name=last, email=email)
     user.set_unusable_password()
     user.save()
     if learner is not None:
-        Learner.objects.filter(pk=learner.pk).update(user=user)
-        learner.user = user
+        learner_link_account(learner=learner, user=user)
     return user
 
 
@@ -66,11 +65,11 @@ def _link(user, claims: SsoClaims, *, linked_by: str, about) -> OidcIdentity:
 
 def _attach_profile_by_cccd(user, claims: SsoClaims) -> None:
     """A self-registered account meets the profile imported since: attach it rather than keep two."""
-    if not claims.cccd or Learner.objects.filter(user=user).exists():
+    if not claims.cccd or learner_of(user) is not None:
         return
     learner = Learner.objects.filter(cccd=claims.cccd, user__isnull=True).first()
     if learner is not None:
-        Learner.objects.filter(pk=learner.pk).update(user=user)
+        learner_link_account(learner=learner, user=user)
         audit(user, "sso.attach_profile", learner, extra={"issuer": claims.issuer})
 
 

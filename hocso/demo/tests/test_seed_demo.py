@@ -4,41 +4,33 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from io import StringIO
 from itertools import pairwise
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from vietnam_provinces import Ward
 
+from hocso.access.models import Role, RoleAssignment
+from hocso.access.scoping import is_province_admin
+from hocso.assessment.models import Attempt, AttemptState
+from hocso.campaigns.models import Campaign
+from hocso.campaigns.selectors import Status, audience, window_bounds
+from hocso.core.actors import SYSTEM
 from hocso.core.cccd import validate_cccd
 from hocso.core.models import AuditEntry
+from hocso.core.scoping import scope_of
 from hocso.demo import data
 from hocso.demo.builder import demo_accounts
-from hocso.identity.models import Role, RoleAssignment
-from hocso.identity.scoping import is_province_admin, scope_of
 from hocso.org.models import AGENCY_CODE_RE, Reorganisation, ReorganisationKind, Unit, UnitKind, path_segment
 from hocso.org.selectors import units_visible, with_counts
 from hocso.org.services import unit_create
 from hocso.people.models import Learner, Membership, MembershipReason
 from hocso.people.selectors import learner_list
 from hocso.people.services import prepare_learner
-from hocso.tests.factories import SYSTEM
 
-SMALL = 150
-
-
-def seed(**options) -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out, **options)
-    return out.getvalue()
-
-
-@pytest.fixture
-def seeded(db) -> str:
-    return seed(learners=SMALL)
+from .helpers import SMALL, seed
 
 
 def test_communes_and_wards_are_the_92_official_ones(seeded):
@@ -202,12 +194,6 @@ def test_no_attempt_is_left_open_after_its_campaign_closed(seeded):
     """Issue 11: the closed Quý III/2026 showed 57 people "in progress". Nobody in a closed campaign is still
     sitting the test: every attempt started in its window is submitted; the people whose essay waits for the
     instructor are "waiting for grading", take part, and are in no pass rate until graded."""
-    from django.utils import timezone
-
-    from hocso.assessment.models import Attempt, AttemptState
-    from hocso.campaigns.models import Campaign
-    from hocso.campaigns.selectors import Status, audience, window_bounds
-
     closed = list(Campaign.objects.filter(closes_on__lt=timezone.localdate()))
     assert len(closed) == 4
     waiting = 0

@@ -1,0 +1,20 @@
+"""The one way a service or view refuses an action, and who may read core's own pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .actors import Actor
+from .scoping import acts_for_whole_province
+
+
+def ensure(condition: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied (a 403 page, or the API's error shape) with `message` unless `condition` holds."""
+    if not condition:
+        raise PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def can_read_audit_log(actor: Actor) -> bool:
+    """The audit log is the province administrators' (core knows no roles: theirs is the whole-province scope)."""
+    return acts_for_whole_province(actor)
