@@ -31,9 +31,9 @@ from hocso.campaigns.services import AudienceLine, campaign_create, campaign_pub
 from hocso.identity.services import api_key_issue
 from hocso.tests.factories import SYSTEM, make_learner, make_unit
 from hocso.tests.test_browser import serialise_live_server_requests
-from hocso.training.certificates import certificate_issue
+from hocso.training.certificates.services import certificate_issue
+from hocso.training.classes.services import class_create
 from hocso.training.models import EnrolmentStatus
-from hocso.training.services_classes import class_create
 from hocso.training.tests.factories import enrol, make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -34,8 +34,11 @@ from hocso.core.api_common import (
 from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.people.models import Learner
 
-from . import attendance, calendar, completion, selectors, selectors_classes, services_classes
-from .certificates import verify_url_for
+from .certificates.services import verify_url_for
+from .classes import attendance, calendar
+from .classes import selectors as selectors_classes
+from .classes import services as services_classes
+from .courses import completion, selectors
 from .models import Certificate, Course, CourseClass, Enrolment, EnrolmentStatus, LessonKind
 from .permissions import can_author
 

@@ -10,6 +10,6 @@ def issue_class_certificates(batch_id: int, base_url: str) -> None:
     """Issue certificates (and store their PDFs) for a class's learners who completed the course."""
     from django.conf import settings
 
-    from .certificates import batch_run
+    from .certificates.services import batch_run
 
     batch_run(batch_id, base_url, settings.HOCSO_PROVINCE_NAME)

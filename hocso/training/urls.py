@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views, views_authoring, views_certificates, views_classes, views_enrol_list, views_plans, views_sessions
+from .certificates import views as views_certificates
+from .classes.views import classes as views_classes
+from .classes.views import enrolment as views_enrol_list
+from .classes.views import sessions as views_sessions
+from .courses.views import authoring as views_authoring
+from .courses.views import learning as views
+from .plans import views as views_plans
 
 app_name = "training"
-
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("khoa-hoc/<int:pk>/", views.course_detail, name="course"),

@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from hocso.core.audit import audit
 from hocso.identity.scoping import ensure, is_province_admin
-
-from .completion import course_status
-from .models import Certificate, Enrolment, EnrolmentStatus
+from hocso.training.courses.completion import course_status
+from hocso.training.models import Certificate, Enrolment, EnrolmentStatus
 
 # Installed fonts only, never fetched: Debian's fonts-dejavu-core, then matplotlib's bundled copy if present.
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
@@ -51,7 +50,7 @@ def can_issue(actor, enrolment: Enrolment) -> bool:
     own = enrolment.learner.user_id is not None and enrolment.learner.user_id == getattr(actor, "pk", None)
     if own or is_province_admin(actor):
         return True
-    from .services_classes import can_run_class
+    from hocso.training.classes.services import can_run_class
 
     return enrolment.klass is not None and can_run_class(actor, enrolment.klass)
 
@@ -135,7 +134,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, province: str)
 
 def can_revoke(actor, certificate: Certificate) -> bool:
     """Those who may edit the course (province administrators, the owning instructor) may revoke its certificates."""
-    from .permissions import can_edit_course
+    from hocso.training.permissions import can_edit_course
 
     return can_edit_course(actor, certificate.course)
 
@@ -199,7 +198,7 @@ def certificate_store_pdf(certificate: Certificate, *, base_url: str, province: 
 
 
 def can_issue_for_class(actor, klass) -> bool:
-    from .services_classes import can_run_class
+    from hocso.training.classes.services import can_run_class
 
     return is_province_admin(actor) or can_run_class(actor, klass)
 
@@ -210,8 +209,8 @@ BATCH_STALE_AFTER = dt.timedelta(hours=1)
 @transaction.atomic
 def batch_request(*, actor, klass, base_url: str):
     """Queue issuing certificates to everyone in the class who completed the course (run by a background task)."""
-    from .models import BatchStatus, CertificateBatch
-    from .tasks import issue_class_certificates
+    from hocso.training.models import BatchStatus, CertificateBatch
+    from hocso.training.tasks import issue_class_certificates
 
     ensure(can_issue_for_class(actor, klass), _("You cannot issue certificates for this class."))
     # One run at a time per class: a second click just shows the pending one. A run left queued or running for
@@ -233,7 +232,7 @@ def batch_run(batch_id: int, base_url: str, province: str) -> None:
     Idempotent: certificate_issue returns the existing certificate, and a stored PDF is never written twice.
     Each certificate is issued in its own transaction, so a failure part-way keeps what was already issued.
     """
-    from .models import BatchStatus, CertificateBatch
+    from hocso.training.models import BatchStatus, CertificateBatch
 
     batch = CertificateBatch.objects.select_related("klass__course", "requested_by").get(pk=batch_id)
     if batch.status == BatchStatus.DONE:

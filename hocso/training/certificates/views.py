@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from hocso.identity.scoping import is_province_admin
 from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
-
-from . import calendar, certificates, selectors
-from .forms import RevokeForm
-from .models import Certificate
+from hocso.training.certificates import services as certificates
+from hocso.training.classes import calendar
+from hocso.training.courses import selectors
+from hocso.training.courses.forms import RevokeForm
+from hocso.training.models import Certificate
 
 
 @login_required
@@ -58,7 +59,7 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     certificate = Certificate.objects.select_related("course").filter(code=code.strip().upper()).first()
     editor = certificate is not None and request.user.is_authenticated and certificates.can_revoke(request.user,
                                                                                                   certificate)
-    return render(request, "training/certificate_verify.html", {
+    return render(request, "training/certificates/verify.html", {
         "certificate": certificate, "code": code, "can_revoke": editor and certificate.revoked_at is None,
         # The reason for a revocation may be personal: only the course's editors see it here.
         "show_reason": editor,
@@ -81,7 +82,7 @@ def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The certificate was revoked."))
             return redirect("training:certificate_verify", code=certificate.code)
-    return render(request, "training/certificate_revoke.html", {"certificate": certificate, "form": form})
+    return render(request, "training/certificates/revoke.html", {"certificate": certificate, "form": form})
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure
 from hocso.people.models import Learner
-
-from .models import Attendance, AttendanceMethod, Course, CourseClass, Enrolment, EnrolmentStatus, Session
-from .services import learner_of
-from .services_classes import can_run_class
+from hocso.training.classes.services import can_run_class
+from hocso.training.courses.services import learner_of
+from hocso.training.models import Attendance, AttendanceMethod, Course, CourseClass, Enrolment, EnrolmentStatus, Session
 
 SESSION_FIELDS = ["title", "date", "start_time", "end_time", "place", "meeting_url"]
 CHECKIN_SALT = "hocso.training.checkin"

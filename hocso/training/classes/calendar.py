@@ -7,7 +7,7 @@ import datetime as dt
 from django.core import signing
 from django.utils import timezone
 
-from .models import EnrolmentStatus, Session
+from hocso.training.models import EnrolmentStatus, Session
 
 FEED_SALT = "hocso.training.calendar"
 
@@ -34,8 +34,7 @@ def upcoming_for_learner(learner, today: dt.date) -> tuple[list[Session], list[d
     """The learner's sessions from `today` on, and their deadlines: class end dates and final quizzes closing,
     for courses they are active in and have not completed."""
     from hocso.assessment.attempts import effective_window
-
-    from .models import Enrolment
+    from hocso.training.models import Enrolment
 
     sessions = [s for s in sessions_for_learner(learner) if s.date >= today]
     deadlines: list[dict] = []

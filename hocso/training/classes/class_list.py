@@ -24,9 +24,15 @@ from hocso.people.importing import cells
 from hocso.people.importing.columns import ALIASES, HEADER_SEARCH_ROWS, header_key, is_numbering_row
 from hocso.people.importing.errors import ImportFileError
 from hocso.people.models import Learner, LearnerStatus
-
-from .models import CourseClass, Enrolment, EnrolmentStatus
-from .services_classes import LIVE, EnrolResult, can_enrol_learner, can_run_class, enrol_learner, seats_taken
+from hocso.training.classes.services import (
+    LIVE,
+    EnrolResult,
+    can_enrol_learner,
+    can_run_class,
+    enrol_learner,
+    seats_taken,
+)
+from hocso.training.models import CourseClass, Enrolment, EnrolmentStatus
 
 # A class list is short; the cap keeps the preview page and the signed token small.
 DEFAULT_MAX_ROWS = 2000

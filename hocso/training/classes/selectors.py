@@ -9,9 +9,8 @@ from hocso.identity.models import ApiKey, Role
 from hocso.identity.scoping import is_province_admin, roles_of, scope_of
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
-
-from .models import Certificate, CourseClass, Enrolment, EnrolmentStatus
-from .services_classes import can_run_class
+from hocso.training.classes.services import can_run_class
+from hocso.training.models import Certificate, CourseClass, Enrolment, EnrolmentStatus
 
 
 def is_api_key(actor) -> bool:

@@ -15,10 +15,9 @@ from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Learner, LearnerStatus
-
-from .models import CourseClass, Enrolment, EnrolmentStatus
-from .permissions import can_edit_course
-from .services import learner_of
+from hocso.training.courses.services import learner_of
+from hocso.training.models import CourseClass, Enrolment, EnrolmentStatus
+from hocso.training.permissions import can_edit_course
 
 CLASS_FIELDS = ["name", "mode", "capacity", "start_date", "end_date", "self_enrolment"]
 # Enrolments that hold or wait for a seat; the others can be renewed by enrolling again.

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from hocso.assessment.selectors_quiz import quizzes_authored
 from hocso.identity.models import Role
 from hocso.org.models import TargetGroup, Unit
-
-from .attendance import check_session
-from .models import Course, CourseClass, EnrolmentStatus, Lesson, Module, Session
-from .services import check_course
+from hocso.training.classes.attendance import check_session
+from hocso.training.courses.services import check_course
+from hocso.training.models import Course, CourseClass, EnrolmentStatus, Lesson, Module, Session
 
 
 class HttpsURLField(forms.URLField):

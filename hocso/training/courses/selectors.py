@@ -8,9 +8,8 @@ from django.http import Http404
 from hocso.core.text import fold
 from hocso.identity.scoping import is_province_admin
 from hocso.people.models import Learner
-
-from .models import Course, Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module
-from .permissions import can_author
+from hocso.training.models import Course, Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module
+from hocso.training.permissions import can_author
 
 
 def learner_for(actor) -> Learner | None:

@@ -19,9 +19,17 @@ from hocso.assessment.sanitise import clean_html
 from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure
 from hocso.people.models import Learner
-
-from .models import Course, CourseMode, Enrolment, EnrolmentStatus, Lesson, LessonKind, LessonProgress, Module
-from .permissions import can_author, can_edit_course
+from hocso.training.models import (
+    Course,
+    CourseMode,
+    Enrolment,
+    EnrolmentStatus,
+    Lesson,
+    LessonKind,
+    LessonProgress,
+    Module,
+)
+from hocso.training.permissions import can_author, can_edit_course
 
 COURSE_FIELDS = ["title", "summary", "topic", "hours", "mode", "is_published", "self_enrolment", "require_lessons",
                  "final_quiz", "min_attendance_percent"]

@@ -272,7 +272,3 @@ class CertificateBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.klass_id}@{self.requested_at:%Y-%m-%d %H:%M}"
-
-
-# The training plan lives in its own module; imported here so Django registers its models.
-from .models_plan import PlanTarget, TrainingPlan  # noqa: E402, F401

@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hocso.org.models import TargetGroup
-
-from .models_plan import TrainingPlan
-from .services_plans import MAX_PLAN_YEARS, validate_plan
+from hocso.training.models import TrainingPlan
+from hocso.training.plans.services import MAX_PLAN_YEARS, validate_plan
 
 
 def _year(value) -> int | None:

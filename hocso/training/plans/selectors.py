@@ -23,9 +23,7 @@ from hocso.identity.models import Role
 from hocso.identity.scoping import roles_of, scope_for_user
 from hocso.org.models import TargetGroup
 from hocso.people.models import Learner
-
-from .models import Certificate
-from .models_plan import TrainingPlan
+from hocso.training.models import Certificate, TrainingPlan
 
 
 def can_see_plans(user) -> bool:

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure, is_province_admin
 from hocso.org.models import TargetGroup
-
-from .models_plan import PlanTarget, TrainingPlan
+from hocso.training.models import PlanTarget, TrainingPlan
 
 PLAN_FIELDS = ["title", "start_year", "end_year", "description"]
 # Plans are multi-year documents; anything outside this range is a typing mistake.

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from hocso.identity.scoping import ensure, is_province_admin
 from hocso.people.forms import apply_validation_error
-
-from . import selectors_plans, services_plans
-from .forms_plans import PlanForm
+from hocso.training.plans import selectors as selectors_plans
+from hocso.training.plans import services as services_plans
+from hocso.training.plans.forms import PlanForm
 
 
 @login_required

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from hocso.identity.services import api_key_issue
 from hocso.tests.factories import SYSTEM, make_user
-from hocso.training import attendance, certificates, services, services_classes
+from hocso.training.certificates import services as certificates
+from hocso.training.classes import attendance
+from hocso.training.classes import services as services_classes
+from hocso.training.courses import services
 from hocso.training.models import Attendance, CourseMode, Enrolment, EnrolmentStatus, LessonKind
-
-from .factories import enrol, make_course, make_lesson, make_module
-from .test_classes import make_class
+from hocso.training.tests.factories import enrol, make_class, make_course, make_lesson, make_module
 
 API = "/api/v1/training"
 

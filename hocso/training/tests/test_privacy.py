@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from hocso.people.privacy import Subject, personal_data
-from hocso.training import services
+from hocso.training.courses import services
 from hocso.training.models import LessonKind
 
 from .factories import enrol, make_course, make_lesson, make_module
@@ -23,7 +23,8 @@ def test_personal_data_copy_has_attendance(learner_user, learner_in_a):
     import datetime as dt
 
     from hocso.tests.factories import SYSTEM
-    from hocso.training import attendance, services_classes
+    from hocso.training.classes import attendance
+    from hocso.training.classes import services as services_classes
     from hocso.training.models import CourseClass
 
     klass = CourseClass.objects.create(course=make_course("Lớp tập trung"), name="Lớp A")

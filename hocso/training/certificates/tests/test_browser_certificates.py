@@ -7,11 +7,10 @@ import pytest
 
 from hocso.tests.factories import SYSTEM, make_learner
 from hocso.tests.test_browser import page, sign_in  # noqa: F401 - `page` is the shared browser fixture
-from hocso.training import services, services_classes
+from hocso.training.classes import services as services_classes
+from hocso.training.courses import services
 from hocso.training.models import Certificate, CourseMode, LessonKind
-
-from .factories import make_course, make_lesson, make_module
-from .test_classes import make_class
+from hocso.training.tests.factories import make_class, make_course, make_lesson, make_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

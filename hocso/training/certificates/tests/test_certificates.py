@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hocso.tests.factories import SYSTEM, make_user
-from hocso.training import attendance, calendar, certificates, services, services_classes
+from hocso.training.certificates import services as certificates
+from hocso.training.classes import attendance, calendar
+from hocso.training.classes import services as services_classes
+from hocso.training.courses import services
 from hocso.training.models import Certificate, CourseMode, Enrolment, LessonKind
-
-from .factories import enrol, make_course, make_lesson, make_module
-from .test_classes import make_class
+from hocso.training.tests.factories import enrol, make_class, make_course, make_lesson, make_module
 
 EN = {"hocso_language": "en"}
 

@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import SYSTEM
-from hocso.training import attendance, certificates, services, services_classes
+from hocso.training.certificates import services as certificates
+from hocso.training.classes import attendance
+from hocso.training.classes import services as services_classes
+from hocso.training.courses import services
 from hocso.training.models import (
     BatchStatus,
     Certificate,
@@ -25,10 +28,8 @@ from hocso.training.models import (
     Module,
     Session,
 )
-
-from . import memory_storage
-from .factories import enrol, make_course, make_lesson, make_module
-from .test_classes import make_class
+from hocso.training.tests import memory_storage
+from hocso.training.tests.factories import enrol, make_class, make_course, make_lesson, make_module
 
 EN = {"hocso_language": "en"}
 DICT_STORAGE = "hocso.training.tests.memory_storage.DictStorage"

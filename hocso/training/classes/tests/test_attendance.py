@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hocso.tests.factories import SYSTEM
-from hocso.training import attendance, services_classes
-from hocso.training.completion import course_status
+from hocso.training.classes import attendance
+from hocso.training.classes import services as services_classes
+from hocso.training.courses.completion import course_status
 from hocso.training.models import Attendance, AttendanceMethod, CourseMode
-
-from .factories import make_course
-from .test_classes import make_class
+from hocso.training.tests.factories import make_class, make_course
 
 EN = {"hocso_language": "en"}
 

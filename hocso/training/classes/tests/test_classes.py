@@ -9,19 +9,12 @@ import pytest
 from django.urls import reverse
 
 from hocso.core.models import AuditEntry
-from hocso.tests.factories import SYSTEM, make_learner, make_user, target_group
-from hocso.training import services_classes
+from hocso.tests.factories import make_learner, make_user, target_group
+from hocso.training.classes import services as services_classes
 from hocso.training.models import CourseClass, CourseMode, Enrolment, EnrolmentStatus
-
-from .factories import make_course
+from hocso.training.tests.factories import make_class, make_course
 
 EN = {"hocso_language": "en"}
-
-
-def make_class(course=None, **fields) -> CourseClass:
-    fields.setdefault("name", "Lớp 01/2026")
-    return services_classes.class_create(actor=SYSTEM, course=course or make_course(mode=CourseMode.IN_PERSON,
-                                                                                    self_enrolment=False), **fields)
 
 
 def statuses(klass) -> dict[str, str]:

@@ -14,10 +14,10 @@ from hocso.core.models import AuditEntry
 from hocso.identity.models import Role
 from hocso.people.importing.errors import ImportFileError
 from hocso.tests.factories import SYSTEM, make_learner, make_user
-from hocso.training import enrol_import, services_classes
+from hocso.training.classes import class_list as enrol_import
+from hocso.training.classes import services as services_classes
 from hocso.training.models import CourseClass, CourseMode
-
-from .factories import make_course
+from hocso.training.tests.factories import make_course
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from hocso.tests import hostile_files as hostile
-from hocso.training import enrol_import
+from hocso.training.classes import class_list as enrol_import
 
-from .test_enrol_excel import make_class, upload
+from .test_enrol_excel import make_class, upload  # moved to helpers next
 
 CASES = [
     pytest.param(hostile.far_cell_xlsx, "x.xlsx", "too_far", id="far-cell"),

@@ -14,11 +14,13 @@ from hocso.core.pagination import paginate, querystring_without_page
 from hocso.identity.scoping import ensure
 from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
-
-from . import certificates, selectors, selectors_classes, services_classes
-from .forms import BulkEnrolForm, ClassForm, LearnerSearchForm
-from .models import Enrolment
-from .permissions import can_edit_course
+from hocso.training.certificates import services as certificates
+from hocso.training.classes import selectors as selectors_classes
+from hocso.training.classes import services as services_classes
+from hocso.training.courses import selectors
+from hocso.training.courses.forms import BulkEnrolForm, ClassForm, LearnerSearchForm
+from hocso.training.models import Enrolment
+from hocso.training.permissions import can_edit_course
 
 
 @login_required
@@ -122,7 +124,7 @@ def class_enrol_bulk(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def class_request(request: HttpRequest, pk: int) -> HttpResponse:
-    from .models import CourseClass
+    from hocso.training.models import CourseClass
 
     klass = CourseClass.objects.select_related("course").filter(pk=pk, course__is_published=True).first()
     if klass is None:

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from hocso.core.uploads import clean_upload_size, human_size
 from hocso.people.importing.errors import ImportFileError
-
-from . import enrol_import, selectors_classes
-from .models import CourseClass
-from .views_classes import _report
+from hocso.training.classes import class_list as enrol_import
+from hocso.training.classes import selectors as selectors_classes
+from hocso.training.classes.views.classes import _report
+from hocso.training.models import CourseClass
 
 
 class EnrolListForm(forms.Form):

@@ -16,11 +16,11 @@ from django.views.decorators.cache import never_cache
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.identity.scoping import ensure, is_province_admin, scope_of
 from hocso.people.forms import apply_validation_error
-
-from . import attendance, selectors_classes
-from .forms import SessionForm
-from .models import Session
-from .services_classes import can_run_class
+from hocso.training.classes import attendance
+from hocso.training.classes import selectors as selectors_classes
+from hocso.training.classes.services import can_run_class
+from hocso.training.courses.forms import SessionForm
+from hocso.training.models import Session
 
 
 def _session(request: HttpRequest, pk: int) -> Session:
@@ -44,7 +44,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The session was added."))
             return redirect("training:session", pk=session.pk)
-    return render(request, "training/sessions/form.html", {"form": form, "klass": klass, "session": None})
+    return render(request, "training/classes/sessions/form.html", {"form": form, "klass": klass, "session": None})
 
 
 @login_required
@@ -60,7 +60,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The session was saved."))
             return redirect("training:session", pk=pk)
-    return render(request, "training/sessions/form.html", {"form": form, "klass": session.klass, "session": session})
+    return render(request, "training/classes/sessions/form.html",
+                  {"form": form, "klass": session.klass, "session": session})
 
 
 @login_required
@@ -82,7 +83,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not (runs or is_province_admin(request.user)):
         roll = roll.filter(scope_of(request.user).q("unit__path"))
     present = dict(session.attendances.values_list("learner_id", "method"))
-    return render(request, "training/sessions/detail.html", {
+    return render(request, "training/classes/sessions/detail.html", {
         "session": session, "klass": session.klass, "roll": list(roll), "present": present, "runs": runs,
     })
 
@@ -96,7 +97,7 @@ def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
     url = request.build_absolute_uri(reverse("training:checkin", args=[attendance.checkin_token(session)]))
     # segno writes the SVG itself (no user input besides our own URL), so it is safe to embed as is.
     svg = segno.make(url, error="m").svg_inline(scale=6, border=2, title=_("Check-in code"))
-    return render(request, "training/sessions/qr.html", {
+    return render(request, "training/classes/sessions/qr.html", {
         "session": session, "klass": session.klass, "url": url, "qr_svg": mark_safe(svg),
         "refresh": max(attendance.checkin_max_age() // 2, 10),
     })
@@ -116,7 +117,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     except attendance.CheckinError as exc:
         error = exc
     status = {"expired": 410, "invalid": 400, "not_enrolled": 403, "already": 409}.get(getattr(error, "code", ""), 200)
-    return render(request, "training/sessions/checkin.html", {"session": session, "error": error}, status=status)
+    return render(request, "training/classes/sessions/checkin.html", {"session": session, "error": error},
+                  status=status)
 
 
 @login_required
@@ -130,7 +132,7 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     page = paginate(request, roll)
     rows = [(learner, attended.get(learner.pk, 0), attendance.rate(attended.get(learner.pk, 0), held))
             for learner in page]
-    return render(request, "training/sessions/rates.html", {
+    return render(request, "training/classes/sessions/rates.html", {
         "klass": klass, "held": held, "rows": rows, "page": page, "querystring": querystring_without_page(request),
         "sessions": list(klass.sessions.all()),
     })
@@ -149,6 +151,6 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("training:session_delete", pk=pk)
         messages.success(request, _("The session was deleted."))
         return redirect("training:class", pk=session.klass_id)
-    return render(request, "training/sessions/delete.html", {
+    return render(request, "training/classes/sessions/delete.html", {
         "session": session, "klass": session.klass, "attended": session.attendances.count(),
     })

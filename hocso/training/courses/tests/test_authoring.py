@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from hocso.core.models import AuditEntry
 from hocso.training.models import Course, Lesson, LessonKind, Module
-
-from . import memory_storage
-from .factories import enrol, make_course, make_lesson, make_module
+from hocso.training.tests import memory_storage
+from hocso.training.tests.factories import enrol, make_course, make_lesson, make_module
 
 EN = {"hocso_language": "en"}
 

@@ -15,8 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hocso.tests.test_browser import page, sign_in  # noqa: F401 - `page` is the shared browser fixture
 from hocso.training.models import LessonKind, LessonProgress
-
-from .factories import enrol, make_course, make_lesson, make_module
+from hocso.training.tests.factories import enrol, make_course, make_lesson, make_module
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

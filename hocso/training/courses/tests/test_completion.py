@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from hocso.assessment.tests.factories import make_quiz
-from hocso.training import services
-from hocso.training.completion import course_status, done_lesson_ids, evaluate_rule
+from hocso.training.courses import services
+from hocso.training.courses.completion import course_status, done_lesson_ids, evaluate_rule
 from hocso.training.models import Course, CourseMode, LessonKind
-
-from .factories import enrol, graded_attempt, make_course, make_lesson, make_module
+from hocso.training.tests.factories import enrol, graded_attempt, make_course, make_lesson, make_module
 
 
 def rule(**fields) -> Course:

@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hocso.training.models import CourseMode, Enrolment, EnrolmentStatus, LessonKind, LessonProgress
-
-from .factories import enrol, make_course, make_lesson, make_module
+from hocso.training.tests.factories import enrol, make_course, make_lesson, make_module
 
 EN = {"hocso_language": "en"}
 

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.identity.scoping import ensure
 from hocso.people.forms import apply_validation_error
-
-from . import selectors, services
-from .forms import CourseFilterForm, CourseForm, LessonForm, ModuleForm
-from .permissions import can_author, can_edit_course
+from hocso.training.courses import selectors, services
+from hocso.training.courses.forms import CourseFilterForm, CourseForm, LessonForm, ModuleForm
+from hocso.training.permissions import can_author, can_edit_course
 
 
 def _ensure_author(request: HttpRequest) -> None:
@@ -29,7 +28,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page = paginate(request, selectors.authored_courses(actor=request.user, query=query).order_by("title", "id"))
-    return render(request, "training/manage/list.html", {
+    return render(request, "training/courses/manage/list.html", {
         "form": form, "page": page, "querystring": querystring_without_page(request),
     })
 
@@ -50,7 +49,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The course was created."))
             return redirect("training:manage_course", pk=course.pk)
-    return render(request, "training/manage/course_form.html", {"form": form, "course": None})
+    return render(request, "training/courses/manage/course_form.html", {"form": form, "course": None})
 
 
 @login_required
@@ -67,7 +66,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The course was saved."))
             return redirect("training:manage_course", pk=course.pk)
-    return render(request, "training/manage/course_form.html", {
+    return render(request, "training/courses/manage/course_form.html", {
         "form": form, "course": course, "outline": selectors.course_outline(course),
         "module_form": ModuleForm(),
     })
@@ -96,7 +95,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                position=form.cleaned_data["position"] or position)
         messages.success(request, _("The module was saved."))
         return redirect("training:manage_course", pk=module.course_id)
-    return render(request, "training/manage/module_form.html", {"form": form, "module": module})
+    return render(request, "training/courses/manage/module_form.html", {"form": form, "module": module})
 
 
 def _lesson_fields(form: LessonForm) -> tuple[dict, object]:
@@ -120,7 +119,7 @@ def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The lesson was added."))
             return redirect("training:manage_course", pk=module.course_id)
-    return render(request, "training/manage/lesson_form.html", {"form": form, "module": module, "lesson": None})
+    return render(request, "training/courses/manage/lesson_form.html", {"form": form, "module": module, "lesson": None})
 
 
 @login_required
@@ -137,7 +136,7 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The lesson was saved."))
             return redirect("training:manage_course", pk=lesson.module.course_id)
-    return render(request, "training/manage/lesson_form.html", {
+    return render(request, "training/courses/manage/lesson_form.html", {
         "form": form, "module": lesson.module, "lesson": lesson,
     })
 
@@ -165,7 +164,7 @@ def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("training:manage_module_delete", pk=pk)
         messages.success(request, _("The module and its %(count)d lessons were deleted.") % {"count": count})
         return redirect("training:manage_course", pk=module.course_id)
-    return render(request, "training/manage/module_delete.html", {
+    return render(request, "training/courses/manage/module_delete.html", {
         "module": module, "lessons": list(module.lessons.all()),
         "progress_count": services.module_progress_count(module),
     })

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from hocso.core.input_guard import loads_json_object
 from hocso.core.pagination import paginate, querystring_without_page
-
-from . import calendar, completion, selectors, selectors_classes, services
-from .forms import CourseFilterForm
-from .models import Certificate, EnrolmentStatus, Lesson, LessonKind
-from .permissions import can_author, can_edit_course
+from hocso.training.classes import calendar
+from hocso.training.classes import selectors as selectors_classes
+from hocso.training.courses import completion, selectors, services
+from hocso.training.courses.forms import CourseFilterForm
+from hocso.training.models import Certificate, EnrolmentStatus, Lesson, LessonKind
+from hocso.training.permissions import can_author, can_edit_course
 
 
 @login_required
@@ -34,7 +35,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     learner = selectors.learner_for(request.user)
     feed_url = request.build_absolute_uri(
         reverse("training:calendar_feed", args=[calendar.feed_token(request.user)])) if learner else ""
-    return render(request, "training/catalogue.html", {
+    return render(request, "training/courses/catalogue.html", {
         "feed_url": feed_url,
         "form": form, "page": page, "querystring": querystring_without_page(request), "enrolments": enrolments,
         "can_author": can_author(request.user),
@@ -64,7 +65,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         open_classes = list(selectors_classes.open_classes(course=course))
     can_enrol = (enrolment is None or enrolment.status == EnrolmentStatus.WITHDRAWN) and course.is_published \
         and course.self_enrolment and selectors.learner_for(request.user) is not None
-    return render(request, "training/course_detail.html", {
+    return render(request, "training/courses/course_detail.html", {
         "course": course, "enrolment": enrolment, "outline": outline, "status": status, "done": done,
         "progress": progress, "can_enrol": can_enrol, "open_classes": open_classes, "certificate": certificate,
         "can_edit": can_edit_course(request.user, course),
@@ -90,7 +91,7 @@ def lesson_view(request: HttpRequest, pk: int) -> HttpResponse:
     lessons = [item for module in selectors.course_outline(course) for item in module.lessons.all()]
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
     done = completion.done_lesson_ids(enrolment.learner, [lesson])
-    return render(request, "training/lesson.html", {
+    return render(request, "training/courses/lesson.html", {
         "lesson": lesson, "course": course, "progress": progress, "done": lesson.pk in done,
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,

@@ -15,10 +15,9 @@ from hocso.assessment.tests.factories import make_quiz
 from hocso.campaigns.models import Campaign, Snapshot
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import make_learner, target_group
-from hocso.training.models import Certificate
-from hocso.training.models_plan import PlanTarget, TrainingPlan
-from hocso.training.selectors_plans import achieved_counts, plan_progress
-from hocso.training.services_plans import plan_create
+from hocso.training.models import Certificate, PlanTarget, TrainingPlan
+from hocso.training.plans.selectors import achieved_counts, plan_progress
+from hocso.training.plans.services import plan_create
 from hocso.training.tests.factories import make_course
 
 PASSWORD = "mat-khau-demo-2026"
