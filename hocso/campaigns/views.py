@@ -16,7 +16,7 @@ from hocso.identity.scoping import is_province_admin, roles_of, scope_of
 from hocso.org.forms import add_service_errors
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_ancestors
-from hocso.training.plans.selectors import can_see_plans
+from hocso.training.permissions import can_see_plans
 
 from . import selectors as sel
 from .exporting import XLSX_TYPE, follow_up_xlsx, snapshot_file, status_labels

@@ -20,8 +20,7 @@ from hocso.assessment.models import Quiz
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
 from hocso.training.certificates.services import certificate_issue
-from hocso.training.classes.attendance import session_create
-from hocso.training.classes.services import class_create
+from hocso.training.classes.services import class_create, session_create
 from hocso.training.courses.services import course_create, lesson_create, lesson_open, module_create, self_enrol
 from hocso.training.models import (
     Attendance,

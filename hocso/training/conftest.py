@@ -1,9 +1,13 @@
+"""Fixtures shared by the tests of every training sub-package (the province, its people and one user per role come
+from the repository's root conftest.py)."""
+
 from __future__ import annotations
 
 import pytest
 
 from hocso.identity.models import Role
 from hocso.tests.factories import make_user
+from hocso.training.tests import memory_storage
 
 
 @pytest.fixture
@@ -22,3 +26,13 @@ def media_root(tmp_path, settings):
     settings.STORAGES = {**settings.STORAGES,
                          "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def dict_storage(settings):
+    """The default storage kept in a dict (`memory_storage.FILES`): the code may use the storage API only."""
+    memory_storage.FILES.clear()
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "hocso.training.tests.memory_storage.DictStorage"}}
+    yield memory_storage.FILES
+    memory_storage.FILES.clear()

@@ -7,12 +7,16 @@ import datetime as dt
 from django.core import signing
 from django.utils import timezone
 
-from hocso.training.models import EnrolmentStatus, Session
+from hocso.assessment.attempts import effective_window
+from hocso.core.actors import Actor
+from hocso.people.models import Learner
+
+from ..models import Enrolment, EnrolmentStatus, Session
 
 FEED_SALT = "hocso.training.calendar"
 
 
-def feed_token(user) -> str:
+def feed_token(user: Actor) -> str:
     return signing.Signer(salt=FEED_SALT).sign(str(user.pk))
 
 
@@ -23,19 +27,16 @@ def user_id_for_token(token: str) -> int | None:
         return None
 
 
-def sessions_for_learner(learner) -> list[Session]:
+def sessions_for_learner(learner: Learner) -> list[Session]:
     return list(
         Session.objects.filter(klass__enrolments__learner=learner, klass__enrolments__status=EnrolmentStatus.ACTIVE)
         .select_related("klass__course").order_by("date", "start_time")
     )
 
 
-def upcoming_for_learner(learner, today: dt.date) -> tuple[list[Session], list[dict]]:
+def upcoming_for_learner(learner: Learner, today: dt.date) -> tuple[list[Session], list[dict]]:
     """The learner's sessions from `today` on, and their deadlines: class end dates and final quizzes closing,
     for courses they are active in and have not completed."""
-    from hocso.assessment.attempts import effective_window
-    from hocso.training.models import Enrolment
-
     sessions = [s for s in sessions_for_learner(learner) if s.date >= today]
     deadlines: list[dict] = []
     enrolments = (Enrolment.objects.filter(learner=learner, status=EnrolmentStatus.ACTIVE, completed_at__isnull=True)
@@ -101,3 +102,8 @@ def ics(sessions: list[Session], *, host: str, name: str) -> str:
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def learner_for_feed(user_id: int) -> Learner | None:
+    """The learner whose feed a token opens, while their account is active."""
+    return Learner.objects.filter(user_id=user_id, user__is_active=True).first()

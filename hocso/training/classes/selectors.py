@@ -1,33 +1,33 @@
-"""Reads for classes and their enrolments, scoped to the acting user."""
+"""Reads for classes, their enrolments, sessions and attendance rates, scoped to the acting user."""
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
+import datetime as dt
 
-from hocso.identity.models import ApiKey, Role
-from hocso.identity.scoping import is_province_admin, roles_of, scope_of
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from hocso.core.actors import Actor
+from hocso.identity.models import Role
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
-from hocso.training.classes.services import can_run_class
-from hocso.training.models import Certificate, CourseClass, Enrolment, EnrolmentStatus
+
+from ..models import Attendance, Course, CourseClass, Enrolment, EnrolmentStatus, Session
+from ..permissions import can_author, can_see_every_class, class_people_scope
+
+# Enrolments that hold or wait for a seat; the others can be renewed by enrolling again.
+LIVE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITING, EnrolmentStatus.PENDING)
+
+# --- classes and their people --------------------------------------------------------------------------------
 
 
-def is_api_key(actor) -> bool:
-    return isinstance(actor, ApiKey)
-
-
-def can_see_classes(actor) -> bool:
-    """Staff who run or fill classes; an integration's API key reads them like a focal point of its unit scope."""
-    return is_api_key(actor) or bool(roles_of(actor) & {Role.PROVINCE_ADMIN, Role.INSTRUCTOR, Role.FOCAL_POINT})
-
-
-def classes_visible(*, actor) -> QuerySet[CourseClass]:
+def classes_visible(*, actor: Actor) -> QuerySet[CourseClass]:
     """Admins and focal points (who enrol their people) see every class; instructors the ones they teach or own."""
-    roles = roles_of(actor)
-    if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT} or is_api_key(actor):
+    if can_see_every_class(actor):
         qs = CourseClass.objects.all()
-    elif Role.INSTRUCTOR in roles:
+    elif can_author(actor):  # an instructor
         qs = CourseClass.objects.filter(Q(instructors=actor) | Q(course__owner=actor)).distinct()
     else:
         qs = CourseClass.objects.none()
@@ -37,52 +37,120 @@ def classes_visible(*, actor) -> QuerySet[CourseClass]:
     )
 
 
-def class_get(*, actor, pk: int) -> CourseClass:
+def class_get(*, actor: Actor, pk: int) -> CourseClass:
     klass = classes_visible(actor=actor).filter(pk=pk).first()
     if klass is None:
         raise Http404
     return klass
 
 
-def class_enrolments(*, actor, klass: CourseClass, status: str = "") -> QuerySet[Enrolment]:
+def class_enrolments(*, actor: Actor, klass: CourseClass, status: str = "") -> QuerySet[Enrolment]:
     """Everyone for those who run the class; a focal point sees only the people of their subtree."""
-    qs = klass.enrolments.select_related("learner__unit")
-    if not (is_province_admin(actor) or can_run_class(actor, klass)):
-        qs = qs.filter(scope_of(actor).q("learner__unit__path"))
+    qs = klass.enrolments.select_related("learner__unit").filter(
+        class_people_scope(actor, klass).q("learner__unit__path"))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("status", "learner__sort_key", "id")
 
 
-def learner_candidates(*, actor, klass: CourseClass, query: str, limit: int = 20) -> list[Learner]:
+def learner_to_enrol(pk: int | str | None) -> Learner | None:
+    """The person named by an enrol form or API call (whether the actor may enrol them is the service's check)."""
+    return Learner.objects.select_related("unit").filter(pk=pk or 0).first()
+
+
+def learner_candidates(*, actor: Actor, klass: CourseClass, query: str, limit: int = 20) -> list[Learner]:
+    """People the actor may enrol in the class, found by name or CCCD."""
     if not query.strip():
         return []
-    base = Learner.objects.all() if (is_province_admin(actor) or can_run_class(actor, klass)) \
-        else Learner.objects.filter(scope_of(actor).q("unit__path"))
+    base = Learner.objects.filter(class_people_scope(actor, klass).q("unit__path"))
     return list(base.filter(status=LearnerStatus.ACTIVE).search(query).select_related("unit")[:limit])
 
 
-def units_for_bulk(*, actor, klass: CourseClass) -> QuerySet[Unit]:
-    qs = Unit.objects.current() if (is_province_admin(actor) or can_run_class(actor, klass)) \
-        else Unit.objects.current().filter(scope_of(actor).q("path"))
-    return qs.order_by("path")
+def units_for_bulk(*, actor: Actor, klass: CourseClass) -> QuerySet[Unit]:
+    """The units whose people the actor may enrol in the class all at once."""
+    return Unit.objects.current().filter(class_people_scope(actor, klass).q("path")).order_by("path")
 
 
-def open_classes(*, course) -> QuerySet[CourseClass]:
+def class_open_to_requests(pk: int) -> CourseClass | None:
+    """A class of a published course, for a learner asking to join (the service checks that it takes requests)."""
+    return CourseClass.objects.select_related("course").filter(pk=pk, course__is_published=True).first()
+
+
+def enrolment_of(learner: Learner, course_id: int) -> Enrolment | None:
+    """The learner's enrolment in a course (in whichever class), with their unit."""
+    return Enrolment.objects.select_related("learner__unit").filter(learner=learner, course_id=course_id).first()
+
+
+def enrolment_get(pk: int) -> Enrolment:
+    """An enrolment to decide or withdraw (whether the actor may is the service's check); 404 when there is none."""
+    enrolment = Enrolment.objects.select_related("klass__course", "learner__unit", "course").filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def seats_taken(klass: CourseClass) -> int:
+    return klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+
+
+def open_classes(*, course: Course) -> QuerySet[CourseClass]:
+    """The classes of a course that learners may ask to join."""
     return course.classes.filter(self_enrolment=True).order_by("start_date", "id")
 
 
-def class_certificate_counts(klass: CourseClass) -> dict[str, int]:
-    """How many of the class's enrolled learners hold a (valid) certificate of its course, and how many do not."""
-    learners = klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).values("learner_id")
-    held = Certificate.objects.filter(course_id=klass.course_id, learner_id__in=learners, revoked_at__isnull=True)
-    active = klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
-    issued = held.count()
-    return {"active": active, "issued": issued, "without": active - issued}
+def instructor_choices() -> QuerySet:
+    """The accounts that can be named a class's instructors."""
+    return get_user_model().objects.filter(roles__role=Role.INSTRUCTOR).distinct().order_by("username")
 
 
-def with_certificate_codes(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    """Each enrolment with the code of the learner's certificate for the course (or None), in the same query."""
-    codes = Certificate.objects.filter(learner_id=OuterRef("learner_id"), course_id=OuterRef("course_id"))
-    return enrolments.annotate(certificate_code=Subquery(codes.values("code")[:1]),
-                               certificate_revoked=Subquery(codes.values("revoked_at")[:1]))
+# --- sessions and attendance ---------------------------------------------------------------------------------
+
+
+def session_get(*, actor: Actor, pk: int) -> Session:
+    """A session of a class the actor may see; 404 otherwise."""
+    session = Session.objects.select_related("klass__course").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    class_get(actor=actor, pk=session.klass_id)  # 404 outside what the actor may see
+    return session
+
+
+def class_roll(klass: CourseClass) -> QuerySet[Learner]:
+    """The people who are in the class (active enrolments), in name order."""
+    return Learner.objects.filter(enrolments__klass=klass, enrolments__status=EnrolmentStatus.ACTIVE).select_related(
+        "unit").order_by("sort_key", "id")
+
+
+def class_roll_for(*, actor: Actor, klass: CourseClass) -> QuerySet[Learner]:
+    """The class's people the actor may see: all of them for those who run it, their own people for a focal point."""
+    return class_roll(klass).filter(class_people_scope(actor, klass).q("unit__path"))
+
+
+def held_sessions(klass: CourseClass, today: dt.date | None = None) -> QuerySet[Session]:
+    return klass.sessions.filter(date__lte=today or timezone.localdate())
+
+
+def class_rates(klass: CourseClass, today: dt.date | None = None) -> tuple[int, dict[int, int]]:
+    """(sessions held so far, {learner id: sessions attended}) in two queries."""
+    held = held_sessions(klass, today)
+    attended = dict(
+        Attendance.objects.filter(session__in=held).values("learner_id").annotate(n=Count("id"))
+        .values_list("learner_id", "n")
+    )
+    return held.count(), attended
+
+
+def rate(attended: int, held: int) -> float | None:
+    return None if not held else 100 * attended / held
+
+
+def learner_course_rate(*, course: Course, learner: Learner, today: dt.date | None = None) -> float | None:
+    """The learner's attendance in their class of this course; None when not in a class or nothing was held."""
+    enrolment = Enrolment.objects.filter(learner=learner, course=course, klass__isnull=False).first()
+    if enrolment is None:
+        return None
+    held = held_sessions(enrolment.klass, today)
+    count = held.count()
+    if not count:
+        return None
+    return rate(Attendance.objects.filter(session__in=held, learner=learner).count(), count)

@@ -1,5 +1,6 @@
-"""Writes for classes and enrolment: one by one, in bulk by unit subtree and target group, self-enrolment with
-approval, and the waiting list. Keyword-only, one transaction, permission-checked, audited."""
+"""Writes for classes: the class itself, enrolment (one by one, in bulk by unit subtree and target group, from a
+confirmed class list, requests to join with approval, the waiting list), sessions, attendance and QR check-in.
+Keyword-only, one transaction, permission-checked, audited."""
 
 from __future__ import annotations
 
@@ -7,37 +8,37 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
-from hocso.identity.scoping import ensure, is_province_admin, scope_of
+from hocso.identity.scoping import ensure
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Learner, LearnerStatus
-from hocso.training.courses.services import learner_of
-from hocso.training.models import CourseClass, Enrolment, EnrolmentStatus
-from hocso.training.permissions import can_edit_course
+
+from ..courses.selectors import learner_of
+from ..models import Attendance, AttendanceMethod, Course, CourseClass, Enrolment, EnrolmentStatus, Session
+from ..permissions import (
+    can_decide_enrolment,
+    can_edit_course,
+    can_enrol_learner,
+    can_run_class,
+    can_take_attendance,
+    can_withdraw,
+    class_people_scope,
+    scope_covers_learner,
+)
+from . import class_list
+from .checkin import CheckinError, session_for_token
+from .selectors import LIVE, class_roll, seats_taken
 
 CLASS_FIELDS = ["name", "mode", "capacity", "start_date", "end_date", "self_enrolment"]
-# Enrolments that hold or wait for a seat; the others can be renewed by enrolling again.
-LIVE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITING, EnrolmentStatus.PENDING)
+SESSION_FIELDS = ["title", "date", "start_time", "end_time", "place", "meeting_url"]
 
 
-def can_run_class(actor, klass: CourseClass) -> bool:
-    """Course editors and the class's instructors run a class (enrol anyone, decide requests)."""
-    if not getattr(actor, "is_authenticated", False):
-        return False  # anonymous, or an API key (whose pk is not a user's)
-    if can_edit_course(actor, klass.course):
-        return True
-    return klass.instructors.filter(pk=getattr(actor, "pk", None)).exists()
-
-
-def can_enrol_learner(actor, klass: CourseClass, learner: Learner) -> bool:
-    """Focal points enrol only people of their subtree; those who run the class enrol anyone."""
-    if is_province_admin(actor) or can_run_class(actor, klass):
-        return True
-    return learner.unit_id is not None and scope_of(actor).covers(learner.unit.path)
+# --- classes -------------------------------------------------------------------------------------------------
 
 
 def _check(fields: dict[str, Any]) -> None:
@@ -47,7 +48,7 @@ def _check(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def class_create(*, actor, course, instructors=(), **fields: Any) -> CourseClass:
+def class_create(*, actor: Actor, course: Course, instructors=(), **fields: Any) -> CourseClass:
     ensure(can_edit_course(actor, course), _("You cannot change this course."))
     _check(fields)
     klass = CourseClass.objects.create(course=course, **fields)
@@ -57,7 +58,7 @@ def class_create(*, actor, course, instructors=(), **fields: Any) -> CourseClass
 
 
 @transaction.atomic
-def class_update(*, actor, klass: CourseClass, instructors=None, **fields: Any) -> CourseClass:
+def class_update(*, actor: Actor, klass: CourseClass, instructors=None, **fields: Any) -> CourseClass:
     ensure(can_edit_course(actor, klass.course), _("You cannot change this class."))
     before = snapshot(klass, CLASS_FIELDS)
     _check({**before, **fields})
@@ -76,8 +77,7 @@ def _locked(klass: CourseClass) -> CourseClass:
     return CourseClass.objects.select_for_update().get(pk=klass.pk)
 
 
-def seats_taken(klass: CourseClass) -> int:
-    return klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+# --- enrolment -----------------------------------------------------------------------------------------------
 
 
 def _has_seat(klass: CourseClass, taken: int) -> bool:
@@ -91,7 +91,7 @@ class EnrolResult:
     skipped: int = 0
 
 
-def _place(actor, klass: CourseClass, learner: Learner, taken: int, result: EnrolResult,
+def _place(actor: Actor, klass: CourseClass, learner: Learner, taken: int, result: EnrolResult,
            action: str = "enrolment.create") -> int:
     """Enrol one learner (a seat or the waiting list); returns the seats now taken."""
     enrolment = Enrolment.objects.filter(learner=learner, course=klass.course).first()
@@ -119,7 +119,7 @@ def _place(actor, klass: CourseClass, learner: Learner, taken: int, result: Enro
 
 
 @transaction.atomic
-def enrol_learner(*, actor, klass: CourseClass, learner: Learner) -> EnrolResult:
+def enrol_learner(*, actor: Actor, klass: CourseClass, learner: Learner) -> EnrolResult:
     if not can_enrol_learner(actor, klass, learner):
         raise Http404  # the learner is outside the actor's scope
     klass = _locked(klass)
@@ -129,13 +129,15 @@ def enrol_learner(*, actor, klass: CourseClass, learner: Learner) -> EnrolResult
 
 
 @transaction.atomic
-def enrol_bulk(*, actor, klass: CourseClass, unit: Unit, target_group: TargetGroup | None = None) -> EnrolResult:
-    """Everyone working in `unit` and its sub-units (optionally of one target group), in name order."""
-    if not (is_province_admin(actor) or can_run_class(actor, klass) or scope_of(actor).covers(unit.path)):
+def enrol_bulk(*, actor: Actor, klass: CourseClass, unit: Unit,
+               target_group: TargetGroup | None = None) -> EnrolResult:
+    """Everyone working in `unit` and its sub-units (optionally of one target group), in name order; a focal point
+    takes only the people of their own units."""
+    scope = class_people_scope(actor, klass)
+    if not scope.covers(unit.path):
         raise Http404
     learners = Learner.objects.filter(unit__path__startswith=unit.path, status=LearnerStatus.ACTIVE)
-    if not (is_province_admin(actor) or can_run_class(actor, klass)):
-        learners = learners.filter(scope_of(actor).q("unit__path"))
+    learners = learners.filter(scope.q("unit__path"))
     if target_group is not None:
         learners = learners.filter(target_group=target_group)
     klass = _locked(klass)
@@ -149,7 +151,7 @@ def enrol_bulk(*, actor, klass: CourseClass, unit: Unit, target_group: TargetGro
 
 
 @transaction.atomic
-def request_join(*, actor, klass: CourseClass) -> Enrolment:
+def request_join(*, actor: Actor, klass: CourseClass) -> Enrolment:
     """A learner asks to join a class that accepts requests; someone who runs the class decides."""
     learner = learner_of(actor)
     ensure(klass.self_enrolment and klass.course.is_published, _("This class does not accept requests."))
@@ -166,17 +168,10 @@ def request_join(*, actor, klass: CourseClass) -> Enrolment:
     return enrolment
 
 
-def _ensure_may_decide(actor, enrolment: Enrolment) -> None:
-    klass = enrolment.klass
-    if klass is None:
-        raise Http404
-    if not can_enrol_learner(actor, klass, enrolment.learner):
-        raise Http404
-
-
 @transaction.atomic
-def decide_request(*, actor, enrolment: Enrolment, approve: bool) -> Enrolment:
-    _ensure_may_decide(actor, enrolment)
+def decide_request(*, actor: Actor, enrolment: Enrolment, approve: bool) -> Enrolment:
+    if not can_decide_enrolment(actor, enrolment):
+        raise Http404  # not a class's request, or someone outside the actor's people
     if enrolment.status != EnrolmentStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
     klass = _locked(enrolment.klass)
@@ -191,11 +186,10 @@ def decide_request(*, actor, enrolment: Enrolment, approve: bool) -> Enrolment:
 
 
 @transaction.atomic
-def withdraw(*, actor, enrolment: Enrolment) -> Enrolment:
+def withdraw(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
     """Take a learner out of a class; the first on the waiting list takes the freed seat."""
-    own = enrolment.learner.user_id is not None and enrolment.learner.user_id == getattr(actor, "pk", None)
-    if not own:
-        _ensure_may_decide(actor, enrolment)
+    if not can_withdraw(actor, enrolment):
+        raise Http404
     before = enrolment.status
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status"])
@@ -206,7 +200,7 @@ def withdraw(*, actor, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-def _fill_from_waiting_list(actor, klass: CourseClass) -> None:
+def _fill_from_waiting_list(actor: Actor, klass: CourseClass) -> None:
     taken = seats_taken(klass)
     for waiting in klass.enrolments.filter(status=EnrolmentStatus.WAITING).order_by("enrolled_at", "id"):
         if not _has_seat(klass, taken):
@@ -216,3 +210,118 @@ def _fill_from_waiting_list(actor, klass: CourseClass) -> None:
         audit(actor, "enrolment.promote", waiting, before={"status": EnrolmentStatus.WAITING},
               after={"status": EnrolmentStatus.ACTIVE})
         taken += 1
+
+
+@transaction.atomic
+def enrol_from_list(*, actor: Actor, klass: CourseClass, token: str) -> EnrolResult:
+    """Enrol every matched row of a confirmed class-list preview (`class_list.make_token`) through `enrol_learner`,
+    in one transaction: if any of them can no longer be enrolled (moved out of the actor's scope, deleted), nobody
+    is."""
+    class_list.ensure_can_enrol_from_list(actor, klass)
+    data = class_list.read_token(actor=actor, klass=klass, token=token)
+    ids = [int(pk) for pk in data.get("ids", [])]
+    learners = Learner.objects.select_related("unit").in_bulk(ids)
+    scope = class_people_scope(actor, klass)
+    result = EnrolResult()
+    for pk in ids:
+        learner = learners.get(pk)
+        if learner is None or learner.status != LearnerStatus.ACTIVE or not scope_covers_learner(scope, learner):
+            raise class_list.stale_preview()  # leaving the atomic block undoes the rows already enrolled
+        one = enrol_learner(actor=actor, klass=klass, learner=learner)
+        result.enrolled += one.enrolled
+        result.waiting += one.waiting
+        result.skipped += one.skipped
+    audit(actor, "class.enrol_list", klass, extra={
+        "file": data.get("file", ""), "rows": data.get("rows", 0), "errors": data.get("errors", 0),
+        "enrolled": result.enrolled, "waiting": result.waiting, "skipped": result.skipped,
+    })
+    return result
+
+
+# --- sessions and attendance ---------------------------------------------------------------------------------
+
+
+def check_session(fields: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    start, end = fields.get("start_time"), fields.get("end_time")
+    if start and end and end <= start:
+        errors["end_time"] = [_("The session must end after it starts.")]
+    if not (fields.get("place") or "").strip() and not (fields.get("meeting_url") or "").strip():
+        errors["place"] = [_("Give the place or the meeting link.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_create(*, actor: Actor, klass: CourseClass, **fields: Any) -> Session:
+    ensure(can_run_class(actor, klass), _("You cannot change this class."))
+    check_session(fields)
+    session = Session.objects.create(klass=klass, **fields)
+    audit(actor, "session.create", session, after=snapshot(session, SESSION_FIELDS))
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor: Actor, session: Session, **fields: Any) -> Session:
+    ensure(can_run_class(actor, session.klass), _("You cannot change this class."))
+    before = snapshot(session, SESSION_FIELDS)
+    check_session({**before, **fields})
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.save()
+    audit(actor, "session.update", session, before=before, after=snapshot(session, SESSION_FIELDS))
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor: Actor, session: Session) -> None:
+    """Delete a session that nobody attended yet; once attendance is recorded it is part of the learners' record."""
+    ensure(can_run_class(actor, session.klass), _("You cannot change this class."))
+    # Locked first: a check-in being recorded at this moment (its row references the session) either finishes
+    # before the check below sees it, or waits for the delete and fails; it is never deleted unseen.
+    session = Session.objects.select_for_update().select_related("klass").get(pk=session.pk)
+    if session.attendances.exists():
+        raise ValidationError(_("Attendance has been recorded for this session, so it cannot be deleted."))
+    audit(actor, "session.delete", session, before=snapshot(session, SESSION_FIELDS))
+    session.delete()
+
+
+@transaction.atomic
+def mark_attendance(*, actor: Actor, session: Session, present: set[int]) -> tuple[int, int]:
+    """Set who was present (learner ids); returns (added, removed). Only people in the class can be marked."""
+    ensure(can_take_attendance(actor, session.klass), _("You cannot mark attendance for this class."))
+    roll = set(class_roll(session.klass).values_list("pk", flat=True))
+    unknown = present - roll
+    if unknown:
+        raise ValidationError(_("Only people enrolled in the class can be marked present."))
+    before = set(session.attendances.values_list("learner_id", flat=True))
+    added = present - before
+    removed = (before - present) & roll
+    Attendance.objects.bulk_create([
+        Attendance(session=session, learner_id=pk, method=AttendanceMethod.INSTRUCTOR,
+                   marked_by=actor if getattr(actor, "pk", None) else None)
+        for pk in sorted(added)
+    ])
+    session.attendances.filter(learner_id__in=removed).delete()
+    audit(actor, "session.attendance", session, before={"present": sorted(before)},
+          after={"present": sorted((before | added) - removed)})
+    return len(added), len(removed)
+
+
+@transaction.atomic
+def check_in(*, actor: Actor, token: str) -> Attendance:
+    """A learner checks themself in by scanning the session's code."""
+    learner = learner_of(actor)
+    session = session_for_token(token)
+    if not Enrolment.objects.filter(learner=learner, klass=session.klass, status=EnrolmentStatus.ACTIVE).exists():
+        raise CheckinError("not_enrolled", _("This code is for a class you are not enrolled in."))
+    if Attendance.objects.filter(session=session, learner=learner).exists():
+        raise CheckinError("already", _("You have already checked in to this session."))
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(session=session, learner=learner, method=AttendanceMethod.QR,
+                                                   marked_by=actor)
+    except IntegrityError as exc:  # the same code scanned twice at once
+        raise CheckinError("already", _("You have already checked in to this session.")) from exc
+    audit(actor, "session.checkin", session, extra={"learner": learner.pk})
+    return attendance

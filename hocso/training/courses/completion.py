@@ -9,7 +9,9 @@ from decimal import Decimal
 from hocso.assessment.attempts import final_grade
 from hocso.assessment.models import Attempt, Quiz
 from hocso.people.models import Learner
-from hocso.training.models import Course, Lesson, LessonKind, LessonProgress
+
+from ..classes.selectors import learner_course_rate
+from ..models import Course, Lesson, LessonKind, LessonProgress
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,6 @@ def done_lesson_ids(learner: Learner, lessons: list[Lesson]) -> set[int]:
 
 def attendance_percent(course: Course, learner: Learner) -> float | None:
     """The learner's attendance in this course's class; None while no session has taken place."""
-    from hocso.training.classes.attendance import learner_course_rate
-
     return learner_course_rate(course=course, learner=learner)
 
 

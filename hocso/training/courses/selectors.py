@@ -1,21 +1,34 @@
-"""Reads for the training pages: each takes the acting user and returns only what they may see."""
+"""Reads for courses, lessons and the learner's progress: each takes the acting user and returns only what they may
+see."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.text import fold
-from hocso.identity.scoping import is_province_admin
 from hocso.people.models import Learner
-from hocso.training.models import Course, Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module
-from hocso.training.permissions import can_author
+
+from ..models import Course, Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module
+from ..permissions import can_author, can_edit_every_course
 
 
-def learner_for(actor) -> Learner | None:
+def learner_for(actor: Actor | None) -> Learner | None:
+    """The learner profile of the signed-in person; None for anyone without one (or not signed in)."""
     if not getattr(actor, "is_authenticated", False):
         return None
     return Learner.objects.filter(user_id=actor.pk).first()
+
+
+def learner_of(actor: Actor) -> Learner:
+    """As `learner_for`, for what only a learner can do: refused (403) for an account without a learner profile."""
+    learner = learner_for(actor)
+    if learner is None:
+        raise PermissionDenied(_("Your account has no learner profile."))
+    return learner
 
 
 def _filter_query(qs: QuerySet[Course], query: str) -> QuerySet[Course]:
@@ -26,7 +39,7 @@ def _filter_query(qs: QuerySet[Course], query: str) -> QuerySet[Course]:
     return qs.filter(Q(title__icontains=query) | Q(topic__icontains=query) | Q(title__icontains=fold(query)))
 
 
-def course_catalogue(*, actor, query: str = "") -> QuerySet[Course]:
+def course_catalogue(*, actor: Actor | None, query: str = "") -> QuerySet[Course]:
     """Published courses meant for the learner's target group (or for everyone), and any they are enrolled in."""
     learner = learner_for(actor)
     qs = Course.objects.filter(is_published=True)
@@ -38,15 +51,19 @@ def course_catalogue(*, actor, query: str = "") -> QuerySet[Course]:
     return _filter_query(qs, query).annotate(lesson_count=Count("modules__lessons", distinct=True))
 
 
-def my_enrolments(*, actor) -> QuerySet[Enrolment]:
+def enrolments_of(learner: Learner) -> QuerySet[Enrolment]:
+    """The learner's enrolments, withdrawn ones left out (they count as not enrolled)."""
+    return Enrolment.objects.filter(learner=learner).exclude(status=EnrolmentStatus.WITHDRAWN)
+
+
+def my_enrolments(*, actor: Actor) -> QuerySet[Enrolment]:
     learner = learner_for(actor)
     if learner is None:
         return Enrolment.objects.none()
-    return (Enrolment.objects.filter(learner=learner).exclude(status=EnrolmentStatus.WITHDRAWN)
-            .select_related("course", "last_lesson"))
+    return enrolments_of(learner).select_related("course", "last_lesson")
 
 
-def course_get_for_learner(*, actor, pk: int) -> Course:
+def course_get_for_learner(*, actor: Actor, pk: int) -> Course:
     course = Course.objects.filter(pk=pk).first()
     if course is None:
         raise Http404
@@ -58,7 +75,7 @@ def course_get_for_learner(*, actor, pk: int) -> Course:
     raise Http404
 
 
-def enrolment_for(*, actor, course: Course) -> Enrolment | None:
+def enrolment_for(*, actor: Actor, course: Course) -> Enrolment | None:
     learner = learner_for(actor)
     if learner is None:
         return None
@@ -76,7 +93,7 @@ def progress_by_lesson(*, learner: Learner, course: Course) -> dict[int, LessonP
     return {p.lesson_id: p for p in LessonProgress.objects.filter(learner=learner, lesson__module__course=course)}
 
 
-def lesson_for_learner(*, actor, pk: int) -> tuple[Lesson, Enrolment]:
+def lesson_for_learner(*, actor: Actor, pk: int) -> tuple[Lesson, Enrolment]:
     """A lesson of a course the actor is actively enrolled in; anything else is 404."""
     lesson = Lesson.objects.select_related("module__course", "quiz").filter(pk=pk).first()
     if lesson is None:
@@ -87,8 +104,9 @@ def lesson_for_learner(*, actor, pk: int) -> tuple[Lesson, Enrolment]:
     return lesson, enrolment
 
 
-def authored_courses(*, actor, query: str = "") -> QuerySet[Course]:
-    if is_province_admin(actor):
+def authored_courses(*, actor: Actor, query: str = "") -> QuerySet[Course]:
+    """Every course for administrators, their own for instructors, none for anyone else."""
+    if can_edit_every_course(actor):
         qs = Course.objects.all()
     elif can_author(actor):
         qs = Course.objects.filter(owner_id=actor.pk)
@@ -100,22 +118,27 @@ def authored_courses(*, actor, query: str = "") -> QuerySet[Course]:
     )
 
 
-def authored_course(*, actor, pk: int) -> Course:
+def authored_course(*, actor: Actor, pk: int) -> Course:
     course = authored_courses(actor=actor).filter(pk=pk).first()
     if course is None:
         raise Http404
     return course
 
 
-def authored_module(*, actor, pk: int) -> Module:
+def authored_module(*, actor: Actor, pk: int) -> Module:
     module = Module.objects.select_related("course").filter(pk=pk).first()
     if module is None or not authored_courses(actor=actor).filter(pk=module.course_id).exists():
         raise Http404
     return module
 
 
-def authored_lesson(*, actor, pk: int) -> Lesson:
+def authored_lesson(*, actor: Actor, pk: int) -> Lesson:
     lesson = Lesson.objects.select_related("module__course").filter(pk=pk).first()
     if lesson is None or not authored_courses(actor=actor).filter(pk=lesson.module.course_id).exists():
         raise Http404
     return lesson
+
+
+def module_progress_count(module: Module) -> int:
+    """How many progress records (learners who opened or finished a lesson) the module's lessons carry."""
+    return LessonProgress.objects.filter(lesson__module=module).count()

@@ -1,4 +1,5 @@
-"""Writes for courses, lessons, enrolments and progress: keyword-only, one transaction, permission-checked, audited."""
+"""Writes for courses, modules, lessons, self-enrolment and lesson progress: keyword-only, one transaction,
+permission-checked, audited (except the learner's own progress, reported by the player every few seconds)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import posixpath
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,20 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.assessment.sanitise import clean_html
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure
 from hocso.people.models import Learner
-from hocso.training.models import (
-    Course,
-    CourseMode,
-    Enrolment,
-    EnrolmentStatus,
-    Lesson,
-    LessonKind,
-    LessonProgress,
-    Module,
-)
-from hocso.training.permissions import can_author, can_edit_course
+
+from ..models import Course, CourseMode, Enrolment, EnrolmentStatus, Lesson, LessonKind, LessonProgress, Module
+from ..permissions import can_author, can_edit_course
+from .selectors import learner_of, module_progress_count
 
 COURSE_FIELDS = ["title", "summary", "topic", "hours", "mode", "is_published", "self_enrolment", "require_lessons",
                  "final_quiz", "min_attendance_percent"]
@@ -39,7 +34,7 @@ VIDEO_DONE_SHARE = 0.9
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
 
-def _ensure_edit(actor, course: Course) -> None:
+def _ensure_edit(actor: Actor, course: Course) -> None:
     ensure(can_edit_course(actor, course), _("You cannot change this course."))
 
 
@@ -61,7 +56,7 @@ def check_course(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def course_create(*, actor, target_groups=(), **fields: Any) -> Course:
+def course_create(*, actor: Actor, target_groups=(), **fields: Any) -> Course:
     ensure(can_author(actor), _("Only administrators and instructors can create courses."))
     check_course(fields)
     course = Course.objects.create(owner=actor if getattr(actor, "pk", None) else None, **fields)
@@ -71,7 +66,7 @@ def course_create(*, actor, target_groups=(), **fields: Any) -> Course:
 
 
 @transaction.atomic
-def course_update(*, actor, course: Course, target_groups=None, **fields: Any) -> Course:
+def course_update(*, actor: Actor, course: Course, target_groups=None, **fields: Any) -> Course:
     _ensure_edit(actor, course)
     before = snapshot(course, COURSE_FIELDS)
     merged = {**before, "mode": course.mode, **fields}
@@ -86,7 +81,7 @@ def course_update(*, actor, course: Course, target_groups=None, **fields: Any) -
 
 
 @transaction.atomic
-def module_create(*, actor, course: Course, title: str) -> Module:
+def module_create(*, actor: Actor, course: Course, title: str) -> Module:
     _ensure_edit(actor, course)
     last = course.modules.aggregate(m=Max("position"))["m"] or 0
     module = Module.objects.create(course=course, title=title, position=last + 1)
@@ -95,7 +90,7 @@ def module_create(*, actor, course: Course, title: str) -> Module:
 
 
 @transaction.atomic
-def module_update(*, actor, module: Module, title: str, position: int) -> Module:
+def module_update(*, actor: Actor, module: Module, title: str, position: int) -> Module:
     _ensure_edit(actor, module.course)
     module.title, module.position = title, position
     module.save()
@@ -103,13 +98,8 @@ def module_update(*, actor, module: Module, title: str, position: int) -> Module
     return module
 
 
-def module_progress_count(module: Module) -> int:
-    """How many progress records (learners who opened or finished a lesson) the module's lessons carry."""
-    return LessonProgress.objects.filter(lesson__module=module).count()
-
-
 @transaction.atomic
-def module_delete(*, actor, module: Module) -> int:
+def module_delete(*, actor: Actor, module: Module) -> int:
     """Delete a module and its lessons; refused once any learner has progress in it. Returns lessons deleted."""
     _ensure_edit(actor, module.course)
     module = Module.objects.select_for_update().select_related("course").get(pk=module.pk)
@@ -160,7 +150,7 @@ def _check_lesson(lesson: Lesson, has_upload: bool) -> None:
         raise ValidationError(errors)
 
 
-def _apply_lesson(actor, lesson: Lesson, fields: dict[str, Any], upload: UploadedFile | None) -> None:
+def _apply_lesson(lesson: Lesson, fields: dict[str, Any], upload: UploadedFile | None) -> None:
     for name, value in fields.items():
         setattr(lesson, name, value)
     lesson.html = clean_html(lesson.html) if lesson.kind == LessonKind.HTML else ""
@@ -179,29 +169,29 @@ def _apply_lesson(actor, lesson: Lesson, fields: dict[str, Any], upload: Uploade
 
 
 @transaction.atomic
-def lesson_create(*, actor, module: Module, upload: UploadedFile | None = None, **fields: Any) -> Lesson:
+def lesson_create(*, actor: Actor, module: Module, upload: UploadedFile | None = None, **fields: Any) -> Lesson:
     _ensure_edit(actor, module.course)
     if not fields.get("position"):
         fields["position"] = (module.lessons.aggregate(m=Max("position"))["m"] or 0) + 1
     lesson = Lesson(module=module)
-    _apply_lesson(actor, lesson, fields, upload)
+    _apply_lesson(lesson, fields, upload)
     lesson.save()
     audit(actor, "lesson.create", lesson, after=snapshot(lesson, LESSON_FIELDS))
     return lesson
 
 
 @transaction.atomic
-def lesson_update(*, actor, lesson: Lesson, upload: UploadedFile | None = None, **fields: Any) -> Lesson:
+def lesson_update(*, actor: Actor, lesson: Lesson, upload: UploadedFile | None = None, **fields: Any) -> Lesson:
     _ensure_edit(actor, lesson.module.course)
     before = snapshot(lesson, LESSON_FIELDS)
-    _apply_lesson(actor, lesson, fields, upload)
+    _apply_lesson(lesson, fields, upload)
     lesson.save()
     audit(actor, "lesson.update", lesson, before=before, after=snapshot(lesson, LESSON_FIELDS))
     return lesson
 
 
 @transaction.atomic
-def lesson_delete(*, actor, lesson: Lesson) -> None:
+def lesson_delete(*, actor: Actor, lesson: Lesson) -> None:
     _ensure_edit(actor, lesson.module.course)
     name = lesson.file_name
     audit(actor, "lesson.delete", lesson, before=snapshot(lesson, LESSON_FIELDS))
@@ -213,15 +203,8 @@ def lesson_delete(*, actor, lesson: Lesson) -> None:
 # --- enrolment and progress ------------------------------------------------------------------------------------
 
 
-def learner_of(actor) -> Learner:
-    learner = Learner.objects.filter(user_id=getattr(actor, "pk", None)).first()
-    if learner is None:
-        raise PermissionDenied(_("Your account has no learner profile."))
-    return learner
-
-
 @transaction.atomic
-def self_enrol(*, actor, course: Course) -> Enrolment:
+def self_enrol(*, actor: Actor, course: Course) -> Enrolment:
     """A learner enrols in an open online course."""
     learner = learner_of(actor)
     ensure(course.is_published and course.self_enrolment and course.mode == CourseMode.ONLINE,
@@ -245,7 +228,10 @@ def _progress(learner: Learner, lesson: Lesson) -> LessonProgress:
 
 @transaction.atomic
 def lesson_open(*, enrolment: Enrolment, lesson: Lesson, complete: bool = False) -> LessonProgress:
-    """The learner opened a lesson: remember it for "continue", and complete pages and links on sight."""
+    """The learner opened a lesson: remember it for "continue", and complete pages and links on sight.
+
+    No actor and no audit entry: this is the learner's own progress, in an enrolment the caller has checked is
+    theirs (`selectors.lesson_for_learner`)."""
     now = timezone.now()
     progress = _progress(enrolment.learner, lesson)
     fields = ["opened_at", "updated_at"]

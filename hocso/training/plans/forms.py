@@ -1,3 +1,5 @@
+"""The training plan's form: the plan and its grid of targets per year and target group."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hocso.org.models import TargetGroup
-from hocso.training.models import TrainingPlan
-from hocso.training.plans.services import MAX_PLAN_YEARS, validate_plan
+
+from ..models import TrainingPlan
+from .services import MAX_PLAN_YEARS, validate_plan
 
 
 def _year(value) -> int | None:

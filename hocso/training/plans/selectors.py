@@ -3,7 +3,8 @@
 Definition of "achieved" (stated on the page too): a learner of target group G counts as achieved in year Y if in Y
 they either received a certificate that is not revoked (any course), or passed (graded, passed) a quiz attempt
 submitted in Y that belongs to a published test campaign: a campaign with at least one published result snapshot,
-on the attempt's quiz, whose window contains the day the attempt was started. Each learner counts once per year.
+on the attempt's quiz, whose window contains the day the attempt was started (campaigns says which attempts those
+are, through `achievements`: training does not import campaigns). Each learner counts once per year.
 The target group is the learner's current one. For focal points, certificates count by the learner's current unit
 and attempts by the unit recorded on the attempt when it was started.
 """
@@ -13,31 +14,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
 from django.http import Http404
 
 from hocso.assessment.models import Attempt, AttemptState
-from hocso.campaigns.models import Campaign, Snapshot
+from hocso.core.actors import Actor
 from hocso.core.scoping import UnitScope
-from hocso.identity.models import Role
-from hocso.identity.scoping import roles_of, scope_for_user
+from hocso.identity.scoping import scope_for_user
 from hocso.org.models import TargetGroup
 from hocso.people.models import Learner
-from hocso.training.models import Certificate, TrainingPlan
+
+from ..models import Certificate, TrainingPlan
+from ..permissions import can_see_plans
+from .achievements import counted_attempts
 
 
-def can_see_plans(user) -> bool:
-    return bool(roles_of(user) & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT})
-
-
-def plans(*, actor):
+def plans(*, actor: Actor):
     """Plans are province-wide documents: every admin and focal point sees all of them."""
     if not can_see_plans(actor):
         return TrainingPlan.objects.none()
     return TrainingPlan.objects.all()
 
 
-def plan_get(*, actor, pk: int) -> TrainingPlan:
+def plan_get(*, actor: Actor, pk: int) -> TrainingPlan:
     plan = plans(actor=actor).filter(pk=pk).first()
     if plan is None:
         raise Http404
@@ -46,23 +44,17 @@ def plan_get(*, actor, pk: int) -> TrainingPlan:
 
 def achieved_counts(*, scope: UnitScope, years: list[int]) -> dict[tuple[int, int], int]:
     """{(year, target group id): distinct learners who achieved}, one aggregated query per year."""
-    published = Campaign.objects.filter(
-        Exists(Snapshot.objects.filter(campaign_id=OuterRef("pk"))),
-        quiz_id=OuterRef("quiz_id"), opens_on__lte=OuterRef("started_day"), closes_on__gte=OuterRef("started_day"),
-    )
     result: dict[tuple[int, int], int] = {}
     for year in years:
         certified = Certificate.objects.filter(learner_id=OuterRef("pk"), revoked_at__isnull=True,
                                                issued_at__year=year)
-        passed = (
-            Attempt.objects.filter(scope.q("unit__path"), learner_id=OuterRef("pk"), state=AttemptState.GRADED,
-                                   passed=True, submitted_at__year=year)
-            .annotate(started_day=TruncDate("started_at"))
-            .filter(Exists(published))
-        )
+        achieved = scope.q("unit__path") & Exists(certified)
+        passed = Attempt.objects.filter(scope.q("unit__path"), learner_id=OuterRef("pk"), state=AttemptState.GRADED,
+                                        passed=True, submitted_at__year=year)
+        for counted in counted_attempts(passed):
+            achieved |= Exists(counted)
         rows = (
-            Learner.objects.filter(target_group__isnull=False)
-            .filter((scope.q("unit__path") & Exists(certified)) | Exists(passed))
+            Learner.objects.filter(target_group__isnull=False).filter(achieved)
             .values("target_group_id").annotate(n=Count("pk", distinct=True)).order_by()
         )
         for row in rows:
@@ -103,7 +95,7 @@ class Progress:
     scoped: bool
 
 
-def plan_progress(*, actor, plan: TrainingPlan) -> Progress:
+def plan_progress(*, actor: Actor, plan: TrainingPlan) -> Progress:
     """Target against achieved per year and target group, restricted to the actor's units."""
     scope = scope_for_user(actor)
     targets = {(t.year, t.target_group_id): t.target_count for t in plan.targets.all()}

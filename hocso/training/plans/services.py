@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
-from hocso.identity.scoping import ensure, is_province_admin
+from hocso.identity.scoping import ensure
 from hocso.org.models import TargetGroup
-from hocso.training.models import PlanTarget, TrainingPlan
+
+from ..models import PlanTarget, TrainingPlan
+from ..permissions import can_edit_plans
 
 PLAN_FIELDS = ["title", "start_year", "end_year", "description"]
 # Plans are multi-year documents; anything outside this range is a typing mistake.
@@ -17,8 +20,8 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_PLAN_YEARS = 10
 
 
-def _ensure_admin(actor) -> None:
-    ensure(is_province_admin(actor), _("Only province administrators can change training plans."))
+def _ensure_admin(actor: Actor) -> None:
+    ensure(can_edit_plans(actor), _("Only province administrators can change training plans."))
 
 
 def validate_plan(*, title: str, start_year: int | None, end_year: int | None,
@@ -64,7 +67,7 @@ def _target_map(plan: TrainingPlan) -> dict[str, int]:
 
 
 @transaction.atomic
-def plan_create(*, actor, title: str, start_year: int | None, end_year: int | None, description: str = "",
+def plan_create(*, actor: Actor, title: str, start_year: int | None, end_year: int | None, description: str = "",
                 targets: dict[tuple[int, int], int] | None = None) -> TrainingPlan:
     _ensure_admin(actor)
     targets = targets or {}
@@ -79,7 +82,7 @@ def plan_create(*, actor, title: str, start_year: int | None, end_year: int | No
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: TrainingPlan, title: str, start_year: int | None, end_year: int | None,
+def plan_update(*, actor: Actor, plan: TrainingPlan, title: str, start_year: int | None, end_year: int | None,
                 description: str = "", targets: dict[tuple[int, int], int] | None = None) -> TrainingPlan:
     _ensure_admin(actor)
     targets = targets or {}

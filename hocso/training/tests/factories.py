@@ -1,4 +1,5 @@
-"""Course builders for tests, going through the services."""
+"""Builders of courses, classes, enrolments and graded attempts for training's tests, going through the services
+(not a test module: every training test may import it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from hocso.assessment.models import Attempt, AttemptState, Quiz
-from hocso.tests.factories import SYSTEM
+from hocso.core.actors import SYSTEM
 from hocso.training.classes import services as services_classes
 from hocso.training.courses import services
 from hocso.training.models import Course, CourseClass, CourseMode, Enrolment, Lesson, LessonKind, Module

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from hocso.tests.factories import SYSTEM, make_learner
+from hocso.core.actors import SYSTEM
+from hocso.tests.factories import make_learner
 from hocso.tests.test_browser import page, sign_in  # noqa: F401 - `page` is the shared browser fixture
-from hocso.training.classes import services as services_classes
+from hocso.training.classes import services as class_services
 from hocso.training.courses import services
 from hocso.training.models import Certificate, CourseMode, LessonKind
 from hocso.training.tests.factories import make_class, make_course, make_lesson, make_module
@@ -26,7 +27,7 @@ def test_instructor_issues_to_the_class_then_revokes_one(page, live_server, inst
     course.save(update_fields=["owner"])
     waiting = make_learner(school_a, "Lê Văn Cường")
     for learner in (learner_in_a, waiting):
-        services_classes.enrol_learner(actor=SYSTEM, klass=klass, learner=learner)
+        class_services.enrol_learner(actor=SYSTEM, klass=klass, learner=learner)
     done = klass.enrolments.get(learner=learner_in_a)
     services.lesson_open(enrolment=done, lesson=lesson, complete=True)
 

@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from hocso.tests.factories import SYSTEM
-from hocso.training.classes import attendance
-from hocso.training.classes import services as services_classes
+from hocso.core.actors import SYSTEM
+from hocso.training.classes import checkin, selectors, services
 from hocso.training.courses.completion import course_status
 from hocso.training.models import Attendance, AttendanceMethod, CourseMode
 from hocso.training.tests.factories import make_class, make_course
@@ -28,13 +27,13 @@ def klass(instructor, learner_in_a, learner_in_b):
     klass = make_class(course)
     klass.instructors.add(instructor)
     for learner in (learner_in_a, learner_in_b):
-        services_classes.enrol_learner(actor=SYSTEM, klass=klass, learner=learner)
+        services.enrol_learner(actor=SYSTEM, klass=klass, learner=learner)
     return klass
 
 
 def make_session(klass, days_ago: int = 0, **fields):
     fields.setdefault("place", "Hội trường UBND xã")
-    return attendance.session_create(actor=SYSTEM, klass=klass, date=timezone.localdate() - dt.timedelta(days=days_ago),
+    return services.session_create(actor=SYSTEM, klass=klass, date=timezone.localdate() - dt.timedelta(days=days_ago),
                                      start_time=dt.time(8), end_time=dt.time(11), **fields)
 
 
@@ -69,7 +68,7 @@ def test_cannot_mark_someone_outside_the_class(instructor, klass, commune_b):
     outsider = make_learner(commune_b, "Hoàng Văn Giang")
     session = make_session(klass)
     with pytest.raises(ValidationError, match="Chỉ có thể điểm danh có mặt cho người đã ghi danh"):
-        attendance.mark_attendance(actor=instructor, session=session, present={outsider.pk})
+        services.mark_attendance(actor=instructor, session=session, present={outsider.pk})
     assert not session.attendances.exists()
 
 
@@ -84,7 +83,7 @@ def test_qr_page_shows_a_code_for_the_session(client, instructor, klass):
 
 def test_learner_checks_in_once(client, learner_user, learner_in_a, klass):
     session = make_session(klass)
-    url = reverse("training:checkin", args=[attendance.checkin_token(session)])
+    url = reverse("training:checkin", args=[checkin.checkin_token(session)])
     client.force_login(learner_user)
     assert client.get(url).status_code == 200 and not Attendance.objects.exists()
     assert client.post(url).status_code == 302
@@ -97,7 +96,7 @@ def test_learner_checks_in_once(client, learner_user, learner_in_a, klass):
 
 def test_expired_code_is_refused(client, settings, learner_user, learner_in_a, klass):
     session = make_session(klass)
-    token = attendance.checkin_token(session)
+    token = checkin.checkin_token(session)
     settings.HOCSO_CHECKIN_TOKEN_SECONDS = 1
     time.sleep(2.1)  # the real clock moves past the code's lifetime; nothing is patched
     client.force_login(learner_user)
@@ -108,7 +107,7 @@ def test_expired_code_is_refused(client, settings, learner_user, learner_in_a, k
 def test_forged_code_is_refused(client, learner_user, learner_in_a, klass):
     session = make_session(klass)
     other = make_session(klass, days_ago=1)
-    token = attendance.checkin_token(session)
+    token = checkin.checkin_token(session)
     forged = f"{other.pk}:{token.split(':', 1)[1]}"
     client.force_login(learner_user)
     assert client.post(reverse("training:checkin", args=[forged])).status_code == 400
@@ -121,7 +120,7 @@ def test_code_of_another_class_is_refused(client, learner_user, learner_in_a):
     session = make_session(other_class)
     client.cookies.load(EN)
     client.force_login(learner_user)
-    response = client.post(reverse("training:checkin", args=[attendance.checkin_token(session)]))
+    response = client.post(reverse("training:checkin", args=[checkin.checkin_token(session)]))
     assert response.status_code == 403 and "not enrolled" in response.content.decode()
     assert not Attendance.objects.exists()
 
@@ -129,11 +128,11 @@ def test_code_of_another_class_is_refused(client, learner_user, learner_in_a):
 def test_rates_per_learner_and_class_and_completion(client, instructor, focal_a, klass, learner_in_a, learner_in_b):
     first, second = make_session(klass, days_ago=2), make_session(klass, days_ago=1)
     make_session(klass, days_ago=-3)  # not held yet: does not count
-    attendance.mark_attendance(actor=instructor, session=first, present={learner_in_a.pk, learner_in_b.pk})
-    attendance.mark_attendance(actor=instructor, session=second, present={learner_in_a.pk})
-    held, attended = attendance.class_rates(klass)
+    services.mark_attendance(actor=instructor, session=first, present={learner_in_a.pk, learner_in_b.pk})
+    services.mark_attendance(actor=instructor, session=second, present={learner_in_a.pk})
+    held, attended = selectors.class_rates(klass)
     assert held == 2 and attended == {learner_in_a.pk: 2, learner_in_b.pk: 1}
-    assert attendance.learner_course_rate(course=klass.course, learner=learner_in_b) == 50
+    assert selectors.learner_course_rate(course=klass.course, learner=learner_in_b) == 50
     assert course_status(klass.course, learner_in_b).complete is True  # 50 % required
     klass.course.min_attendance_percent = 80
     assert course_status(klass.course, learner_in_b).complete is False

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import make_learner, make_user, target_group
-from hocso.training.classes import services as services_classes
+from hocso.training.classes import services
 from hocso.training.models import CourseClass, CourseMode, Enrolment, EnrolmentStatus
 from hocso.training.tests.factories import make_class, make_course
 
@@ -69,11 +69,11 @@ def test_bulk_enrolment_outside_scope_is_404(client, focal_a, commune_b, learner
 def test_bulk_fills_capacity_then_waiting_list_and_withdrawal_promotes(province_admin, school_a):
     people = [make_learner(school_a, name) for name in ("An Văn A", "Bùi Văn B", "Cao Văn C")]
     klass = make_class(capacity=2)
-    result = services_classes.enrol_bulk(actor=province_admin, klass=klass, unit=school_a)
+    result = services.enrol_bulk(actor=province_admin, klass=klass, unit=school_a)
     assert (result.enrolled, result.waiting) == (2, 1)
     waiting = klass.enrolments.get(status=EnrolmentStatus.WAITING)
     active = klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).first()
-    services_classes.withdraw(actor=province_admin, enrolment=active)
+    services.withdraw(actor=province_admin, enrolment=active)
     waiting.refresh_from_db()
     assert waiting.status == EnrolmentStatus.ACTIVE
     assert klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).count() == 2
@@ -84,8 +84,8 @@ def test_raising_capacity_takes_people_from_the_waiting_list(province_admin, sch
     for name in ("An Văn A", "Bùi Văn B"):
         make_learner(school_a, name)
     klass = make_class(capacity=1)
-    services_classes.enrol_bulk(actor=province_admin, klass=klass, unit=school_a)
-    services_classes.class_update(actor=province_admin, klass=klass, capacity=5)
+    services.enrol_bulk(actor=province_admin, klass=klass, unit=school_a)
+    services.class_update(actor=province_admin, klass=klass, capacity=5)
     assert klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).count() == 2
 
 
@@ -106,7 +106,7 @@ def test_learner_asks_to_join_and_instructor_approves(client, learner_user, lear
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
     # A request approved when the class is full goes to the waiting list; a rejection is final.
-    other = services_classes.request_join(actor=_user_of(learner_in_b), klass=klass)
+    other = services.request_join(actor=_user_of(learner_in_b), klass=klass)
     client.post(reverse("training:enrolment_decide", args=[other.pk]), {"approve": "1"})
     other.refresh_from_db()
     assert other.status == EnrolmentStatus.WAITING
@@ -121,7 +121,7 @@ def _user_of(learner):
 
 def test_request_rejected(client, learner_user, learner_in_a, province_admin):
     klass = make_class(self_enrolment=True)
-    enrolment = services_classes.request_join(actor=learner_user, klass=klass)
+    enrolment = services.request_join(actor=learner_user, klass=klass)
     client.force_login(province_admin)
     client.post(reverse("training:enrolment_decide", args=[enrolment.pk]), {"approve": "0"})
     enrolment.refresh_from_db()
@@ -138,7 +138,7 @@ def test_cannot_ask_to_join_a_closed_class(client, learner_user, learner_in_a):
 def test_other_instructor_and_other_focal_point_cannot_decide(client, learner_user, learner_in_a,
                                                               other_instructor, focal_b):
     klass = make_class(self_enrolment=True)
-    enrolment = services_classes.request_join(actor=learner_user, klass=klass)
+    enrolment = services.request_join(actor=learner_user, klass=klass)
     for user in (other_instructor, focal_b):
         client.force_login(user)
         assert client.post(reverse("training:enrolment_decide", args=[enrolment.pk]),
@@ -151,7 +151,7 @@ def test_focal_point_sees_only_their_people_in_a_class(client, focal_a, province
                                                        learner_in_b):
     klass = make_class()
     for learner in (learner_in_a, learner_in_b):
-        services_classes.enrol_learner(actor=province_admin, klass=klass, learner=learner)
+        services.enrol_learner(actor=province_admin, klass=klass, learner=learner)
     client.force_login(focal_a)
     body = client.get(reverse("training:class", args=[klass.pk])).content.decode()
     assert learner_in_a.full_name in body and learner_in_b.full_name not in body
@@ -191,7 +191,7 @@ def test_class_detail_and_rates_pages_are_bounded(client, province_admin, school
     for n in range(12):
         make_learner(school_a, f"Nguyễn Văn {chr(65 + n)}")
     klass = make_class()
-    services_classes.enrol_bulk(actor=province_admin, klass=klass, unit=school_a)
+    services.enrol_bulk(actor=province_admin, klass=klass, unit=school_a)
     client.force_login(province_admin)
     with django_assert_max_num_queries(20):
         body = client.get(reverse("training:class", args=[klass.pk])).content.decode()

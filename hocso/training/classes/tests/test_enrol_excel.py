@@ -2,48 +2,25 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from hocso.core.actors import SYSTEM
 from hocso.core.models import AuditEntry
+from hocso.core.uploads import FileRejected
 from hocso.identity.models import Role
-from hocso.people.importing.errors import ImportFileError
-from hocso.tests.factories import SYSTEM, make_learner, make_user
-from hocso.training.classes import class_list as enrol_import
-from hocso.training.classes import services as services_classes
+from hocso.tests.factories import make_learner, make_user
+from hocso.training.classes import class_list, services
 from hocso.training.models import CourseClass, CourseMode
 from hocso.training.tests.factories import make_course
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .helpers import upload, xlsx
 
 
 def make_class(**fields) -> CourseClass:
     course = make_course(mode=CourseMode.IN_PERSON, self_enrolment=False)
-    return services_classes.class_create(actor=SYSTEM, course=course, name="Lớp 02/2026", **fields)
-
-
-def xlsx(rows: list[list], title: str = "DANH SÁCH HỌC VIÊN ĐĂNG KÝ LỚP") -> bytes:
-    """A list as offices send it: a title row and a blank row above the header."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append([title])
-    sheet.append([])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(client, klass, content: bytes, name: str = "danh-sach.xlsx", content_type: str = XLSX):
-    client.cookies["hocso_language"] = "en"
-    return client.post(reverse("training:class_enrol_list", args=[klass.pk]),
-                       {"file": SimpleUploadedFile(name, content, content_type=content_type)})
+    return services.class_create(actor=SYSTEM, course=course, name="Lớp 02/2026", **fields)
 
 
 def confirm(client, klass, token: str):
@@ -131,7 +108,7 @@ def test_focal_point_csv_rows_outside_scope_are_refused(client, focal_a, learner
 def test_capacity_sends_the_rest_to_the_waiting_list(client, province_admin, school_a):
     people = [make_learner(school_a, name) for name in ("An Văn Một", "Bùi Văn Hai", "Cao Văn Ba", "Đỗ Văn Bốn")]
     klass = make_class(capacity=2)
-    services_classes.enrol_learner(actor=SYSTEM, klass=klass, learner=people[0])
+    services.enrol_learner(actor=SYSTEM, klass=klass, learner=people[0])
     content = xlsx([["Họ và tên", "CCCD"], *[[p.full_name, p.cccd] for p in people]])
     client.force_login(province_admin)
     response = upload(client, klass, content)
@@ -172,7 +149,7 @@ def test_token_is_bound_to_its_class(client, province_admin, learner_in_a):
 
 def test_match_by_username(province_admin, learner_user, learner_in_a):
     klass = make_class()
-    preview = enrol_import.preview_list(
+    preview = class_list.preview_list(
         actor=province_admin, klass=klass, file_name="ds.xlsx",
         content=xlsx([["Họ và tên", "Tên đăng nhập"], ["Đặng Thị Ánh", "HocVien"]]))
     assert [(row.learner, row.outcome) for row in preview.rows] == [(learner_in_a, "enrol")]
@@ -196,8 +173,8 @@ def test_not_a_spreadsheet_is_a_clear_error_and_changes_nothing(client, province
 ])
 def test_unusable_files(province_admin, rows, code):
     klass = make_class()
-    with pytest.raises(ImportFileError) as caught:
-        enrol_import.preview_list(actor=province_admin, klass=klass, content=xlsx(rows), file_name="ds.xlsx",
+    with pytest.raises(FileRejected) as caught:
+        class_list.preview_list(actor=province_admin, klass=klass, content=xlsx(rows), file_name="ds.xlsx",
                                   max_rows=2)
     assert caught.value.code == code
 
@@ -229,11 +206,11 @@ def test_class_page_links_to_the_list_upload(client, province_admin):
 
 def test_numbering_row_other_class_and_retired(province_admin, school_a, learner_in_a):
     klass = make_class()
-    other = services_classes.class_create(actor=SYSTEM, course=klass.course, name="Lớp 03/2026")
-    services_classes.enrol_learner(actor=SYSTEM, klass=other, learner=learner_in_a)
+    other = services.class_create(actor=SYSTEM, course=klass.course, name="Lớp 03/2026")
+    services.enrol_learner(actor=SYSTEM, klass=other, learner=learner_in_a)
     retired = make_learner(school_a, "Vũ Văn Hưu", status="retired")
     with translation.override("en"):
-        preview = enrol_import.preview_list(
+        preview = class_list.preview_list(
             actor=province_admin, klass=klass, file_name="ds.xlsx",
             content=xlsx([["STT", "Họ và tên", "Số CCCD"], ["(1)", "(2)", "(3)"],  # the form's column numbers
                           [1, learner_in_a.full_name, learner_in_a.cccd], [2, retired.full_name, retired.cccd]]))

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from hocso.tests import hostile_files as hostile
-from hocso.training.classes import class_list as enrol_import
+from hocso.training.classes import class_list
+from hocso.training.tests.factories import make_class
 
-from .test_enrol_excel import make_class, upload  # moved to helpers next
+from .helpers import upload
 
 CASES = [
     pytest.param(hostile.far_cell_xlsx, "x.xlsx", "too_far", id="far-cell"),
@@ -25,7 +26,7 @@ CASES = [
 @pytest.mark.parametrize(("make", "name", "code"), CASES)
 def test_class_list_reader_refuses_hostile_files_in_bounded_memory(make, name, code):
     content = make()
-    outcome = hostile.run_bounded(lambda: enrol_import.read_list(content, name), extra_memory_mb=512, timeout=20)
+    outcome = hostile.run_bounded(lambda: class_list.read_list(content, name), extra_memory_mb=512, timeout=20)
     assert not outcome.died, outcome.died
     assert (outcome.error, outcome.code) == ("FileRejected", code), outcome
     assert outcome.seconds < 5

@@ -1,4 +1,5 @@
-"""Session pages: create/edit, marking attendance, the check-in QR code, the learner's check-in, and rates."""
+"""Session pages: create/edit/delete, marking attendance, the check-in QR code, the learner's check-in, attendance
+rates, and the learner's calendar feed. Thin views."""
 
 from __future__ import annotations
 
@@ -13,75 +14,61 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.identity.scoping import ensure, is_province_admin, scope_of
-from hocso.people.forms import apply_validation_error
-from hocso.training.classes import attendance
-from hocso.training.classes import selectors as selectors_classes
-from hocso.training.classes.services import can_run_class
-from hocso.training.courses.forms import SessionForm
-from hocso.training.models import Session
+from hocso.identity.scoping import ensure
 
-
-def _session(request: HttpRequest, pk: int) -> Session:
-    session = Session.objects.select_related("klass__course").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    selectors_classes.class_get(actor=request.user, pk=session.klass_id)  # 404 outside what the actor may see
-    return session
+from ...permissions import can_run_class, can_take_attendance
+from .. import calendar, selectors, services
+from .. import checkin as checkin_codes
+from ..forms import SessionForm
 
 
 @login_required
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    klass = selectors_classes.class_get(actor=request.user, pk=pk)
+    klass = selectors.class_get(actor=request.user, pk=pk)
     ensure(can_run_class(request.user, klass), _("You cannot change this class."))
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = attendance.session_create(actor=request.user, klass=klass, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The session was added."))
-            return redirect("training:session", pk=session.pk)
+    if request.method == "POST" and form.is_valid() and (
+        session := call_service(form, services.session_create, actor=request.user, klass=klass, **form.cleaned_data)
+    ):
+        messages.success(request, _("The session was added."))
+        return redirect("training:session", pk=session.pk)
     return render(request, "training/classes/sessions/form.html", {"form": form, "klass": klass, "session": None})
 
 
 @login_required
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = selectors.session_get(actor=request.user, pk=pk)
     ensure(can_run_class(request.user, session.klass), _("You cannot change this class."))
     form = SessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance.session_update(actor=request.user, session=_session(request, pk), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The session was saved."))
-            return redirect("training:session", pk=pk)
+    # The service gets the session as stored: validating the form has already written the input onto `session`.
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.session_update, actor=request.user, session=selectors.session_get(actor=request.user, pk=pk),
+        **form.cleaned_data,
+    ):
+        messages.success(request, _("The session was saved."))
+        return redirect("training:session", pk=pk)
     return render(request, "training/classes/sessions/form.html",
                   {"form": form, "klass": session.klass, "session": session})
 
 
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    runs = can_run_class(request.user, session.klass)
+    session = selectors.session_get(actor=request.user, pk=pk)
+    runs = can_take_attendance(request.user, session.klass)
     if request.method == "POST":
         ensure(runs, _("You cannot mark attendance for this class."))
         try:
             present = {int(value) for value in request.POST.getlist("present")}
-            added, removed = attendance.mark_attendance(actor=request.user, session=session, present=present)
+            added, removed = services.mark_attendance(actor=request.user, session=session, present=present)
         except (ValueError, ValidationError) as exc:
             messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else _("Invalid choice."))
         else:
             messages.success(request, _("Attendance saved: %(added)d marked present, %(removed)d unmarked.")
                              % {"added": added, "removed": removed})
         return redirect("training:session", pk=pk)
-    roll = attendance.class_roll(session.klass)
-    if not (runs or is_province_admin(request.user)):
-        roll = roll.filter(scope_of(request.user).q("unit__path"))
+    roll = selectors.class_roll_for(actor=request.user, klass=session.klass)
     present = dict(session.attendances.values_list("learner_id", "method"))
     return render(request, "training/classes/sessions/detail.html", {
         "session": session, "klass": session.klass, "roll": list(roll), "present": present, "runs": runs,
@@ -92,14 +79,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The code shown on the screen in the room; the page reloads itself before the code expires."""
-    session = _session(request, pk)
-    ensure(can_run_class(request.user, session.klass), _("You cannot mark attendance for this class."))
-    url = request.build_absolute_uri(reverse("training:checkin", args=[attendance.checkin_token(session)]))
+    session = selectors.session_get(actor=request.user, pk=pk)
+    ensure(can_take_attendance(request.user, session.klass), _("You cannot mark attendance for this class."))
+    url = request.build_absolute_uri(reverse("training:checkin", args=[checkin_codes.checkin_token(session)]))
     # segno writes the SVG itself (no user input besides our own URL), so it is safe to embed as is.
     svg = segno.make(url, error="m").svg_inline(scale=6, border=2, title=_("Check-in code"))
     return render(request, "training/classes/sessions/qr.html", {
         "session": session, "klass": session.klass, "url": url, "qr_svg": mark_safe(svg),
-        "refresh": max(attendance.checkin_max_age() // 2, 10),
+        "refresh": max(checkin_codes.checkin_max_age() // 2, 10),
     })
 
 
@@ -109,12 +96,12 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     session = None
     try:
-        session = attendance.session_for_token(token)
+        session = checkin_codes.session_for_token(token)
         if request.method == "POST":
-            attendance.check_in(actor=request.user, token=token)
+            services.check_in(actor=request.user, token=token)
             messages.success(request, _("You are checked in. Thank you."))
             return redirect("training:course", pk=session.klass.course_id)
-    except attendance.CheckinError as exc:
+    except checkin_codes.CheckinError as exc:
         error = exc
     status = {"expired": 410, "invalid": 400, "not_enrolled": 403, "already": 409}.get(getattr(error, "code", ""), 200)
     return render(request, "training/classes/sessions/checkin.html", {"session": session, "error": error},
@@ -124,13 +111,11 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance rate per learner; focal points see their people only."""
-    klass = selectors_classes.class_get(actor=request.user, pk=pk)
-    roll = attendance.class_roll(klass)
-    if not (can_run_class(request.user, klass) or is_province_admin(request.user)):
-        roll = roll.filter(scope_of(request.user).q("unit__path"))
-    held, attended = attendance.class_rates(klass)
+    klass = selectors.class_get(actor=request.user, pk=pk)
+    roll = selectors.class_roll_for(actor=request.user, klass=klass)
+    held, attended = selectors.class_rates(klass)
     page = paginate(request, roll)
-    rows = [(learner, attended.get(learner.pk, 0), attendance.rate(attended.get(learner.pk, 0), held))
+    rows = [(learner, attended.get(learner.pk, 0), selectors.rate(attended.get(learner.pk, 0), held))
             for learner in page]
     return render(request, "training/classes/sessions/rates.html", {
         "klass": klass, "held": held, "rows": rows, "page": page, "querystring": querystring_without_page(request),
@@ -141,11 +126,11 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm deleting a session; refused once attendance was recorded for it."""
-    session = _session(request, pk)
+    session = selectors.session_get(actor=request.user, pk=pk)
     ensure(can_run_class(request.user, session.klass), _("You cannot change this class."))
     if request.method == "POST":
         try:
-            attendance.session_delete(actor=request.user, session=session)
+            services.session_delete(actor=request.user, session=session)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect("training:session_delete", pk=pk)
@@ -154,3 +139,16 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/classes/sessions/delete.html", {
         "session": session, "klass": session.klass, "attended": session.attendances.count(),
     })
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The learner's sessions for calendar apps, which cannot sign in: the signed address is the key."""
+    user_id = calendar.user_id_for_token(token)
+    learner = calendar.learner_for_feed(user_id) if user_id else None
+    if learner is None:
+        raise Http404
+    body = calendar.ics(calendar.sessions_for_learner(learner), host=request.get_host().split(":")[0],
+                        name=_("My classes"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="lich-hoc.ics"'
+    return response

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hocso.core.models import AuditEntry
 from hocso.training.models import Course, Lesson, LessonKind, Module
-from hocso.training.tests import memory_storage
 from hocso.training.tests.factories import enrol, make_course, make_lesson, make_module
 
 EN = {"hocso_language": "en"}
@@ -102,15 +100,6 @@ def test_editing_a_course_is_audited_with_before_and_after(client, province_admi
     client.post(reverse("training:manage_course", args=[course.pk]), _course_post(title="Mới"))
     entry = AuditEntry.objects.filter(action="course.update").get()
     assert entry.changes["title"] == ["Cũ", "Mới"]
-
-
-@pytest.fixture
-def dict_storage(settings):
-    memory_storage.FILES.clear()
-    settings.STORAGES = {**settings.STORAGES,
-                         "default": {"BACKEND": "hocso.training.tests.memory_storage.DictStorage"}}
-    yield memory_storage.FILES
-    memory_storage.FILES.clear()
 
 
 def test_files_go_through_the_storage_api_only(client, province_admin, learner_user, learner_in_a, dict_storage):

@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.identity.scoping import ensure
-from hocso.people.forms import apply_validation_error
-from hocso.training.courses import selectors, services
-from hocso.training.courses.forms import CourseFilterForm, CourseForm, LessonForm, ModuleForm
-from hocso.training.permissions import can_author, can_edit_course
+
+from ...permissions import can_author, can_edit_course
+from .. import selectors, services
+from ..forms import CourseFilterForm, CourseForm, LessonForm, ModuleForm
 
 
 def _ensure_author(request: HttpRequest) -> None:
@@ -33,22 +34,15 @@ def course_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _course_data(form: CourseForm) -> dict:
-    return dict(form.cleaned_data)
-
-
 @login_required
 def course_create(request: HttpRequest) -> HttpResponse:
     _ensure_author(request)
     form = CourseForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(actor=request.user, **_course_data(form))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The course was created."))
-            return redirect("training:manage_course", pk=course.pk)
+    if request.method == "POST" and form.is_valid() and (
+        course := call_service(form, services.course_create, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("The course was created."))
+        return redirect("training:manage_course", pk=course.pk)
     return render(request, "training/courses/manage/course_form.html", {"form": form, "course": None})
 
 
@@ -57,15 +51,13 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.authored_course(actor=request.user, pk=pk)
     ensure(can_edit_course(request.user, course), _("You cannot change this course."))
     form = CourseForm(request.POST or None, instance=course, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_update(actor=request.user, course=selectors.authored_course(actor=request.user, pk=pk),
-                                   **_course_data(form))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The course was saved."))
-            return redirect("training:manage_course", pk=course.pk)
+    # The service gets the course as stored: validating the form has already written the input onto `course`.
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.course_update, actor=request.user, course=selectors.authored_course(actor=request.user, pk=pk),
+        **form.cleaned_data,
+    ):
+        messages.success(request, _("The course was saved."))
+        return redirect("training:manage_course", pk=course.pk)
     return render(request, "training/courses/manage/course_form.html", {
         "form": form, "course": course, "outline": selectors.course_outline(course),
         "module_form": ModuleForm(),
@@ -98,27 +90,24 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/courses/manage/module_form.html", {"form": form, "module": module})
 
 
-def _lesson_fields(form: LessonForm) -> tuple[dict, object]:
+def _lesson_fields(form: LessonForm) -> dict:
+    """The service's keyword arguments: the fields, `upload` (or None), and no position when none was given."""
     data = dict(form.cleaned_data)
-    upload = data.pop("upload", None)
+    data["upload"] = data.pop("upload", None)
     if not data.get("position"):
         data.pop("position", None)
-    return data, upload
+    return data
 
 
 @login_required
 def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
     module = selectors.authored_module(actor=request.user, pk=pk)
     form = LessonForm(request.POST or None, request.FILES or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields, upload = _lesson_fields(form)
-        try:
-            services.lesson_create(actor=request.user, module=module, upload=upload, **fields)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The lesson was added."))
-            return redirect("training:manage_course", pk=module.course_id)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.lesson_create, actor=request.user, module=module, **_lesson_fields(form),
+    ):
+        messages.success(request, _("The lesson was added."))
+        return redirect("training:manage_course", pk=module.course_id)
     return render(request, "training/courses/manage/lesson_form.html", {"form": form, "module": module, "lesson": None})
 
 
@@ -126,16 +115,12 @@ def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
 def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = selectors.authored_lesson(actor=request.user, pk=pk)
     form = LessonForm(request.POST or None, request.FILES or None, instance=lesson, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields, upload = _lesson_fields(form)
-        try:
-            services.lesson_update(actor=request.user, lesson=selectors.authored_lesson(actor=request.user, pk=pk),
-                                   upload=upload, **fields)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The lesson was saved."))
-            return redirect("training:manage_course", pk=lesson.module.course_id)
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.lesson_update, actor=request.user, lesson=selectors.authored_lesson(actor=request.user, pk=pk),
+        **_lesson_fields(form),
+    ):
+        messages.success(request, _("The lesson was saved."))
+        return redirect("training:manage_course", pk=lesson.module.course_id)
     return render(request, "training/courses/manage/lesson_form.html", {
         "form": form, "module": lesson.module, "lesson": lesson,
     })
@@ -166,5 +151,5 @@ def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("training:manage_course", pk=module.course_id)
     return render(request, "training/courses/manage/module_delete.html", {
         "module": module, "lessons": list(module.lessons.all()),
-        "progress_count": services.module_progress_count(module),
+        "progress_count": selectors.module_progress_count(module),
     })

@@ -1,15 +1,11 @@
-"""Learner pages: the catalogue, a course, a lesson, its file and the video progress endpoint. Thin views."""
+"""Learner pages: the catalogue, a course, a lesson, following its link and the video progress endpoint. Thin views."""
 
 from __future__ import annotations
-
-import mimetypes
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,12 +14,14 @@ from django.views.decorators.http import require_POST
 
 from hocso.core.input_guard import loads_json_object
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.training.classes import calendar
-from hocso.training.classes import selectors as selectors_classes
-from hocso.training.courses import completion, selectors, services
-from hocso.training.courses.forms import CourseFilterForm
-from hocso.training.models import Certificate, EnrolmentStatus, Lesson, LessonKind
-from hocso.training.permissions import can_author, can_edit_course
+
+from ...certificates.selectors import certificate_of
+from ...classes import calendar
+from ...classes.selectors import open_classes
+from ...models import EnrolmentStatus, LessonKind
+from ...permissions import can_author, can_edit_course
+from .. import completion, selectors, services
+from ..forms import CourseFilterForm
 
 
 @login_required
@@ -57,17 +55,17 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         progress = selectors.progress_by_lesson(learner=enrolment.learner, course=course)
     certificate = None
     if status is not None and status.complete:
-        certificate = Certificate.objects.filter(learner=enrolment.learner, course=course).first()
-    open_classes = []
+        certificate = certificate_of(enrolment.learner, course.pk)
+    classes = []
     if selectors.learner_for(request.user) is not None and (
         enrolment is None or enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REJECTED)
     ):
-        open_classes = list(selectors_classes.open_classes(course=course))
+        classes = list(open_classes(course=course))
     can_enrol = (enrolment is None or enrolment.status == EnrolmentStatus.WITHDRAWN) and course.is_published \
         and course.self_enrolment and selectors.learner_for(request.user) is not None
     return render(request, "training/courses/course_detail.html", {
         "course": course, "enrolment": enrolment, "outline": outline, "status": status, "done": done,
-        "progress": progress, "can_enrol": can_enrol, "open_classes": open_classes, "certificate": certificate,
+        "progress": progress, "can_enrol": can_enrol, "open_classes": classes, "certificate": certificate,
         "can_edit": can_edit_course(request.user, course),
     })
 
@@ -96,80 +94,6 @@ def lesson_view(request: HttpRequest, pk: int) -> HttpResponse:
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
     })
-
-
-def _lesson_for_file(request: HttpRequest, pk: int) -> tuple[Lesson, object | None]:
-    """Enrolled learners, and the course's editors (to check their upload)."""
-    try:
-        return selectors.lesson_for_learner(actor=request.user, pk=pk)
-    except Http404:
-        lesson = selectors.authored_lesson(actor=request.user, pk=pk)
-        return lesson, None
-
-
-@login_required
-def lesson_file(request: HttpRequest, pk: int) -> HttpResponse:
-    lesson, enrolment = _lesson_for_file(request, pk)
-    if not lesson.file_name:
-        raise Http404
-    if enrolment is not None and lesson.kind == LessonKind.DOCUMENT:
-        services.lesson_open(enrolment=enrolment, lesson=lesson, complete=True)
-    content_type = lesson.content_type or mimetypes.guess_type(lesson.original_name)[0] or "application/octet-stream"
-    try:
-        size = default_storage.size(lesson.file_name)
-        handle = default_storage.open(lesson.file_name, "rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    span = byte_range(request.headers.get("Range", ""), size)
-    if span is None:
-        response = FileResponse(handle, content_type=content_type, filename=lesson.original_name,
-                                as_attachment=False)
-    elif span == ():
-        handle.close()
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    else:
-        # Players seek (and resume) with range requests; the file is read through the storage API from there on.
-        start, end = span
-        handle.seek(start)
-        response = StreamingHttpResponse(_read(handle, end - start + 1), status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def byte_range(header: str, size: int) -> tuple[int, int] | tuple[()] | None:
-    """(start, end) of a single satisfiable range; () when unsatisfiable; None for no (or an ignored) range."""
-    match = RANGE_RE.match(header.strip())
-    if not match or not (match.group(1) or match.group(2)):
-        return None
-    first, last = match.groups()
-    if first:
-        start = int(first)
-        end = min(int(last), size - 1) if last else size - 1
-    else:  # "bytes=-N": the last N bytes
-        start, end = max(size - int(last), 0), size - 1
-    if start >= size or start > end:
-        return ()
-    return start, end
-
-
-def _read(handle, remaining: int, chunk: int = 64 * 1024):
-    try:
-        while remaining > 0:
-            data = handle.read(min(chunk, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            yield data
-    finally:
-        handle.close()
 
 
 @login_required
