@@ -70,10 +70,12 @@ def can_take_attendance(actor: Actor, klass: CourseClass) -> bool:
     return can_run_class(actor, klass)
 
 
-def class_people_scope(actor: Actor, klass: CourseClass) -> UnitScope:
+def class_people_scope(actor: Actor, klass: CourseClass, *, runs_class: bool | None = None) -> UnitScope:
     """Whose enrolments and attendance in a class the actor sees, and whom they may enrol in it: everyone for those
-    who run the class, the people of their units for a focal point (or an API key), nobody for anyone else."""
-    return EVERYTHING if can_run_class(actor, klass) else scope_of(actor)
+    who run the class, the people of their units for a focal point (or an API key), nobody for anyone else.
+    `runs_class`: the caller's `can_run_class` answer, when it already has it (not asked twice)."""
+    runs = can_run_class(actor, klass) if runs_class is None else runs_class
+    return EVERYTHING if runs else scope_of(actor)
 
 
 def scope_covers_learner(scope: UnitScope, learner: Learner) -> bool:

@@ -20,17 +20,19 @@ from hocso.identity.scoping import ensure
 from hocso.people.lists import ListedPerson, find_listed_people, read_person_list
 from hocso.people.models import Learner, LearnerStatus
 
-from ..models import CourseClass, Enrolment, EnrolmentStatus
+from ..models import CourseClass, Enrolment
 from ..permissions import can_enrol_from_list, class_people_scope, scope_covers_learner
-from .selectors import LIVE, seats_taken
+from .selectors import ALREADY, ENROL, OTHER_CLASS, WAITING, placement, seats_taken
 
 # A class list is short; the cap keeps the preview page and the signed token small.
 DEFAULT_MAX_ROWS = 2000
 TOKEN_SALT = "hocso.training.enrol_list"
 TOKEN_MAX_AGE = 60 * 60  # seconds between the preview and its confirmation
 
-# Row outcomes, in the order the preview lists them.
-ENROL, WAITING, ALREADY, OTHER_CLASS, ERROR = "enrol", "waiting", "already", "other_class", "error"
+# Row outcomes, in the order the preview lists them: where confirming puts the person (`selectors.placement`), or
+# a problem with the row.
+ERROR = "error"
+OUTCOMES = (ENROL, WAITING, ALREADY, OTHER_CLASS, ERROR)
 
 
 def ensure_can_enrol_from_list(actor: Actor, klass: CourseClass) -> None:
@@ -70,7 +72,7 @@ class ListPreview:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {outcome: self.count(outcome) for outcome in (ENROL, WAITING, ALREADY, OTHER_CLASS, ERROR)}
+        return {outcome: self.count(outcome) for outcome in OUTCOMES}
 
     @property
     def to_enrol(self) -> list[int]:
@@ -125,16 +127,9 @@ def preview_list(*, actor: Actor, klass: CourseClass, content: bytes, file_name:
         if learner.status != LearnerStatus.ACTIVE:
             row.message = _("This person has retired or left the service.")
             continue
-        enrolment = existing.get(learner.pk)
-        if enrolment is not None and enrolment.status in LIVE and enrolment.status != EnrolmentStatus.PENDING \
-                and enrolment.klass_id == klass.pk:
-            row.outcome = ALREADY
-        elif enrolment is not None and enrolment.status in LIVE and enrolment.klass_id not in (None, klass.pk):
-            row.outcome = OTHER_CLASS
-        elif klass.capacity is None or taken < klass.capacity:
-            row.outcome, taken = ENROL, taken + 1
-        else:
-            row.outcome = WAITING
+        row.outcome = placement(klass, existing.get(learner.pk), taken)
+        if row.outcome == ENROL:
+            taken += 1
     return preview
 
 

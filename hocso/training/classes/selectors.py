@@ -93,6 +93,26 @@ def seats_taken(klass: CourseClass) -> int:
     return klass.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
 
 
+def has_seat(klass: CourseClass, taken: int) -> bool:
+    return klass.capacity is None or taken < klass.capacity
+
+
+# Where enrolling someone in a class puts them (`placement`).
+ENROL, WAITING, ALREADY, OTHER_CLASS = "enrol", "waiting", "already", "other_class"
+
+
+def placement(klass: CourseClass, enrolment: Enrolment | None, taken: int) -> str:
+    """Where enrolling a person in the class puts them, given their enrolment in its course (if any) and the seats
+    taken: ALREADY in this class (a pending request is not "in"), in an OTHER_CLASS of the course, a seat (ENROL),
+    or the WAITING list. The enrolment services and the class-list preview both decide with this."""
+    live = enrolment is not None and enrolment.status in LIVE
+    if live and enrolment.klass_id == klass.pk and enrolment.status != EnrolmentStatus.PENDING:
+        return ALREADY
+    if live and enrolment.klass_id not in (None, klass.pk):
+        return OTHER_CLASS
+    return ENROL if has_seat(klass, taken) else WAITING
+
+
 def open_classes(*, course: Course) -> QuerySet[CourseClass]:
     """The classes of a course that learners may ask to join."""
     return course.classes.filter(self_enrolment=True).order_by("start_date", "id")
@@ -121,9 +141,10 @@ def class_roll(klass: CourseClass) -> QuerySet[Learner]:
         "unit").order_by("sort_key", "id")
 
 
-def class_roll_for(*, actor: Actor, klass: CourseClass) -> QuerySet[Learner]:
-    """The class's people the actor may see: all of them for those who run it, their own people for a focal point."""
-    return class_roll(klass).filter(class_people_scope(actor, klass).q("unit__path"))
+def class_roll_for(*, actor: Actor, klass: CourseClass, runs_class: bool | None = None) -> QuerySet[Learner]:
+    """The class's people the actor may see: all of them for those who run it, their own people for a focal point
+    (`runs_class` as for `permissions.class_people_scope`)."""
+    return class_roll(klass).filter(class_people_scope(actor, klass, runs_class=runs_class).q("unit__path"))
 
 
 def held_sessions(klass: CourseClass, today: dt.date | None = None) -> QuerySet[Session]:

@@ -32,7 +32,7 @@ from ..permissions import (
 )
 from . import class_list
 from .checkin import CheckinError, session_for_token
-from .selectors import LIVE, class_roll, seats_taken
+from .selectors import ENROL, LIVE, WAITING, class_roll, has_seat, placement, seats_taken
 
 CLASS_FIELDS = ["name", "mode", "capacity", "start_date", "end_date", "self_enrolment"]
 SESSION_FIELDS = ["title", "date", "start_time", "end_time", "place", "meeting_url"]
@@ -80,10 +80,6 @@ def _locked(klass: CourseClass) -> CourseClass:
 # --- enrolment -----------------------------------------------------------------------------------------------
 
 
-def _has_seat(klass: CourseClass, taken: int) -> bool:
-    return klass.capacity is None or taken < klass.capacity
-
-
 @dataclass
 class EnrolResult:
     enrolled: int = 0
@@ -95,14 +91,11 @@ def _place(actor: Actor, klass: CourseClass, learner: Learner, taken: int, resul
            action: str = "enrolment.create") -> int:
     """Enrol one learner (a seat or the waiting list); returns the seats now taken."""
     enrolment = Enrolment.objects.filter(learner=learner, course=klass.course).first()
-    if enrolment is not None and enrolment.status in LIVE and enrolment.klass_id == klass.pk \
-            and enrolment.status != EnrolmentStatus.PENDING:
-        result.skipped += 1
+    where = placement(klass, enrolment, taken)
+    if where not in (ENROL, WAITING):
+        result.skipped += 1  # already in this class, or in another class of this course
         return taken
-    if enrolment is not None and enrolment.status in LIVE and enrolment.klass_id not in (None, klass.pk):
-        result.skipped += 1  # already in another class of this course
-        return taken
-    status = EnrolmentStatus.ACTIVE if _has_seat(klass, taken) else EnrolmentStatus.WAITING
+    status = EnrolmentStatus.ACTIVE if where == ENROL else EnrolmentStatus.WAITING
     before = None
     if enrolment is None:
         enrolment = Enrolment.objects.create(learner=learner, course=klass.course, klass=klass, status=status)
@@ -176,7 +169,7 @@ def decide_request(*, actor: Actor, enrolment: Enrolment, approve: bool) -> Enro
         raise ValidationError(_("This request has already been decided."))
     klass = _locked(enrolment.klass)
     if approve:
-        status = EnrolmentStatus.ACTIVE if _has_seat(klass, seats_taken(klass)) else EnrolmentStatus.WAITING
+        status = EnrolmentStatus.ACTIVE if has_seat(klass, seats_taken(klass)) else EnrolmentStatus.WAITING
     else:
         status = EnrolmentStatus.REJECTED
     enrolment.status = status
@@ -203,7 +196,7 @@ def withdraw(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
 def _fill_from_waiting_list(actor: Actor, klass: CourseClass) -> None:
     taken = seats_taken(klass)
     for waiting in klass.enrolments.filter(status=EnrolmentStatus.WAITING).order_by("enrolled_at", "id"):
-        if not _has_seat(klass, taken):
+        if not has_seat(klass, taken):
             break
         waiting.status = EnrolmentStatus.ACTIVE
         waiting.save(update_fields=["status"])

@@ -68,7 +68,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Attendance saved: %(added)d marked present, %(removed)d unmarked.")
                              % {"added": added, "removed": removed})
         return redirect("training:session", pk=pk)
-    roll = selectors.class_roll_for(actor=request.user, klass=session.klass)
+    roll = selectors.class_roll_for(actor=request.user, klass=session.klass, runs_class=runs)
     present = dict(session.attendances.values_list("learner_id", "method"))
     return render(request, "training/classes/sessions/detail.html", {
         "session": session, "klass": session.klass, "roll": list(roll), "present": present, "runs": runs,
