@@ -26,6 +26,7 @@ class MyCertificateOut(Schema):
     verify_url: str
     pdf_url: str
 
+
 class VerifyOut(Schema):
     code: str
     valid: bool = Field(description="false once revoked.")
@@ -47,6 +48,7 @@ def my_certificates(request: HttpRequest):
         "issued_at": c.issued_at, "revoked_at": c.revoked_at, "verify_url": selectors.verify_url_for(c, base),
         "pdf_url": request.build_absolute_uri(reverse("training:certificate_pdf", args=[c.code])),
     } for c in selectors.certificates_of(learner)]
+
 
 def verify_certificate(request: HttpRequest, code: str):
     """No authentication: the same facts as the public verification page (the name on the certificate, the

@@ -44,6 +44,7 @@ class CalendarSessionOut(Schema):
     place: str
     meeting_url: str
 
+
 class DeadlineOut(Schema):
     kind: Literal["class_end", "quiz_close"]
     date: dt.date
@@ -53,15 +54,18 @@ class DeadlineOut(Schema):
     class_id: int | None
     title: str
 
+
 class MyCalendarOut(Schema):
     from_date: dt.date
     sessions: list[CalendarSessionOut]
     deadlines: list[DeadlineOut]
     feed_url: str = Field(description="The .ics address for calendar apps (secret: it needs no sign-in).")
 
+
 class CourseRef(Schema):
     id: int
     title: str
+
 
 class ClassOut(Schema):
     id: int
@@ -75,21 +79,26 @@ class ClassOut(Schema):
     active_count: int = Field(description="Learners holding a seat.")
     waiting_count: int = Field(description="Learners on the waiting list.")
 
+
 class ClassPage(Page[ClassOut]):
     pass
+
 
 class ClassFilters(Schema):
     course: Id | None = Field(None, description="Only classes of this course.")
     q: str = Field("", description="Search in class names.")
 
+
 class UnitRef(Schema):
     id: int
     name: str
+
 
 class LearnerRef(Schema):
     id: int
     full_name: str
     unit: UnitRef | None
+
 
 class EnrolmentOut(Schema):
     id: int
@@ -98,14 +107,18 @@ class EnrolmentOut(Schema):
     enrolled_at: dt.datetime
     completed_at: dt.datetime | None
 
+
 class EnrolmentPage(Page[EnrolmentOut]):
     pass
+
 
 class EnrolmentFilters(Schema):
     status: EnrolmentStatusValue | None = None  # type: ignore[valid-type]
 
+
 class EnrolIn(Schema):
     learner_id: JsonId
+
 
 class EnrolResultOut(Schema):
     enrolled: int = Field(description="1 when the learner took a seat.")
@@ -113,10 +126,12 @@ class EnrolResultOut(Schema):
     skipped: int = Field(description="1 when the learner was already in this (or another) class of the course.")
     enrolment: EnrolmentOut | None
 
+
 class AttendanceRowOut(Schema):
     learner: LearnerRef
     attended: int
     rate: float | None = Field(description="attended / sessions held, in %; null while nothing was held.")
+
 
 class AttendancePage(Page[AttendanceRowOut]):
     sessions_held: int
@@ -142,6 +157,7 @@ def my_calendar(request: HttpRequest):
             reverse("training:calendar_feed", args=[calendar.feed_token(actor_of(request))])),
     }
 
+
 def list_classes(request: HttpRequest, filters: Query[ClassFilters], paging: Query[PageParams]):
     actor = actor_of(request)
     ensure_staff(actor)
@@ -152,10 +168,12 @@ def list_classes(request: HttpRequest, filters: Query[ClassFilters], paging: Que
         qs = qs.filter(Q(name__icontains=filters.q.strip()))
     return paginate_queryset(qs.order_by("-start_date", "id"), paging)
 
+
 def _class(request: HttpRequest, class_id: int) -> CourseClass:
     actor = actor_of(request)
     ensure_staff(actor)
     return selectors.class_get(actor=actor, pk=class_id)
+
 
 def class_enrolments(request: HttpRequest, class_id: Id, filters: Query[EnrolmentFilters],
                      paging: Query[PageParams]):
@@ -163,6 +181,7 @@ def class_enrolments(request: HttpRequest, class_id: Id, filters: Query[Enrolmen
     klass = _class(request, class_id)
     qs = selectors.class_enrolments(actor=actor_of(request), klass=klass, status=filters.status or "")
     return paginate_queryset(qs, paging)
+
 
 def enrol_in_class(request: HttpRequest, class_id: Id, payload: EnrolIn):
     """As the class page: a seat while there is one, else the waiting list. Focal points enrol people of their
@@ -178,6 +197,7 @@ def enrol_in_class(request: HttpRequest, class_id: Id, payload: EnrolIn):
     enrolment = selectors.enrolment_of(learner, klass.course_id)
     return {"enrolled": result.enrolled, "waiting": result.waiting, "skipped": result.skipped,
             "enrolment": enrolment}
+
 
 def class_attendance(request: HttpRequest, class_id: Id, paging: Query[PageParams]):
     klass = _class(request, class_id)

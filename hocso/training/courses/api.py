@@ -49,6 +49,7 @@ class CompletionOut(Schema):
     attendance_percent: int | None = Field(description="null: attendance is not counted (or nothing held yet).")
     complete: bool = Field(description="The course's completion rule holds.")
 
+
 class MyCourseOut(Schema):
     id: int
     title: str
@@ -63,12 +64,15 @@ class MyCourseOut(Schema):
     resume_lesson_id: int | None = Field(description="The lesson opened last, to continue from.")
     certificate_code: str | None
 
+
 class MyCoursePage(Page[MyCourseOut]):
     pass
+
 
 class MyCourseFilters(Schema):
     q: str = Field("", description="Search in titles and topics.")
     enrolled: bool | None = Field(None, description="true: only courses you are enrolled in; false: only others.")
+
 
 class LessonProgressOut(Schema):
     id: int
@@ -82,10 +86,12 @@ class LessonProgressOut(Schema):
     watched_seconds: float | None
     duration_seconds: float | None
 
+
 class ModuleProgressOut(Schema):
     id: int
     title: str
     lessons: list[LessonProgressOut]
+
 
 class CourseProgressOut(Schema):
     course_id: int
@@ -96,6 +102,7 @@ class CourseProgressOut(Schema):
         description="The lesson opened last, or else the first required lesson not done yet.")
     modules: list[ModuleProgressOut]
 
+
 class CourseOut(Schema):
     id: int
     title: str
@@ -105,6 +112,7 @@ class CourseOut(Schema):
     is_published: bool
     self_enrolment: bool
     class_count: int
+
 
 class CoursePage(Page[CourseOut]):
     pass
@@ -117,6 +125,7 @@ def _completion(status: completion.CourseStatus) -> dict:
     return {"lessons_total": status.lessons_total, "lessons_done": status.lessons_done, "percent": status.percent,
             "quiz_passed": status.quiz_passed, "attendance_percent": status.attendance_percent,
             "complete": status.complete}
+
 
 def my_courses(request: HttpRequest, filters: Query[MyCourseFilters], paging: Query[PageParams]):
     """The catalogue as the learner sees it (published courses for their target group, and any they are enrolled
@@ -149,6 +158,7 @@ def my_courses(request: HttpRequest, filters: Query[MyCourseFilters], paging: Qu
         return out
 
     return paginate_queryset(qs, paging, transform=rows)
+
 
 def my_course_progress(request: HttpRequest, course_id: Id):
     """Your own progress only: a course you are not enrolled in answers 404."""
@@ -185,6 +195,7 @@ def my_course_progress(request: HttpRequest, course_id: Id):
         "completion": _completion(completion.course_status(course, learner)) if active else None,
         "resume_lesson_id": resume if active else None, "modules": modules,
     }
+
 
 def list_courses(request: HttpRequest, paging: Query[PageParams], q: str = ""):
     """Administrators see every course and instructors the courses they own (as on the authoring pages); focal

@@ -17,10 +17,12 @@ def test_unauthenticated_gets_401(client, db, path):
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
 
+
 def test_learner_endpoints_refuse_api_keys(client, province_admin):
     _key, raw = api_key_issue(actor=province_admin, name="IOC", unit=None)
     response = client.get(f"{API}/my/courses", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 401
+
 
 def test_endpoints_are_in_the_openapi_schema(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]

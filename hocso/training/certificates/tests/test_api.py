@@ -23,6 +23,7 @@ def test_my_certificates_have_verify_and_pdf_links(client, learner_user, learner
     pdf = client.get(item["pdf_url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
+
 def test_verify_is_public_and_shows_revocation(client, learner_user, learner_in_a, province_admin):
     course = make_course("Chuyển đổi số", hours=8)
     lesson = make_lesson(make_module(course), LessonKind.HTML)

@@ -21,6 +21,7 @@ def completed_course(learner):
     course_services.lesson_open(enrolment=enrolment, lesson=lesson, complete=True)
     return course, enrolment
 
+
 def test_learner_gets_a_pdf_certificate_once_complete(client, learner_user, learner_in_a):
     course, enrolment = completed_course(learner_in_a)
     client.force_login(learner_user)
@@ -37,6 +38,7 @@ def test_learner_gets_a_pdf_certificate_once_complete(client, learner_user, lear
     client.post(reverse("training:certificate_claim", args=[course.pk]))
     assert Certificate.objects.count() == 1
 
+
 def test_no_certificate_before_completion(client, learner_user, learner_in_a):
     course = make_course()
     make_lesson(make_module(course), LessonKind.HTML)
@@ -47,6 +49,7 @@ def test_no_certificate_before_completion(client, learner_user, learner_in_a):
     assert "The course is not completed yet." in response.content.decode()
     assert not Certificate.objects.exists()
 
+
 def test_only_the_holder_and_admins_download(client, learner_user, learner_in_a, province_admin, focal_a):
     _course, enrolment = completed_course(learner_in_a)
     certificate = services.certificate_issue(actor=learner_user, enrolment=enrolment)
@@ -55,6 +58,7 @@ def test_only_the_holder_and_admins_download(client, learner_user, learner_in_a,
     assert client.get(url).status_code == 404
     client.force_login(province_admin)
     assert client.get(url).status_code == 200
+
 
 def test_public_verification(client, learner_user, learner_in_a):
     _course, enrolment = completed_course(learner_in_a)
@@ -67,6 +71,7 @@ def test_public_verification(client, learner_user, learner_in_a):
     certificate.revoked_at = timezone.now()
     certificate.save()
     assert "was revoked" in client.get(reverse("training:certificate_verify", args=[certificate.code])).content.decode()
+
 
 def test_font_is_an_installed_dejavu():
     assert pdf.font_path().name == "DejaVuSans.ttf"

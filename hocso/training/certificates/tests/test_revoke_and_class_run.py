@@ -29,12 +29,6 @@ def _issued(learner, learner_user):
     course_services.lesson_open(enrolment=enrolment, lesson=lesson, complete=True)
     return services.certificate_issue(actor=learner_user, enrolment=enrolment)
 
-def _issued(learner, learner_user):
-    course = make_course("Chuyển đổi số", hours=8)
-    lesson = make_lesson(make_module(course), LessonKind.HTML)
-    enrolment = enrol(learner, course)
-    course_services.lesson_open(enrolment=enrolment, lesson=lesson, complete=True)
-    return services.certificate_issue(actor=learner_user, enrolment=enrolment)
 
 def test_admin_revokes_with_a_reason_and_the_verify_page_says_so(client, province_admin, learner_user,
                                                                  learner_in_a):
@@ -65,6 +59,7 @@ def test_admin_revokes_with_a_reason_and_the_verify_page_says_so(client, provinc
     client.force_login(learner_user)
     assert client.get(pdf).status_code == 404
 
+
 def test_revoking_twice_is_refused(province_admin, learner_user, learner_in_a):
     from django.core.exceptions import ValidationError
 
@@ -73,6 +68,7 @@ def test_revoking_twice_is_refused(province_admin, learner_user, learner_in_a):
     with pytest.raises(ValidationError):
         services.certificate_revoke(actor=province_admin, certificate=certificate, reason="Lần hai")
     assert AuditEntry.objects.filter(action="certificate.revoke").count() == 1
+
 
 def test_holder_focal_point_and_other_instructors_cannot_revoke(client, learner_user, learner_in_a, focal_a,
                                                                  other_instructor):
@@ -85,6 +81,7 @@ def test_holder_focal_point_and_other_instructors_cannot_revoke(client, learner_
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
 
+
 def _class_with_two_done_one_not(instructor, learners):
     course = make_course("Kỹ năng số tại lớp", mode=CourseMode.IN_PERSON, self_enrolment=False, hours=6)
     lesson = make_lesson(make_module(course), LessonKind.HTML)
@@ -95,6 +92,7 @@ def _class_with_two_done_one_not(instructor, learners):
     for enrolment in klass.enrolments.filter(learner__in=learners[:2]):
         course_services.lesson_open(enrolment=enrolment, lesson=lesson, complete=True)
     return klass
+
 
 def test_bulk_issue_is_idempotent_and_stores_pdfs(client, instructor, learner_in_a, learner_in_b, school_a,
                                                   dict_storage, django_capture_on_commit_callbacks):
@@ -133,6 +131,7 @@ def test_bulk_issue_is_idempotent_and_stores_pdfs(client, instructor, learner_in
     assert len(dict_storage) == 2
     assert AuditEntry.objects.filter(action="certificate.issue").count() == 2
 
+
 def test_a_pending_batch_is_not_queued_twice(instructor, learner_in_a, django_capture_on_commit_callbacks):
     klass = _class_with_two_done_one_not(instructor, [learner_in_a])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -147,6 +146,7 @@ def test_a_pending_batch_is_not_queued_twice(instructor, learner_in_a, django_ca
         fresh = services.batch_request(actor=instructor, klass=klass, base_url="http://testserver/")
     assert fresh.pk != first.pk and len(callbacks) == 1
 
+
 def test_focal_points_cannot_issue_for_a_class(client, focal_a, instructor, learner_in_a):
     klass = _class_with_two_done_one_not(instructor, [learner_in_a])
     client.force_login(focal_a)
@@ -155,6 +155,7 @@ def test_focal_points_cannot_issue_for_a_class(client, focal_a, instructor, lear
     client.cookies.load(EN)
     assert "Issue certificates to the whole class" not in client.get(
         reverse("training:class", args=[klass.pk])).content.decode()
+
 
 @override_settings(HOCSO_PROVINCE_NAME="Tỉnh Thái Nguyên")
 def test_verify_url_in_the_stored_pdf_uses_the_requesting_host(instructor, learner_in_a, dict_storage):
@@ -165,6 +166,7 @@ def test_verify_url_in_the_stored_pdf_uses_the_requesting_host(instructor, learn
     assert selectors.verify_url_for(certificate, "https://hocso.thainguyen.gov.vn/") == (
         f"https://hocso.thainguyen.gov.vn/dao-tao/xac-minh/{certificate.code}/")
     assert list(dict_storage) == [selectors.pdf_storage_name(certificate)]
+
 
 def test_download_serves_the_stored_pdf_through_the_storage_api(client, instructor, learner_in_a, learner_user,
                                                                 dict_storage):

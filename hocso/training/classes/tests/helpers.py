@@ -10,6 +10,7 @@ from django.urls import reverse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
 def xlsx(rows: list[list], title: str = "DANH SÁCH HỌC VIÊN ĐĂNG KÝ LỚP") -> bytes:
     """A list as offices send it: a title row and a blank row above the header."""
     book = openpyxl.Workbook()
@@ -21,6 +22,7 @@ def xlsx(rows: list[list], title: str = "DANH SÁCH HỌC VIÊN ĐĂNG KÝ LỚP
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
 
 def upload(client, klass, content: bytes, name: str = "danh-sach.xlsx", content_type: str = XLSX):
     client.cookies["hocso_language"] = "en"

@@ -36,6 +36,7 @@ def test_my_calendar_lists_upcoming_sessions_and_deadlines(client, learner_user,
     }]
     assert data["feed_url"].endswith(".ics")
 
+
 def test_classes_paginated_and_filtered_by_course(client, province_admin, instructor):
     course = make_course("Khóa A", mode=CourseMode.IN_PERSON, self_enrolment=False)
     for number in range(3):
@@ -48,6 +49,7 @@ def test_classes_paginated_and_filtered_by_course(client, province_admin, instru
     assert page["items"][0]["course"] == {"id": course.pk, "title": "Khóa A"}
     client.force_login(instructor)
     assert [c["id"] for c in client.get(f"{API}/classes").json()["items"]] == [taught.pk]
+
 
 def test_focal_point_sees_only_their_subtree_in_enrolments_and_attendance(client, focal_a, learner_in_a,
                                                                           learner_in_b, province_admin):
@@ -68,6 +70,7 @@ def test_focal_point_sees_only_their_subtree_in_enrolments_and_attendance(client
     rates = client.get(f"{API}/classes/{klass.pk}/attendance").json()
     assert {r["learner"]["id"]: r["rate"] for r in rates["items"]} == {learner_in_a.pk: 100.0, learner_in_b.pk: 0.0}
 
+
 def test_api_key_reads_like_a_focal_point_of_its_unit_and_cannot_enrol(client, province_admin, commune_a,
                                                                        learner_in_a, learner_in_b):
     klass = make_class()
@@ -81,6 +84,7 @@ def test_api_key_reads_like_a_focal_point_of_its_unit_and_cannot_enrol(client, p
     response = client.post(f"{API}/classes/{klass.pk}/enrolments", {"learner_id": learner_in_a.pk},
                            content_type="application/json", **headers)
     assert response.status_code == 403
+
 
 def test_enrol_through_the_api_fills_seats_then_the_waiting_list(client, province_admin, learner_in_a,
                                                                  learner_in_b):
@@ -97,6 +101,7 @@ def test_enrol_through_the_api_fills_seats_then_the_waiting_list(client, provinc
     missing = client.post(url, {"learner_id": 999999}, content_type="application/json")
     assert missing.status_code == 404
 
+
 def test_focal_point_cannot_enrol_someone_outside_their_subtree(client, focal_a, learner_in_a, learner_in_b):
     klass = make_class()
     client.force_login(focal_a)
@@ -105,11 +110,13 @@ def test_focal_point_cannot_enrol_someone_outside_their_subtree(client, focal_a,
     assert client.post(url, {"learner_id": learner_in_a.pk}, content_type="application/json").status_code == 200
     assert list(Enrolment.objects.values_list("learner_id", flat=True)) == [learner_in_a.pk]
 
+
 def test_instructor_cannot_see_a_class_they_do_not_teach(client, instructor):
     klass = make_class()
     client.force_login(instructor)
     assert client.get(f"{API}/classes/{klass.pk}/enrolments").status_code == 404
     assert client.get(f"{API}/classes/{klass.pk}/attendance").status_code == 404
+
 
 def test_session_auth_post_needs_csrf(learner_in_a, province_admin):
     from django.test import Client
@@ -121,6 +128,7 @@ def test_session_auth_post_needs_csrf(learner_in_a, province_admin):
                            content_type="application/json")
     assert response.status_code == 403 and response.json()["error"]["code"] == "csrf_failed"
     assert not Enrolment.objects.exists()
+
 
 def test_attendance_rows_do_not_count_future_sessions(client, province_admin, learner_in_a):
     klass = make_class()

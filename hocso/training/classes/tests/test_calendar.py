@@ -31,6 +31,7 @@ def test_calendar_feed_lists_the_learners_sessions(client, learner_user, learner
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert client.get(url.replace(".ics", "x.ics")).status_code == 404
 
+
 def test_withdrawn_learner_has_no_sessions_in_the_feed(learner_in_a):
     klass = make_class()
     services.enrol_learner(actor=SYSTEM, klass=klass, learner=learner_in_a)
@@ -40,10 +41,12 @@ def test_withdrawn_learner_has_no_sessions_in_the_feed(learner_in_a):
     services.withdraw(actor=SYSTEM, enrolment=Enrolment.objects.get())
     assert calendar.sessions_for_learner(learner_in_a) == []
 
+
 def test_long_lines_are_folded():
     folded = calendar._fold("SUMMARY:" + "Chuyển đổi số " * 20)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == "SUMMARY:" + "Chuyển đổi số " * 20
+
 
 def test_inactive_account_feed_is_404(client, learner_in_a):
     user = make_user(username="nghiviec", is_active=False)

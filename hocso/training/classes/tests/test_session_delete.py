@@ -19,6 +19,7 @@ def _session(klass):
     return services.session_create(actor=SYSTEM, klass=klass, date=dt.date(2026, 12, 3), start_time=dt.time(8),
                                      end_time=dt.time(9), place="Hội trường")
 
+
 def test_session_without_attendance_is_deleted_after_confirmation(client, instructor):
     klass = make_class()
     klass.instructors.add(instructor)
@@ -30,6 +31,7 @@ def test_session_without_attendance_is_deleted_after_confirmation(client, instru
     assert response["Location"] == reverse("training:class", args=[klass.pk])
     assert not Session.objects.filter(pk=session.pk).exists()
     assert AuditEntry.objects.filter(action="session.delete", object_id=str(session.pk)).exists()
+
 
 def test_session_with_attendance_cannot_be_deleted(client, instructor, learner_in_a):
     klass = make_class()
@@ -44,6 +46,7 @@ def test_session_with_attendance_cannot_be_deleted(client, instructor, learner_i
     assert message in client.get(url).content.decode()
     assert message in client.post(url, follow=True).content.decode()
     assert Session.objects.filter(pk=session.pk).exists()
+
 
 def test_focal_point_cannot_delete_a_session(client, focal_a):
     session = _session(make_class())

@@ -20,12 +20,14 @@ def other_learner_user(learner_in_b):
     learner_in_b.save(update_fields=["user"])
     return user
 
+
 def _course_with_two_lessons(title="Kỹ năng số cơ bản"):
     course = make_course(title, hours=4)
     module = make_module(course)
     first = make_lesson(module, LessonKind.HTML, title="Bài 1")
     second = make_lesson(module, LessonKind.VIDEO, title="Bài 2")
     return course, first, second
+
 
 def test_my_courses_with_completion_and_resume(client, learner_user, learner_in_a):
     course, first, _second = _course_with_two_lessons()
@@ -43,6 +45,7 @@ def test_my_courses_with_completion_and_resume(client, learner_user, learner_in_
     enrolled_only = client.get(f"{API}/my/courses", {"enrolled": "true"}).json()
     assert [item["id"] for item in enrolled_only["items"]] == [course.pk] and enrolled_only["count"] == 1
 
+
 def test_progress_per_lesson_and_resume_point(client, learner_user, learner_in_a):
     course, first, second = _course_with_two_lessons()
     enrolment = enrol(learner_in_a, course)
@@ -57,6 +60,7 @@ def test_progress_per_lesson_and_resume_point(client, learner_user, learner_in_a
     assert lessons[second.pk]["done"] is False
     assert lessons[second.pk]["position_seconds"] == 30 and lessons[second.pk]["duration_seconds"] == 100
     assert data["resume_lesson_id"] == first.pk and data["completion"]["percent"] == 50
+
 
 def test_a_learner_cannot_see_anothers_progress_or_certificates(client, learner_user, learner_in_a,
                                                                  other_learner_user):
@@ -75,10 +79,12 @@ def test_a_learner_cannot_see_anothers_progress_or_certificates(client, learner_
     client.force_login(learner_user)
     assert [c["course_id"] for c in client.get(f"{API}/my/certificates").json()] == [lone.pk]
 
+
 def test_staff_without_learner_profile_gets_403_on_my_endpoints(client, province_admin):
     client.force_login(province_admin)
     response = client.get(f"{API}/my/courses")
     assert response.status_code == 403 and response.json()["error"]["code"] == "not_a_learner"
+
 
 def test_courses_for_admin_instructor_focal_point_and_learner(client, province_admin, instructor, focal_a,
                                                               learner_user):

@@ -29,6 +29,7 @@ def test_module_without_progress_is_deleted_with_its_lessons_after_confirmation(
     assert not Lesson.objects.filter(module_id=module.pk).exists()
     assert AuditEntry.objects.get(action="course.module_delete").changes["title"] == "Chương 1"
 
+
 def test_module_with_progress_is_refused_with_a_clear_message(client, instructor, learner_in_a):
     course = services.course_create(actor=instructor, title="Khóa của tôi", is_published=True)
     module = make_module(course)
@@ -44,6 +45,7 @@ def test_module_with_progress_is_refused_with_a_clear_message(client, instructor
     assert message in response.content.decode()
     assert Module.objects.filter(pk=module.pk).exists() and LessonProgress.objects.count() == 1
     assert not AuditEntry.objects.filter(action="course.module_delete").exists()
+
 
 def test_only_course_editors_delete_modules(client, other_instructor):
     module = make_module(make_course())
