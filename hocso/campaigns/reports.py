@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.exporting import XLSX_TYPE, add_sheet, append_row, new_workbook, workbook_bytes
-from hocso.training.certificates import font_path
+from hocso.training.certificates.pdf import font_path
 
 from .disclosure import suppression_rule
 from .models import Snapshot

@@ -17,7 +17,7 @@ from hocso.core.scoping import scope_of
 from hocso.org.forms import UNIT_ERROR_LABELS
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_ancestors
-from hocso.training.selectors_plans import can_see_plans
+from hocso.training.permissions import can_see_plans
 
 from . import selectors as sel
 from .exporting import XLSX_TYPE, follow_up_xlsx, snapshot_file, status_labels

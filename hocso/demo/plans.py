@@ -6,8 +6,8 @@ from django.db.models import Count
 
 from hocso.org.models import Unit
 from hocso.people.models import Learner
-from hocso.training.models_plan import TrainingPlan
-from hocso.training.services_plans import plan_create
+from hocso.training.models import TrainingPlan
+from hocso.training.plans.services import plan_create
 
 DEMO_PLAN_TITLE = "Kế hoạch bồi dưỡng chuyển đổi số đến năm 2026"
 # Targets: this share of each target group's people in the demo province, for 2026.

@@ -19,8 +19,9 @@ from django.utils import timezone
 from hocso.assessment.models import Quiz
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
-from hocso.training.attendance import session_create
-from hocso.training.certificates import certificate_issue
+from hocso.training.certificates.services import certificate_issue
+from hocso.training.classes.services import class_create, session_create
+from hocso.training.courses.services import course_create, lesson_create, lesson_open, module_create, self_enrol
 from hocso.training.models import (
     Attendance,
     AttendanceMethod,
@@ -34,8 +35,6 @@ from hocso.training.models import (
     LessonKind,
     LessonProgress,
 )
-from hocso.training.services import course_create, lesson_create, lesson_open, module_create, self_enrol
-from hocso.training.services_classes import class_create
 
 from .assessment import PRACTICE_TITLE
 

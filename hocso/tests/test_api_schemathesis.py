@@ -32,9 +32,9 @@ from hocso.core.actors import SYSTEM
 from hocso.identity.services import api_key_issue
 from hocso.tests.browser import serialise_live_server_requests
 from hocso.tests.factories import make_learner, make_unit
-from hocso.training.certificates import certificate_issue
+from hocso.training.certificates.services import certificate_issue
+from hocso.training.classes.services import class_create
 from hocso.training.models import EnrolmentStatus
-from hocso.training.services_classes import class_create
 from hocso.training.tests.factories import enrol, make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)

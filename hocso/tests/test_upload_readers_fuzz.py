@@ -22,7 +22,7 @@ from hocso.assessment.formats import common
 from hocso.core.uploads import FileRejected, fill_merged, open_workbook
 from hocso.people.importing.engine import read_file
 from hocso.tests import hostile_files as hostile
-from hocso.training.enrol_import import read_list
+from hocso.training.classes.class_list import read_list
 
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -1,4 +1,5 @@
-"""Course builders for tests, going through the services."""
+"""Builders of courses, classes, enrolments and graded attempts for training's tests, going through the services
+(not a test module: every training test may import it)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from hocso.assessment.models import Attempt, AttemptState, Quiz
-from hocso.tests.factories import SYSTEM
-from hocso.training import services
-from hocso.training.models import Course, CourseMode, Enrolment, Lesson, LessonKind, Module
+from hocso.core.actors import SYSTEM
+from hocso.training.classes import services as services_classes
+from hocso.training.courses import services
+from hocso.training.models import Course, CourseClass, CourseMode, Enrolment, Lesson, LessonKind, Module
 
 
 def make_course(title: str = "Kỹ năng số cơ bản", **fields) -> Course:
@@ -43,3 +45,9 @@ def graded_attempt(quiz: Quiz, learner, percent: str | int, number: int = 1) -> 
         started_at=now, submitted_at=now, score=Decimal(percent), max_score=Decimal(100), percent=Decimal(percent),
         passed=Decimal(percent) >= quiz.pass_percent,
     )
+
+
+def make_class(course: Course | None = None, **fields) -> CourseClass:
+    fields.setdefault("name", "Lớp 01/2026")
+    return services_classes.class_create(actor=SYSTEM, course=course or make_course(mode=CourseMode.IN_PERSON,
+                                                                                    self_enrolment=False), **fields)

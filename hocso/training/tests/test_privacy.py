@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from hocso.people.privacy import Subject, personal_data
-from hocso.training import services
+from hocso.training.courses import services
 from hocso.training.models import LessonKind
-
-from .factories import enrol, make_course, make_lesson, make_module
+from hocso.training.tests.factories import enrol, make_course, make_lesson, make_module
 
 
 def test_personal_data_copy_has_enrolments_and_progress(learner_user, learner_in_a, learner_in_b):
@@ -22,15 +21,15 @@ def test_personal_data_copy_has_enrolments_and_progress(learner_user, learner_in
 def test_personal_data_copy_has_attendance(learner_user, learner_in_a):
     import datetime as dt
 
-    from hocso.tests.factories import SYSTEM
-    from hocso.training import attendance, services_classes
+    from hocso.core.actors import SYSTEM
+    from hocso.training.classes import services as class_services
     from hocso.training.models import CourseClass
 
     klass = CourseClass.objects.create(course=make_course("Lớp tập trung"), name="Lớp A")
-    services_classes.enrol_learner(actor=SYSTEM, klass=klass, learner=learner_in_a)
-    session = attendance.session_create(actor=SYSTEM, klass=klass, date=dt.date(2026, 3, 2), start_time=dt.time(8),
+    class_services.enrol_learner(actor=SYSTEM, klass=klass, learner=learner_in_a)
+    session = class_services.session_create(actor=SYSTEM, klass=klass, date=dt.date(2026, 3, 2), start_time=dt.time(8),
                                         end_time=dt.time(9), place="Hội trường")
-    attendance.mark_attendance(actor=SYSTEM, session=session, present={learner_in_a.pk})
+    class_services.mark_attendance(actor=SYSTEM, session=session, present={learner_in_a.pk})
     data = personal_data(actor=learner_user, subject=Subject(user=learner_user, learner=learner_in_a))
     (row,) = {s["key"]: s for s in data["sections"]}["training_attendance"]["rows"]
     assert row["class"] == "Lớp A" and row["date"] == dt.date(2026, 3, 2)

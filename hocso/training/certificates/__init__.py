@@ -1,0 +1,1 @@
+"""Certificates of completed courses: issuing, the PDF, whole-class runs, revocation and public verification."""

@@ -1,0 +1,1 @@
+"""Classes (runs of a course): enrolment, the class-list import, sessions, attendance, QR check-in, the calendar."""

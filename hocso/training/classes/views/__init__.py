@@ -1,0 +1,1 @@
+"""The class pages: classes, enrolment (including the class list), sessions and attendance."""

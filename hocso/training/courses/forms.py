@@ -1,0 +1,79 @@
+"""Forms of the course pages: the catalogue search, and authoring courses, modules and lessons."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hocso.assessment.selectors_quiz import quizzes_authored
+from hocso.core.forms import apply_service_errors
+from hocso.org.models import TargetGroup
+
+from ..models import Course, Lesson, Module
+from .services import check_course
+
+
+class HttpsURLField(forms.URLField):
+    """An address typed without a scheme is taken as https://."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class CourseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+
+class CourseForm(forms.ModelForm):
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Target groups"), queryset=TargetGroup.objects.filter(is_active=True), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every target group"),
+    )
+
+    class Meta:
+        model = Course
+        fields = ["title", "summary", "topic", "target_groups", "hours", "mode", "is_published", "self_enrolment",
+                  "require_lessons", "final_quiz", "min_attendance_percent"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["final_quiz"].queryset = quizzes_authored(actor=actor)
+
+    def clean(self):
+        # The service's checks, here too, so that every problem is reported at once.
+        cleaned = super().clean()
+        try:
+            check_course(cleaned)
+        except ValidationError as exc:
+            apply_service_errors(self, exc)
+        return cleaned
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["title", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+
+
+class LessonForm(forms.ModelForm):
+    upload = forms.FileField(label=_("File"), required=False,
+                             help_text=_("Video or document, up to 500 MB. Uploading replaces the current file."))
+
+    class Meta:
+        model = Lesson
+        fields = ["title", "kind", "position", "is_required", "upload", "url", "html", "quiz"]
+        widgets = {"html": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {"url": _("For a video or document hosted elsewhere, or an external link.")}
+        field_classes = {"url": HttpsURLField}
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = quizzes_authored(actor=actor)
+        self.fields["position"].required = False

@@ -1,0 +1,1 @@
+"""The course pages, by audience: learning (the learner's), files (lesson files with byte ranges), authoring."""

@@ -1,0 +1,1 @@
+"""The provincial training plan: targets per year and target group, and progress against them."""

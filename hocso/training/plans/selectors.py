@@ -1,0 +1,117 @@
+"""Reads for the training plan dashboard.
+
+Definition of "achieved" (stated on the page too): a learner of target group G counts as achieved in year Y if in Y
+they either received a certificate that is not revoked (any course), or passed (graded, passed) a quiz attempt
+submitted in Y that belongs to a published test campaign: a campaign with at least one published result snapshot,
+on the attempt's quiz, whose window contains the day the attempt was started (campaigns says which attempts those
+are, through `achievements`: training does not import campaigns). Each learner counts once per year.
+The target group is the learner's current one. For focal points, certificates count by the learner's current unit
+and attempts by the unit recorded on the attempt when it was started.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+
+from hocso.access.scoping import scope_for_user
+from hocso.assessment.models import Attempt, AttemptState
+from hocso.core.actors import Actor
+from hocso.core.scoping import UnitScope
+from hocso.org.models import TargetGroup
+from hocso.people.models import Learner
+
+from ..models import Certificate, TrainingPlan
+from ..permissions import can_see_plans
+from .achievements import counted_attempts
+
+
+def plans(*, actor: Actor):
+    """Plans are province-wide documents: every admin and focal point sees all of them."""
+    if not can_see_plans(actor):
+        return TrainingPlan.objects.none()
+    return TrainingPlan.objects.all()
+
+
+def plan_get(*, actor: Actor, pk: int) -> TrainingPlan:
+    plan = plans(actor=actor).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def achieved_counts(*, scope: UnitScope, years: list[int]) -> dict[tuple[int, int], int]:
+    """{(year, target group id): distinct learners who achieved}, one aggregated query per year."""
+    result: dict[tuple[int, int], int] = {}
+    for year in years:
+        certified = Certificate.objects.filter(learner_id=OuterRef("pk"), revoked_at__isnull=True,
+                                               issued_at__year=year)
+        achieved = scope.q("unit__path") & Exists(certified)
+        passed = Attempt.objects.filter(scope.q("unit__path"), learner_id=OuterRef("pk"), state=AttemptState.GRADED,
+                                        passed=True, submitted_at__year=year)
+        for counted in counted_attempts(passed):
+            achieved |= Exists(counted)
+        rows = (
+            Learner.objects.filter(target_group__isnull=False).filter(achieved)
+            .values("target_group_id").annotate(n=Count("pk", distinct=True)).order_by()
+        )
+        for row in rows:
+            result[(year, row["target_group_id"])] = row["n"]
+    return result
+
+
+@dataclass
+class Cell:
+    target: int
+    achieved: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.target:
+            return None
+        return round(100 * self.achieved / self.target)
+
+    @property
+    def bar(self) -> int:
+        """The <progress> value: capped at 100 so over-achievement shows a full bar."""
+        return min(self.percent or 0, 100)
+
+
+@dataclass
+class YearRow:
+    year: int
+    cells: list[tuple[TargetGroup, Cell]] = field(default_factory=list)
+    total: Cell = field(default_factory=lambda: Cell(0, 0))
+
+
+@dataclass
+class Progress:
+    plan: TrainingPlan
+    groups: list[TargetGroup]
+    years: list[YearRow]
+    total: Cell
+    scoped: bool
+
+
+def plan_progress(*, actor: Actor, plan: TrainingPlan) -> Progress:
+    """Target against achieved per year and target group, restricted to the actor's units."""
+    scope = scope_for_user(actor)
+    targets = {(t.year, t.target_group_id): t.target_count for t in plan.targets.all()}
+    group_ids = {g for _y, g in targets}
+    groups = list(TargetGroup.objects.filter(Q(pk__in=group_ids) | Q(is_active=True)))
+    achieved = achieved_counts(scope=scope, years=plan.years)
+    rows: list[YearRow] = []
+    grand = Cell(0, 0)
+    for year in plan.years:
+        row = YearRow(year=year)
+        for group in groups:
+            cell = Cell(targets.get((year, group.pk), 0), achieved.get((year, group.pk), 0))
+            row.cells.append((group, cell))
+            row.total.target += cell.target
+            row.total.achieved += cell.achieved
+        grand.target += row.total.target
+        grand.achieved += row.total.achieved
+        rows.append(row)
+    return Progress(plan=plan, groups=groups, years=rows, total=grand, scoped=not scope.everything)
