@@ -16,8 +16,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from hocso.assessment.attempts import draw_paper, grade_attempt
-from hocso.assessment.grading import correct_response, grade
+from hocso.assessment.bank.question_data import clean_question_data
+from hocso.assessment.exam.draw import draw_paper
+from hocso.assessment.exam.grading import correct_response, grade
+from hocso.assessment.exam.services import grade_attempt
 from hocso.assessment.models import (
     Answer,
     Attempt,
@@ -31,12 +33,10 @@ from hocso.assessment.models import (
 )
 from hocso.assessment.option_ids import choice_ids
 from hocso.assessment.permissions import can_edit_question, can_edit_quiz
-from hocso.assessment.question_data import clean_question_data
+from hocso.assessment.tests.factories import make_category, make_question
 from hocso.demo import data
 from hocso.demo.assessment import PRACTICE_TITLE, Q3_TITLE, Q4_TITLE, _Drawer
 from hocso.people.models import Learner
-
-from .factories import make_category, make_question
 
 PEOPLE = 200
 GRACE = dt.timedelta(seconds=5)

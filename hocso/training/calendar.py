@@ -33,7 +33,7 @@ def sessions_for_learner(learner) -> list[Session]:
 def upcoming_for_learner(learner, today: dt.date) -> tuple[list[Session], list[dict]]:
     """The learner's sessions from `today` on, and their deadlines: class end dates and final quizzes closing,
     for courses they are active in and have not completed."""
-    from hocso.assessment.attempts import effective_window
+    from hocso.assessment.quizzes.policies import effective_window
 
     from .models import Enrolment
 

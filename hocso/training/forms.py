@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hocso.assessment.selectors_quiz import quizzes_authored
+from hocso.assessment.quizzes.selectors import quizzes_authored
 from hocso.identity.models import Role
 from hocso.org.models import TargetGroup, Unit
 

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocso.assessment.sanitise import clean_html
+from hocso.assessment.bank.sanitise import clean_html
 from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure
 from hocso.people.models import Learner

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from hocso.core.text import normalize
 
+from ..models import Category, Difficulty, QuestionType, Sharing
 from .formats.common import (
     FORMATS,
     GIFT,
@@ -26,7 +27,6 @@ from .formats.common import (
     percent_to_fraction,
     snap_fractions,
 )
-from .models import Category, Difficulty, QuestionType, Sharing
 
 ARCHIVED_CHOICES = [("active", gettext_lazy("Active")), ("archived", gettext_lazy("Archived")),
                     ("all", gettext_lazy("All"))]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from hocso.core.text import normalize
 
-from .models import QuestionType
+from ..models import QuestionType
 from .sanitise import clean_html
 
 

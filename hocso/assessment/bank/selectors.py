@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from hocso.core.text import search_terms
 
-from .models import Category, Question, QuestionImport, QuestionVersion, Tag
-from .permissions import category_visibility
+from ..models import Category, Question, QuestionImport, QuestionVersion, QuizSlot, Tag
+from ..permissions import category_visibility
 
 ACTIVE, ARCHIVED, ALL = "active", "archived", "all"
 
@@ -161,3 +161,46 @@ def question_import_get(*, actor, pk: int) -> QuestionImport:
     if found is None:
         raise Http404(_("Import not found."))
     return found
+
+def category_contents(category: Category) -> dict[str, int]:
+    """What stops a delete: questions (archived too; attempts may point at them), sub-categories, quiz slots."""
+    return {
+        "questions": Question.objects.filter(category=category).count(),
+        "children": Category.objects.filter(parent=category).count(),
+        "slots": QuizSlot.objects.filter(category=category).count(),
+    }
+
+
+
+def category_nearest_owner(category: Category | None):
+    """The owner of the category or, if it has none, of its nearest ancestor that has one (None if no one)."""
+    if category is None:
+        return None
+    if category.owner_id:
+        return category.owner
+    prefixes = [category.path[: i + 1] for i, ch in enumerate(category.path) if ch == "."]
+    owned = Category.objects.filter(path__in=prefixes, owner__isnull=False).select_related("owner")
+    return max(owned, key=lambda c: c.depth).owner if owned else None
+
+
+# --- what a random draw takes from the bank ----------------------------------------------------------------
+
+
+def bank_matches(
+    *,
+    category: Category,
+    include_subcategories: bool = True,
+    difficulty: int | None = None,
+    tag_id: int | None = None,
+) -> QuerySet[Question]:
+    """The questions a random slot may draw: the same rule as exam.draw uses at start."""
+    if include_subcategories:
+        qs = Question.objects.filter(category__path__startswith=category.path)
+    else:
+        qs = Question.objects.filter(category=category)
+    qs = qs.filter(is_archived=False, current_version__isnull=False)
+    if difficulty:
+        qs = qs.filter(difficulty=difficulty)
+    if tag_id:
+        qs = qs.filter(tags=tag_id)
+    return qs

@@ -3,6 +3,8 @@
 For the signed-in person only (session authentication, CSRF on unsafe methods); API keys of integrations have
 no learner and get 401. Each attempt is looked up with the caller's learner profile, so another person's attempt
 is a 404. The paper never carries the answer key; the review carries it only when the quiz's policy allows.
+Operation ids are the ones first published (from the module's former name, hocso.assessment.api_learner): clients
+generated from the schema call them by these names.
 """
 
 from __future__ import annotations
@@ -19,18 +21,12 @@ from ninja import Field, Query, Router, Schema
 from hocso.core.api_common import ApiError, Id, Page, PageParams, SessionAuth, errors, json_int, paginate_queryset
 from hocso.core.input_guard import INTEGER_MAX, SMALLINT_MAX
 
-from .attempts import ExamError, attempt_start
-from .models import Attempt, AttemptState
+from ..models import Attempt, AttemptState
+from .errors import ExamError
+from .paper import attempt_paper
 from .review import attempt_review, review_policy
-from .selectors_exam import (
-    QuizRow,
-    attempt_for_learner,
-    attempt_paper,
-    learner_of,
-    my_quizzes,
-    quiz_for_learner,
-)
-from .services_exam import answer_save_for_learner, attempt_submit_with_pending, settle_if_overdue
+from .selectors import QuizRow, attempt_for_learner, learner_of, my_quizzes, quiz_for_learner
+from .services import answer_save_for_learner, attempt_start, attempt_submit_with_pending, settle_if_overdue
 
 router = Router(tags=["my quizzes"], auth=SessionAuth())
 
@@ -213,21 +209,24 @@ def _my_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
 # --- endpoints ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/me/quizzes", response={200: QuizPage, **errors(401, 403, 422)}, summary="My quizzes")
+@router.get("/me/quizzes", response={200: QuizPage, **errors(401, 403, 422)}, summary="My quizzes",
+            operation_id="hocso_assessment_api_learner_list_my_quizzes")
 def list_my_quizzes(request: HttpRequest, filters: Query[QuizFilters], paging: Query[PageParams]):
     rows = my_quizzes(learner=_learner(request), status=filters.status or "")
     return paginate_queryset(rows, paging, transform=lambda page: [_quiz_out(row) for row in page])
 
 
 @router.get("/me/quizzes/{quiz_id}", response={200: QuizDetailOut, **errors(401, 403, 404, 422)},
-            summary="One of my quizzes, with my attempts")
+            summary="One of my quizzes, with my attempts",
+            operation_id="hocso_assessment_api_learner_get_my_quiz")
 def get_my_quiz(request: HttpRequest, quiz_id: Id):
     row = quiz_for_learner(learner=_learner(request), pk=quiz_id)
     return {**_quiz_out(row), "attempts": row.attempts}
 
 
 @router.post("/me/quizzes/{quiz_id}/attempts", response={200: AttemptOut, **errors(401, 403, 404, 409, 422)},
-             summary="Start an attempt (or get the one already open)")
+             summary="Start an attempt (or get the one already open)",
+             operation_id="hocso_assessment_api_learner_start_attempt")
 def start_attempt(request: HttpRequest, quiz_id: Id):
     learner = _learner(request)
     row = quiz_for_learner(learner=learner, pk=quiz_id)
@@ -239,13 +238,15 @@ def start_attempt(request: HttpRequest, quiz_id: Id):
 
 
 @router.get("/me/attempts/{attempt_id}", response={200: AttemptOut, **errors(401, 403, 404, 422)},
-            summary="One of my attempts")
+            summary="One of my attempts",
+            operation_id="hocso_assessment_api_learner_get_my_attempt")
 def get_my_attempt(request: HttpRequest, attempt_id: Id):
     return _my_attempt(request, attempt_id)
 
 
 @router.get("/me/attempts/{attempt_id}/paper", response={200: PaperOut, **errors(401, 403, 404, 409, 422)},
-            summary="The questions of an open attempt, with my saved answers (never the answer key)")
+            summary="The questions of an open attempt, with my saved answers (never the answer key)",
+            operation_id="hocso_assessment_api_learner_get_paper")
 def get_paper(request: HttpRequest, attempt_id: Id):
     attempt = _my_attempt(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
@@ -258,7 +259,8 @@ def get_paper(request: HttpRequest, attempt_id: Id):
 
 
 @router.put("/me/attempts/{attempt_id}/answers/{slot}", response={200: SaveOut, **errors(401, 403, 404, 409, 422)},
-            summary="Save my answer to a question")
+            summary="Save my answer to a question",
+            operation_id="hocso_assessment_api_learner_save_answer")
 def save_answer(request: HttpRequest, attempt_id: Id, slot: Slot, payload: SaveIn):
     attempt = attempt_for_learner(learner=_learner(request), pk=attempt_id)
     try:
@@ -269,7 +271,8 @@ def save_answer(request: HttpRequest, attempt_id: Id, slot: Slot, payload: SaveI
 
 
 @router.post("/me/attempts/{attempt_id}/submit", response={200: ResultOut, **errors(401, 403, 404, 422)},
-             summary="Submit (twice is harmless); answers not yet saved may come along")
+             summary="Submit (twice is harmless); answers not yet saved may come along",
+             operation_id="hocso_assessment_api_learner_submit_attempt")
 def submit_attempt(request: HttpRequest, attempt_id: Id, payload: SubmitIn | None = None):
     attempt = attempt_for_learner(learner=_learner(request), pk=attempt_id)
     pending = [item.model_dump() for item in payload.pending] if payload else []
@@ -277,7 +280,8 @@ def submit_attempt(request: HttpRequest, attempt_id: Id, payload: SubmitIn | Non
 
 
 @router.get("/me/attempts/{attempt_id}/result", response={200: ResultOut, **errors(401, 403, 404, 409, 422)},
-            summary="My result for an attempt")
+            summary="My result for an attempt",
+            operation_id="hocso_assessment_api_learner_get_result")
 def get_result(request: HttpRequest, attempt_id: Id):
     attempt = _my_attempt(request, attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
@@ -286,7 +290,8 @@ def get_result(request: HttpRequest, attempt_id: Id):
 
 
 @router.get("/me/attempts/{attempt_id}/review", response={200: ReviewOut, **errors(401, 403, 404, 422)},
-            summary="Review an attempt, as far as the quiz's review policy allows")
+            summary="Review an attempt, as far as the quiz's review policy allows",
+            operation_id="hocso_assessment_api_learner_get_review")
 def get_review(request: HttpRequest, attempt_id: Id):
     attempt = _my_attempt(request, attempt_id)
     policy = review_policy(attempt)

@@ -12,7 +12,7 @@ from typing import Any
 
 from hocso.core.text import fold, normalize
 
-from .models import QuestionType
+from ..models import Attempt, AttemptState, QuestionType
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
@@ -161,3 +161,17 @@ def chosen_options(qtype: str, response: dict | None) -> list[str] | None:
         return sorted({c for c in choices if isinstance(c, str)}) if isinstance(choices, list) else []
     value = response.get("value")
     return ["true" if value else "false"] if isinstance(value, bool) else []
+
+
+def final_grade(attempts: list[Attempt], method: str) -> Decimal | None:
+    """The learner's grade for a quiz from their finished attempts, by the quiz's grading method."""
+    graded = sorted((a for a in attempts if a.state == AttemptState.GRADED), key=lambda a: a.number)
+    if not graded:
+        return None
+    if method == "highest":
+        return max(a.percent for a in graded)
+    if method == "last":
+        return graded[-1].percent
+    if method == "first":
+        return graded[0].percent
+    return (sum((a.percent for a in graded), Decimal(0)) / len(graded)).quantize(Decimal("0.01"))

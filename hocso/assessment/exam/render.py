@@ -15,8 +15,8 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .selectors_exam import PaperQuestion
-from .templatetags.exam_tags import mark as format_mark
+from ..templatetags.exam_tags import mark as format_mark
+from .paper import PaperQuestion
 
 
 def _e(value) -> str:

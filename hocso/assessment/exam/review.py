@@ -20,11 +20,11 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .attempts import effective_window
+from ..models import Attempt, AttemptQuestion, AttemptState, QuestionType, ReviewWhen
+from ..option_ids import OptionIds
+from ..quizzes.policies import effective_window
 from .grading import correct_response, grade
-from .models import Attempt, AttemptQuestion, AttemptState, QuestionType, ReviewWhen
-from .option_ids import OptionIds
-from .selectors_exam import PaperQuestion, attempt_answers, attempt_questions, paper_question
+from .paper import PaperQuestion, attempt_answers, attempt_questions, paper_question
 
 
 @dataclass(frozen=True)

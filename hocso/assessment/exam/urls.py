@@ -1,15 +1,16 @@
-"""The learner's exam pages under /kiem-tra/ (the answer-save endpoint is in urls.py)."""
+"""The learner's exam under /kiem-tra/: the answer-save hot path, then the pages (namespace "assessment")."""
 
 from django.urls import path
 
-from . import views_exam
+from .views import pages, save
 
 urlpatterns = [
-    path("", views_exam.my_quizzes_view, name="exam_my_quizzes"),
-    path("<int:quiz_id>/", views_exam.quiz_view, name="exam_quiz"),
-    path("<int:quiz_id>/bat-dau/", views_exam.start_view, name="exam_start"),
-    path("bai-lam/<int:attempt_id>/", views_exam.attempt_view, name="exam_attempt"),
-    path("bai-lam/<int:attempt_id>/nop-bai/", views_exam.submit_view, name="exam_submit"),
-    path("bai-lam/<int:attempt_id>/ket-qua/", views_exam.result_view, name="exam_result"),
-    path("bai-lam/<int:attempt_id>/xem-lai/", views_exam.review_view, name="exam_review"),
+    path("luu-cau-tra-loi/", save.save_answer, name="save_answer"),
+    path("", pages.my_quizzes_view, name="exam_my_quizzes"),
+    path("<int:quiz_id>/", pages.quiz_view, name="exam_quiz"),
+    path("<int:quiz_id>/bat-dau/", pages.start_view, name="exam_start"),
+    path("bai-lam/<int:attempt_id>/", pages.attempt_view, name="exam_attempt"),
+    path("bai-lam/<int:attempt_id>/nop-bai/", pages.submit_view, name="exam_submit"),
+    path("bai-lam/<int:attempt_id>/ket-qua/", pages.result_view, name="exam_result"),
+    path("bai-lam/<int:attempt_id>/xem-lai/", pages.review_view, name="exam_review"),
 ]

@@ -1,43 +1,34 @@
-"""Reads for quiz authoring and results, scoped to the acting user.
+"""Reads for quiz authoring, scoped to the acting user: quiz lists, the blueprint, overrides.
 
-Who sees what:
+Who sees what (the rules are in hocso.assessment.permissions):
 - authors (province admins: every quiz; instructors: the quizzes they own) see the blueprint, the attempts and the
   statistics of those quizzes, and every result;
 - unit focal points see the results (only) of quizzes meant for people of their subtree, limited to attempts sat
-  in their subtree;
+  in their subtree (hocso.assessment.statistics.selectors);
 - everybody else, learners included, sees nothing here: every lookup answers 404.
 API keys are for integrations and get nothing from these selectors: per-person results are for signed-in staff.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope
+from hocso.core.scoping import UnitScope
 from hocso.core.text import fold, search_terms
 from hocso.identity.scoping import is_province_admin, scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner
 
-from .models import Attempt, AttemptQuestion, AttemptState, Category, Question, Quiz, QuizOverride, QuizSlot, Tag
-from .permissions import can_edit_quiz, category_visibility, is_author
-
-
-def _is_user(actor) -> bool:
-    return isinstance(actor, get_user_model()) and actor.is_authenticated and actor.is_active
+from ..bank.selectors import bank_matches
+from ..models import Attempt, AttemptQuestion, AttemptState, Category, Question, Quiz, QuizOverride, QuizSlot, Tag
+from ..permissions import can_author, category_visibility, is_signed_in_user
 
 
 def _none() -> QuerySet[Quiz]:
     return Quiz.objects.none()
-
-
-def can_see_quizzes(actor) -> bool:
-    """Authors and unit focal points have a quiz list; learners and API keys do not."""
-    return _is_user(actor) and (is_author(actor) or not scope_of(actor).is_empty)
 
 
 # --- quizzes ---------------------------------------------------------------------------------------------------
@@ -45,11 +36,11 @@ def can_see_quizzes(actor) -> bool:
 
 def quizzes_authored(*, actor) -> QuerySet[Quiz]:
     """Quizzes whose blueprint, attempts and statistics the actor may see."""
-    if not _is_user(actor):
+    if not is_signed_in_user(actor):
         return _none()
     if is_province_admin(actor):
         return Quiz.objects.all()
-    if is_author(actor):
+    if can_author(actor):
         return Quiz.objects.filter(owner=actor)
     return _none()
 
@@ -73,12 +64,12 @@ def _audience_overlaps(scope: UnitScope) -> Q:
 
 def quizzes_with_results(*, actor) -> QuerySet[Quiz]:
     """Quizzes whose results the actor may read: their own as an author, and those meant for their subtree."""
-    if not _is_user(actor):
+    if not is_signed_in_user(actor):
         return _none()
     if is_province_admin(actor):
         return Quiz.objects.all()
     scope = scope_of(actor)
-    condition = Q(owner=actor) if is_author(actor) else Q(pk__in=[])
+    condition = Q(owner=actor) if can_author(actor) else Q(pk__in=[])
     if not scope.is_empty:
         sat = Attempt.objects.filter(quiz=OuterRef("pk"))
         condition |= _audience_overlaps(scope) & (Q(is_published=True) | Q(Exists(sat)))
@@ -129,31 +120,6 @@ def quiz_get_for_results(*, actor, pk: int) -> Quiz:
     return quiz
 
 
-def is_quiz_author(actor, quiz: Quiz) -> bool:
-    """The actor sees this quiz as an author (blueprint, attempts, statistics), not only its results."""
-    return _is_user(actor) and (is_province_admin(actor) or (is_author(actor) and quiz.owner_id == actor.pk))
-
-
-def can_edit(actor, quiz: Quiz) -> bool:
-    return _is_user(actor) and can_edit_quiz(actor, quiz)
-
-
-def results_scope(*, actor, quiz: Quiz) -> UnitScope:
-    """Whose results the actor sees: all for the quiz's authors, else the attempts sat in their subtree."""
-    if is_quiz_author(actor, quiz):
-        return EVERYTHING
-    if not _is_user(actor):
-        return NOTHING
-    return scope_of(actor)
-
-
-def results_unit_get(*, actor, quiz: Quiz, pk: int) -> Unit:
-    """A unit to filter results by: one within the actor's results scope (former units included), else 404."""
-    unit = Unit.objects.filter(results_scope(actor=actor, quiz=quiz).q("path"), pk=pk).first()
-    if unit is None:
-        raise Http404(_("Unit not found."))
-    return unit
-
 
 # --- the blueprint -------------------------------------------------------------------------------------------------
 
@@ -164,25 +130,6 @@ def quiz_slots(*, quiz: Quiz) -> list[QuizSlot]:
         .order_by("position", "pk")
     )
 
-
-def bank_matches(
-    *,
-    category: Category,
-    include_subcategories: bool = True,
-    difficulty: int | None = None,
-    tag_id: int | None = None,
-) -> QuerySet[Question]:
-    """The questions a random slot may draw: the same rule as attempts.draw_paper uses at start."""
-    if include_subcategories:
-        qs = Question.objects.filter(category__path__startswith=category.path)
-    else:
-        qs = Question.objects.filter(category=category)
-    qs = qs.filter(is_archived=False, current_version__isnull=False)
-    if difficulty:
-        qs = qs.filter(difficulty=difficulty)
-    if tag_id:
-        qs = qs.filter(tags=tag_id)
-    return qs
 
 
 def slot_matches(slot: QuizSlot) -> QuerySet[Question]:
@@ -255,33 +202,6 @@ def override_candidates(*, quiz: Quiz, query: str, limit: int = 10) -> list[Lear
         return []
     return list(audience_learners(quiz=quiz).search(query).select_related("unit").order_by("sort_key", "pk")[:limit])
 
-
-# --- attempts -----------------------------------------------------------------------------------------------------
-
-
-def attempt_get_for_author(*, actor, quiz: Quiz, pk: int) -> Attempt:
-    if not is_quiz_author(actor, quiz):
-        raise Http404(_("Attempt not found."))
-    attempt = Attempt.objects.filter(quiz=quiz, pk=pk).select_related("learner", "unit", "quiz").first()
-    if attempt is None:
-        raise Http404(_("Attempt not found."))
-    return attempt
-
-
-def attempt_paper(*, attempt: Attempt) -> list:
-    """The attempt's questions in order, each with `answer` (the response saved, or None)."""
-    answers = {a.slot: a.response for a in attempt.answers.all()}
-    questions = list(attempt.questions.select_related("version", "version__question", "graded_by").order_by("slot"))
-    for aq in questions:
-        aq.answer = answers.get(aq.slot)
-    return questions
-
-
-def learner_attempts(*, quiz: Quiz, learner_ids: list[int]) -> dict[int, list[Attempt]]:
-    by_learner: dict[int, list[Attempt]] = {pk: [] for pk in learner_ids}
-    for attempt in Attempt.objects.filter(quiz=quiz, learner_id__in=learner_ids).order_by("number"):
-        by_learner[attempt.learner_id].append(attempt)
-    return by_learner
 
 
 def regradable_questions(*, quiz: Quiz) -> list[Question]:

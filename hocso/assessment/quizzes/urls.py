@@ -1,8 +1,8 @@
-"""Quiz authoring and results under /kiem-tra/de-thi/ (URL names prefixed quiz_, namespace "assessment")."""
+"""Quiz authoring under /kiem-tra/de-thi/ (URL names prefixed quiz_, namespace "assessment")."""
 
 from django.urls import path
 
-from . import views_quiz as views
+from . import views
 
 urlpatterns = [
     path("", views.quiz_list, name="quiz_list"),
@@ -21,10 +21,5 @@ urlpatterns = [
     path("<int:pk>/ngoai-le/", views.quiz_overrides, name="quiz_overrides"),
     path("<int:pk>/ngoai-le/tim/", views.quiz_override_search, name="quiz_override_search"),
     path("<int:pk>/ngoai-le/<int:override_pk>/xoa/", views.quiz_override_delete, name="quiz_override_delete"),
-    path("<int:pk>/ket-qua/", views.quiz_results, name="quiz_results"),
-    path("<int:pk>/ket-qua/xuat-excel/", views.quiz_results_export, name="quiz_results_export"),
-    path("<int:pk>/thong-ke/", views.quiz_statistics, name="quiz_statistics"),
     path("<int:pk>/cham-lai/", views.quiz_regrade, name="quiz_regrade"),
-    path("<int:pk>/bai-lam/<int:attempt_pk>/", views.quiz_attempt, name="quiz_attempt"),
-    path("<int:pk>/bai-lam/<int:attempt_pk>/cham/<int:slot>/", views.quiz_attempt_grade, name="quiz_attempt_grade"),
 ]

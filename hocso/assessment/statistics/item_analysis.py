@@ -33,8 +33,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .grading import CHOICE_TYPES
-from .models import Attempt, AttemptQuestion, AttemptState, QuestionType, QuestionVersion, Quiz
+from ..exam.grading import CHOICE_TYPES
+from ..models import Attempt, AttemptQuestion, AttemptState, QuestionType, QuestionVersion, Quiz
 
 FACILITY_LOW = 0.10
 FACILITY_HIGH = 0.90

@@ -1,9 +1,11 @@
-"""Per-quiz results: one row per person, with their final grade by the quiz's grading method, and the .xlsx export.
+"""Reads for a quiz's results: one row per person, with their final grade by the quiz's grading method, and what
+an author sees of one attempt.
 
 Everything is computed by the database in one grouped query (so the list can be filtered by "passed" and
 paginated): the attempts are joined once, filtered by scope and unit, and aggregated per person. Results belong to
 the unit the person was in when they sat the attempt (Attempt.unit), so a focal point sees the attempts sat in
-their subtree, even by people who have moved on since.
+their subtree, even by people who have moved on since. The item analysis is in statistics.item_analysis, the
+.xlsx export in statistics.exports.
 """
 
 from __future__ import annotations
@@ -27,16 +29,17 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Round
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hocso.core.exporting import add_sheet, append_row, cell, new_workbook, workbook_bytes
-from hocso.core.scoping import UnitScope
+from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope
+from hocso.identity.scoping import scope_of
 from hocso.org.models import Unit
 from hocso.people.models import Learner
 
-from .models import Attempt, AttemptState, GradingMethod, Quiz
-from .selectors_quiz import results_scope
+from ..models import Attempt, AttemptState, GradingMethod, Quiz
+from ..permissions import can_see_all_results, can_see_quiz_as_author, is_signed_in_user
 
 STATE_CHOICES = [
     ("in_progress", gettext_lazy("Taking the quiz now")),
@@ -136,46 +139,53 @@ def result_summary(rows: QuerySet[Learner]) -> dict:
     return counts
 
 
-# --- the export -----------------------------------------------------------------------------------------------------
-
-
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return _("Yes") if value else _("No")
-
-
-def results_xlsx(*, actor, quiz: Quiz, filters: ResultFilters = ResultFilters()) -> bytes:
-    """The results as an .xlsx workbook: bold frozen header, people in Vietnamese order, CCCD masked."""
-    from openpyxl.styles import Font
-
-    workbook = new_workbook(write_only=True)
-    sheet = add_sheet(workbook, _("Results"))
-    sheet.freeze_panes = "A2"
-    headers = [
-        _("No."), _("Family and middle name"), _("Given name"), _("CCCD"), _("Unit when sitting the quiz"),
-        _("Target group"), _("Attempts"), _("Final grade (%)"), _("Passed"), _("State"), _("Last submitted"),
-    ]
-    widths = [6, 26, 14, 16, 40, 30, 10, 14, 10, 22, 18]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    bold = Font(bold=True)
-    append_row(sheet, [cell(sheet, text, font=bold) for text in headers])
-    rows = result_rows(actor=actor, quiz=quiz, filters=filters)
-    for number, person in enumerate(rows.iterator(chunk_size=2000), start=1):
-        family = " ".join(p for p in (person.family_name, person.middle_name) if p)
-        append_row(sheet, [
-            number, family, person.given_name, person.masked_cccd, person.sat_unit_name or "",
-            person.target_group.name if person.target_group_id else "", person.attempt_count,
-            float(person.grade) if person.grade is not None else None, _yes_no(person.passed),
-            str(STATE_LABELS.get(person.result_state, "")), person.last_submitted_at,  # a real date and time, local
-        ])
-    return workbook_bytes(workbook)
-
-
 def annotate_display(rows: list[Learner]) -> list[Learner]:
     """Labels the templates show (kept out of the templates)."""
     for person in rows:
         person.state_label = STATE_LABELS.get(person.result_state, "")
     return rows
 
+
+def results_scope(*, actor, quiz: Quiz) -> UnitScope:
+    """Whose results the actor sees: all for the quiz's authors, else the attempts sat in their subtree."""
+    if can_see_all_results(actor, quiz):
+        return EVERYTHING
+    if not is_signed_in_user(actor):
+        return NOTHING
+    return scope_of(actor)
+
+
+def results_unit_get(*, actor, quiz: Quiz, pk: int) -> Unit:
+    """A unit to filter results by: one within the actor's results scope (former units included), else 404."""
+    unit = Unit.objects.filter(results_scope(actor=actor, quiz=quiz).q("path"), pk=pk).first()
+    if unit is None:
+        raise Http404(_("Unit not found."))
+    return unit
+
+
+# --- one attempt, as its quiz's author sees it -----------------------------------------------------------------
+
+
+def attempt_get_for_author(*, actor, quiz: Quiz, pk: int) -> Attempt:
+    if not can_see_quiz_as_author(actor, quiz):
+        raise Http404(_("Attempt not found."))
+    attempt = Attempt.objects.filter(quiz=quiz, pk=pk).select_related("learner", "unit", "quiz").first()
+    if attempt is None:
+        raise Http404(_("Attempt not found."))
+    return attempt
+
+
+def author_attempt_paper(*, attempt: Attempt) -> list:
+    """The attempt's questions in order, each with `answer` (the response saved, or None)."""
+    answers = {a.slot: a.response for a in attempt.answers.all()}
+    questions = list(attempt.questions.select_related("version", "version__question", "graded_by").order_by("slot"))
+    for aq in questions:
+        aq.answer = answers.get(aq.slot)
+    return questions
+
+
+def learner_attempts(*, quiz: Quiz, learner_ids: list[int]) -> dict[int, list[Attempt]]:
+    by_learner: dict[int, list[Attempt]] = {pk: [] for pk in learner_ids}
+    for attempt in Attempt.objects.filter(quiz=quiz, learner_id__in=learner_ids).order_by("number"):
+        by_learner[attempt.learner_id].append(attempt)
+    return by_learner

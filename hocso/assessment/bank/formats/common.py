@@ -1,34 +1,27 @@
-"""What every import format produces, and the preview → confirm pipeline that turns it into questions.
+"""What every import format produces, and the checks that make it ready to import.
 
 A parser reads a file into a `ParseResult`: whole-file problems (unreadable, not UTF-8, malformed) and one
 `ParsedQuestion` per question found, in file order. Unsupported types are kept as questions with an error, so
 the preview lists them by position and name instead of dropping them. `validate()` runs the bank's own checks on
-each question; `apply()` writes the valid ones in one transaction. The result travels between the preview and
-the confirmation as JSON (`to_json` / `from_json`), stored server-side in a `QuestionImport` row.
+each question; bank.services.imports writes the valid ones in one transaction. The result travels between the
+preview and the confirmation as JSON (`to_json` / `from_json`), stored server-side in a `QuestionImport` row.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from hocso.core.audit import audit
 from hocso.core.text import normalize
 from hocso.core.uploads.csvtext import nul_line
-from hocso.identity.scoping import ensure
 
-from ..bank import category_create, category_nearest_owner, question_archive, question_create
-from ..models import Category, Difficulty, Question, QuestionImport, QuestionType
-from ..permissions import category_visibility, is_author
+from ...models import Difficulty, QuestionType
 from ..question_data import clean_question_data
 from ..sanitise import clean_html
 
@@ -244,89 +237,6 @@ def validate(result: ParseResult, *, has_target: bool = True) -> ParseResult:
     return result
 
 
-# --- Apply -------------------------------------------------------------------------------------------------------
-
-
-class _CategoryResolver:
-    """Finds or creates the nested categories a file names, below the target (or from the top without one)."""
-
-    def __init__(self, actor, base: Category | None, owner=None, inherit_owner: bool = False):
-        self.actor, self.base, self.owner, self.inherit_owner = actor, base, owner, inherit_owner
-        self.cache: dict[tuple[str, ...], Category] = {}
-        self.owners: dict[int, object] = {}
-        self.created = 0
-
-    def owner_for(self, category: Category | None):
-        """The owner of new things below `category`: the given owner, else (inheriting) the nearest category owner."""
-        if self.owner is not None or not self.inherit_owner or category is None:
-            return self.owner
-        if category.pk not in self.owners:
-            self.owners[category.pk] = category_nearest_owner(category)
-        return self.owners[category.pk]
-
-    def get(self, names: list[str]) -> Category:
-        key = tuple(names)
-        if key in self.cache:
-            return self.cache[key]
-        parent = self.base
-        for name in names:
-            name = normalize(name)[:200]
-            existing = Category.objects.filter(parent=parent, name=name).first()
-            if existing is not None:
-                if not Category.objects.filter(category_visibility(self.actor), pk=existing.pk).exists():
-                    raise PermissionDenied(_("The category “%(name)s” belongs to another author.") % {"name": name})
-                parent = existing
-            else:
-                parent = category_create(actor=self.actor, name=name, parent=parent, owner=self.owner_for(parent))
-                self.created += 1
-        if parent is None:
-            raise ValidationError(_("Give a category."))
-        self.cache[key] = parent
-        return parent
-
-
-@dataclass
-class ApplyOutcome:
-    questions: list[Question]
-    categories_created: int
-    skipped: int
-
-
-@transaction.atomic
-def apply(*, actor, result: ParseResult, category: Category | None = None, filename: str = "",
-          owner=None, inherit_owner: bool = False) -> ApplyOutcome:
-    """Create the valid questions of a validated result, all or nothing; problems were shown in the preview.
-
-    New questions and categories belong to `owner`, else the acting user. The command run without --owner has no
-    user: it passes inherit_owner so they belong to the owner of the category they land in (nearest owned one)."""
-    ensure(is_author(actor), _("Only administrators and instructors can edit the question bank."))
-    if category is not None:
-        ensure(Category.objects.filter(category_visibility(actor), pk=category.pk).exists(),
-               _("You cannot add questions to this category."))
-    if result.errors:
-        raise ValidationError(result.errors)
-    resolver = _CategoryResolver(actor, category, owner, inherit_owner)
-    created = []
-    for parsed in result.valid:
-        target = resolver.get(parsed.category)
-        question = question_create(
-            actor=actor, category=target, qtype=parsed.qtype, name=parsed.name,
-            text=parsed.text, data=parsed.data, default_mark=Decimal(parsed.default_mark),
-            general_feedback=parsed.general_feedback, difficulty=parsed.difficulty, tags=parsed.tags,
-            idnumber=parsed.idnumber, audited=False, owner=resolver.owner_for(target),
-        )
-        if parsed.archived:
-            question_archive(actor=actor, question=question)
-        created.append(question)
-    outcome = ApplyOutcome(questions=created, categories_created=resolver.created,
-                           skipped=len(result.questions) - len(created))
-    audit(actor, "question.import", category, extra={
-        "file": filename, "format": result.file_format, "created": len(created),
-        "skipped": outcome.skipped, "categories_created": resolver.created,
-    })
-    return outcome
-
-
 # --- Entry points ------------------------------------------------------------------------------------------------
 
 
@@ -353,36 +263,3 @@ def parse(data: bytes, file_format: str) -> ParseResult:
 
 def parse_and_validate(data: bytes, file_format: str, *, has_target: bool = True) -> ParseResult:
     return validate(parse(data, file_format), has_target=has_target)
-
-
-# --- The preview kept between upload and confirmation -----------------------------------------------------------
-
-PREVIEW_KEPT_FOR = 2  # days; older unconfirmed previews are removed when a new one is stored
-
-
-def preview_store(*, actor, data: bytes, filename: str, file_format: str,
-                  category: Category | None) -> QuestionImport:
-    """Parse and validate a file and keep the result for the author to confirm (nothing is imported yet)."""
-    ensure(is_author(actor), _("Only administrators and instructors can edit the question bank."))
-    # Parsed before the transaction opens: SQLite takes its write lock at BEGIN, and answer saves must not wait.
-    result = parse_and_validate(data, file_format, has_target=category is not None)
-    with transaction.atomic():
-        QuestionImport.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=PREVIEW_KEPT_FOR)).delete()
-        return QuestionImport.objects.create(owner=actor, category=category, filename=filename[:255],
-                                             file_format=file_format, payload=result.to_json())
-
-
-@transaction.atomic
-def preview_confirm(*, actor, question_import: QuestionImport) -> ApplyOutcome:
-    """Apply a stored preview once: a second confirmation (double click, back button) imports nothing."""
-    locked = QuestionImport.objects.select_for_update().get(pk=question_import.pk)
-    ensure(locked.owner_id == actor.pk, _("This import belongs to another author."))
-    if locked.applied_at is not None:
-        raise ValidationError(_("This file has already been imported."))
-    outcome = apply(actor=actor, result=ParseResult.from_json(locked.payload), category=locked.category,
-                    filename=locked.filename)
-    locked.applied_at = timezone.now()
-    locked.created_count = len(outcome.questions)
-    locked.save(update_fields=["applied_at", "created_count"])
-    question_import.applied_at, question_import.created_count = locked.applied_at, locked.created_count
-    return outcome

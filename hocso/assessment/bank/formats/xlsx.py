@@ -24,7 +24,7 @@ from hocso.core.text import fold, is_digits, normalize
 from hocso.core.uploads import XLSX as UPLOAD_XLSX
 from hocso.core.uploads import FileRejected, UploadLimits, open_workbook
 
-from ..models import Difficulty, QuestionType
+from ...models import Difficulty, QuestionType
 from .common import (
     MAX_IMPORT_BYTES,
     XLSX,

@@ -1,9 +1,8 @@
-"""Writes to the question bank: categories and questions with immutable versions. Audited."""
+"""Writes to the question bank's categories: create, rename, move (with their subtree), delete. Audited."""
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,18 +10,18 @@ from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit
 from hocso.core.text import normalize
 from hocso.identity.scoping import ensure
 from hocso.org.models import path_segment
 
-from .models import Category, Difficulty, Question, QuestionType, QuestionVersion, QuizSlot, Sharing, Tag
-from .permissions import can_edit_category, can_edit_question, category_visibility, is_author
-from .question_data import clean_question_data
-from .sanitise import clean_html
+from ...models import Category, Question, Sharing
+from ...permissions import can_author, can_edit_category, category_visibility
+from ..selectors import category_contents, category_nearest_owner
 
 
-def _owner(actor, owner=None):
+def new_owner(actor: Actor, owner=None):
     """Who a new category or question belongs to: the given owner, else the acting user (None for the system)."""
     return owner or (actor if getattr(actor, "pk", None) else None)
 
@@ -30,14 +29,14 @@ def _owner(actor, owner=None):
 @transaction.atomic
 def category_create(*, actor, name: str, parent: Category | None = None, description: str = "",
                     sharing: str = Sharing.PROVINCE, owner=None) -> Category:
-    ensure(is_author(actor), _("Only administrators and instructors can edit the question bank."))
+    ensure(can_author(actor), _("Only administrators and instructors can edit the question bank."))
     name = normalize(name)
     if not name:
         raise ValidationError({"name": [_("Give the category a name.")]})
     if Category.objects.filter(parent=parent, name=name).exists():
         raise ValidationError({"name": [_("There is already a category with this name here.")]})
     category = Category(parent=parent, name=name, description=description.strip(), sharing=sharing,
-                        owner=_owner(actor, owner), path=f"~{uuid.uuid4().hex}")
+                        owner=new_owner(actor, owner), path=f"~{uuid.uuid4().hex}")
     category.refresh_keys()
     category.save()
     category.path = (parent.path if parent else "") + path_segment(category.pk)
@@ -46,16 +45,6 @@ def category_create(*, actor, name: str, parent: Category | None = None, descrip
     audit(actor, "question_category.create", category, after={"name": name, "parent": parent.pk if parent else None})
     return category
 
-
-def category_nearest_owner(category: Category | None):
-    """The owner of the category or, if it has none, of its nearest ancestor that has one (None if no one)."""
-    if category is None:
-        return None
-    if category.owner_id:
-        return category.owner
-    prefixes = [category.path[: i + 1] for i, ch in enumerate(category.path) if ch == "."]
-    owned = Category.objects.filter(path__in=prefixes, owner__isnull=False).select_related("owner")
-    return max(owned, key=lambda c: c.depth).owner if owned else None
 
 
 def category_get_or_create_path(*, actor, names: list[str], inherit_owner: bool = False) -> Category:
@@ -160,15 +149,6 @@ def category_move(*, actor, category: Category, new_parent: Category | None) -> 
     return category
 
 
-def category_contents(category: Category) -> dict[str, int]:
-    """What stops a delete: questions (archived too; attempts may point at them), sub-categories, quiz slots."""
-    return {
-        "questions": Question.objects.filter(category=category).count(),
-        "children": Category.objects.filter(parent=category).count(),
-        "slots": QuizSlot.objects.filter(category=category).count(),
-    }
-
-
 @transaction.atomic
 def category_delete(*, actor, category: Category, move_to: Category | None = None) -> dict[str, int]:
     """Delete a category. If it is not empty, `move_to` receives its questions and sub-categories first, in the same
@@ -203,123 +183,3 @@ def category_delete(*, actor, category: Category, move_to: Category | None = Non
                  "moved_questions": contents["questions"], "moved_categories": len(moved_children)})
     category.delete()
     return {"questions": contents["questions"], "children": len(moved_children)}
-
-
-def _tags(names) -> list[Tag]:
-    tags = []
-    for name in {normalize(n).lower() for n in names or [] if normalize(n)}:
-        tag, _created = Tag.objects.get_or_create(name=name[:60])
-        tags.append(tag)
-    return tags
-
-
-@transaction.atomic
-def question_create(
-    *,
-    actor,
-    category: Category,
-    qtype: str,
-    name: str,
-    text: str,
-    data: dict,
-    default_mark: Decimal = Decimal(1),
-    general_feedback: str = "",
-    difficulty: int = Difficulty.MEDIUM,
-    tags: list[str] | None = None,
-    idnumber: str = "",
-    audited: bool = True,
-    owner=None,
-) -> Question:
-    ensure(is_author(actor), _("Only administrators and instructors can edit the question bank."))
-    errors = _check_common(qtype=qtype, name=name, text=text, default_mark=default_mark)
-    try:
-        cleaned = clean_question_data(qtype, data)
-    except ValidationError as exc:
-        errors.setdefault("data", []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    question = Question(category=category, qtype=qtype, name=normalize(name)[:255], difficulty=difficulty,
-                        idnumber=normalize(idnumber), owner=_owner(actor, owner))
-    question.refresh_keys()
-    question.save()
-    question.tags.set(_tags(tags))
-    version = QuestionVersion.objects.create(
-        question=question, number=1, text=clean_html(text), data=cleaned, default_mark=default_mark,
-        general_feedback=clean_html(general_feedback), created_by=question.owner,
-    )
-    question.current_version = version
-    question.save(update_fields=["current_version"])
-    if audited:
-        audit(actor, "question.create", question, after={"qtype": qtype, "category": category.pk})
-    return question
-
-
-def _check_common(*, qtype: str, name: str, text: str, default_mark) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if qtype not in QuestionType.values:
-        errors["qtype"] = [_("Unknown question type: %(type)s") % {"type": qtype}]
-    if not normalize(name):
-        errors["name"] = [_("Give the question a name.")]
-    if not clean_html(text).strip():
-        errors["text"] = [_("Write the question text.")]
-    if default_mark is None or Decimal(default_mark) <= 0:
-        errors["default_mark"] = [_("The mark must be greater than 0.")]
-    return errors
-
-
-@transaction.atomic
-def question_update(
-    *,
-    actor,
-    question: Question,
-    text: str,
-    data: dict,
-    name: str | None = None,
-    default_mark: Decimal | None = None,
-    general_feedback: str | None = None,
-    difficulty: int | None = None,
-    tags: list[str] | None = None,
-    category: Category | None = None,
-) -> QuestionVersion:
-    """Edit a question by adding a version; attempts already drawn keep the version they were given."""
-    ensure(can_edit_question(actor, question), _("You cannot edit this question."))
-    current = question.current_version
-    default_mark = current.default_mark if default_mark is None else default_mark
-    errors = _check_common(qtype=question.qtype, name=name if name is not None else question.name, text=text,
-                           default_mark=default_mark)
-    try:
-        cleaned = clean_question_data(question.qtype, data)
-    except ValidationError as exc:
-        errors.setdefault("data", []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    number = (question.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = QuestionVersion.objects.create(
-        question=question, number=number, text=clean_html(text), data=cleaned, default_mark=default_mark,
-        general_feedback=clean_html(general_feedback if general_feedback is not None else current.general_feedback),
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    question.current_version = version
-    if name is not None:
-        question.name = normalize(name)[:255]
-    if difficulty is not None:
-        question.difficulty = difficulty
-    if category is not None:
-        ensure(can_edit_category(actor, category) or category.sharing == Sharing.PROVINCE,
-               _("You cannot move questions into this category."))
-        question.category = category
-    question.refresh_keys()
-    question.save()
-    if tags is not None:
-        question.tags.set(_tags(tags))
-    audit(actor, "question.update", question, extra={"version": number})
-    return version
-
-
-@transaction.atomic
-def question_archive(*, actor, question: Question, archived: bool = True) -> Question:
-    ensure(can_edit_question(actor, question), _("You cannot edit this question."))
-    question.is_archived = archived
-    question.save(update_fields=["is_archived", "updated_at"])
-    audit(actor, "question.archive" if archived else "question.restore", question)
-    return question

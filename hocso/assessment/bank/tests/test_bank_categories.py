@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,23 +12,16 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
-from hocso.assessment import bank
-from hocso.assessment.bank import category_create
+from hocso.assessment.bank import services as bank
+from hocso.assessment.bank.selectors import question_list
+from hocso.assessment.bank.services import category_create
+from hocso.assessment.bank.tests.helpers import DATA, page, url
 from hocso.assessment.models import Category, Question, Sharing
-from hocso.assessment.selectors_bank import question_list
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.core.models import AuditEntry
 from hocso.org.models import path_segment
 
-from .factories import make_category, make_question, make_quiz
-from .test_bank_views import page, url
-
-DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -13,42 +12,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
-from hocso.assessment.attempts import attempt_start
-from hocso.assessment.bank import category_create
+from hocso.assessment.bank.services import category_create
+from hocso.assessment.bank.tests.helpers import DATA, filled_template, page, url
+from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.models import Category, Question, QuestionImport, QuestionType, Sharing
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import make_learner
 
-from .factories import make_category, make_question, make_quiz
+pytestmark = pytest.mark.usefixtures("english")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
-    with translation.override("en"):
-        yield
-
-
-DATA = Path(__file__).parent / "data"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc00000030101"
     "00c9fe92ef0000000049454e44ae426082"
 )
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"assessment:{name}", args=args)
-
-
-def page(response) -> str:
-    return response.content.decode()
-
-
-@pytest.fixture
-def category(db):
-    return make_category("Chuyển đổi số")
 
 
 # --- Permissions -------------------------------------------------------------------------------------------------
@@ -362,7 +341,6 @@ def test_import_form_errors(author, category):
 
 
 def test_excel_template_download_and_import(author, category):
-    from .test_formats_xlsx import filled_template
 
     template = author.get(url("bank_import_template"))
     assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxmlformats")

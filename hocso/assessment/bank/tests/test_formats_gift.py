@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.utils import translation
 
-from hocso.assessment.formats import common, gift
+from hocso.assessment.bank.formats import common, gift
+from hocso.assessment.bank.services import import_questions
+from hocso.assessment.bank.tests.helpers import DATA
 from hocso.assessment.models import Category, Question, QuestionType
+from hocso.assessment.tests.factories import make_category
 from hocso.tests.factories import SYSTEM
 
-from .factories import make_category
+pytestmark = pytest.mark.usefixtures("english")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
-    with translation.override("en"):
-        yield
-
-
-DATA = Path(__file__).parent / "data"
 
 
 def parse(text: str) -> common.ParseResult:
@@ -120,7 +113,7 @@ def test_empty_file_and_utf8_bom():
 
 def test_import_into_the_bank(db):
     target = make_category("GIFT")
-    outcome = common.apply(actor=SYSTEM, result=sample(), category=target)
+    outcome = import_questions(actor=SYSTEM, result=sample(), category=target)
     assert len(outcome.questions) == 8
     assert Category.objects.get(name="Dịch vụ công").parent.parent == target
     essay = Question.objects.get(qtype=QuestionType.ESSAY)

@@ -11,16 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from hocso.assessment.formats import common
+from hocso.assessment.bank.formats import common
 from hocso.assessment.models import Question, QuestionImport
 from hocso.tests import hostile_files as hostile
-
-from .factories import make_category
-
-
-@pytest.fixture
-def category(db):
-    return make_category("Chuyển đổi số")
 
 CASES = [
     pytest.param(lambda: hostile.zip_bomb_xlsx(header=hostile.QUESTION_HEADER), "200,0 MB", id="zip-bomb"),

@@ -5,30 +5,23 @@ from __future__ import annotations
 import base64
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hocso.assessment.formats import common, moodle_xml
+from hocso.assessment.bank.formats import common, moodle_xml
+from hocso.assessment.bank.selectors import category_names_map
+from hocso.assessment.bank.services import import_questions
+from hocso.assessment.bank.tests.helpers import DATA
 from hocso.assessment.models import Category, Question, QuestionType
-from hocso.assessment.selectors_bank import category_names_map
+from hocso.assessment.tests.factories import make_category, make_question
 from hocso.tests.factories import SYSTEM
 
-from .factories import make_category, make_question
+pytestmark = pytest.mark.usefixtures("english")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
-    with translation.override("en"):
-        yield
-
-
-DATA = Path(__file__).parent / "data"
 
 
 def parse_sample() -> common.ParseResult:
@@ -106,7 +99,7 @@ def test_truefalse_shortanswer_matching_essay():
 
 def test_apply_creates_the_categories_and_questions_in_one_go(db):
     target = make_category("Ngân hàng nhập")
-    outcome = common.apply(actor=SYSTEM, result=parse_sample(), category=target, filename="x.xml")
+    outcome = import_questions(actor=SYSTEM, result=parse_sample(), category=target, filename="x.xml")
     assert len(outcome.questions) == 6 and outcome.skipped == 5
     security = Category.objects.get(name="An toàn thông tin")
     assert security.parent.name == "Chuyển đổi số" and security.parent.parent == target
@@ -118,7 +111,7 @@ def test_apply_creates_the_categories_and_questions_in_one_go(db):
 
 
 def test_apply_is_all_or_nothing(db, monkeypatch):
-    from hocso.assessment.formats import common as module
+    from hocso.assessment.bank.services import imports as module
 
     calls = {"n": 0}
     real = module.question_create
@@ -131,7 +124,7 @@ def test_apply_is_all_or_nothing(db, monkeypatch):
 
     monkeypatch.setattr(module, "question_create", failing)
     with pytest.raises(RuntimeError):
-        common.apply(actor=SYSTEM, result=parse_sample(), category=make_category("Đích"))
+        import_questions(actor=SYSTEM, result=parse_sample(), category=make_category("Đích"))
     assert Question.objects.count() == 0
     assert Category.objects.filter(name="An toàn thông tin").count() == 0
 

@@ -9,28 +9,12 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from hocso.assessment.formats import common, xlsx
+from hocso.assessment.bank.formats import common, xlsx
+from hocso.assessment.bank.tests.helpers import filled_template
 from hocso.assessment.models import Difficulty, QuestionType
 
+pytestmark = pytest.mark.usefixtures("english")
 
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the parsers' messages in English; the Vietnamese catalogue is checked elsewhere."""
-    with translation.override("en"):
-        yield
-
-
-
-def filled_template(rows: list[dict]) -> bytes:
-    """The template with `rows` ({column key: value}) typed into its Questions sheet."""
-    workbook = load_workbook(io.BytesIO(xlsx.template()))
-    sheet = workbook.worksheets[0]
-    keys = [key for key, _label, _aliases in xlsx.COLUMNS]
-    for row in rows:
-        sheet.append([row.get(key) for key in keys])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def parse(rows: list[dict]) -> common.ParseResult:

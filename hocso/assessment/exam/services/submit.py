@@ -1,67 +1,39 @@
-"""The few writes of the learner's pages and API, on top of hocso.assessment.attempts.
-
-They add two things the pages need: an attempt whose time ran out is submitted as soon as anyone looks at it
-(the periodic command does the same for attempts nobody looks at), and a submit may carry the answers the
-browser had not yet managed to save (a learner on a dropping mobile link presses "Submit" when it comes back).
-"""
+"""Submitting an attempt: lock it, stamp the time, grade it. Also the overdue worker's round (attempts whose time
+ran out while nobody was looking), run by `hocso submit_overdue_attempts` and the app's task."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
-from .attempts import ExamError, SaveResult, _is_overdue, answer_save, attempt_submit
-from .models import Attempt, AttemptState
+from ...models import Attempt, AttemptState
+from ..deadlines import grace
+from .grading import grade_attempt
 
-MAX_PENDING = 500  # more answers than any paper has: a bigger submit is not from our page
 
-
-def settle_if_overdue(*, attempt: Attempt, now: dt.datetime | None = None) -> Attempt:
-    """Submit an open attempt whose deadline (plus grace) has passed; return the attempt as it now stands."""
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt, auto: bool = False, now: dt.datetime | None = None) -> Attempt:
+    """Submit and grade. Submitting twice, from two tabs, or after an automatic submit is harmless."""
     now = now or timezone.now()
-    if attempt.state == AttemptState.IN_PROGRESS and _is_overdue(attempt, now):
-        return attempt_submit(attempt=attempt, auto=True, now=now)
-    return attempt
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return attempt
+    attempt.submitted_at = min(now, attempt.deadline + grace()) if attempt.deadline else now
+    attempt.auto_submitted = auto
+    return grade_attempt(attempt, also_save=("submitted_at", "auto_submitted"))
 
 
-def answer_save_for_learner(*, attempt: Attempt, slot: Any, seq: Any, response: Any,
-                            now: dt.datetime | None = None) -> SaveResult:
-    """The API's save: the same one-statement service as the page's, authorised by the learner's session."""
-    try:
-        return answer_save(token=attempt.token, slot=slot, response=response, seq=seq, now=now)
-    except ExamError as error:
-        if error.code == "expired":
-            settle_if_overdue(attempt=attempt, now=now)
-        raise
-
-
-def save_pending(*, attempt: Attempt, pending: Any, now: dt.datetime | None = None) -> int:
-    """Save answers sent along with a submit ([{"slot", "seq", "response"}]); refused ones are skipped.
-
-    Each goes through the same seq rule as a normal save, so an answer already saved from another tab with a
-    higher seq is never overwritten by an older copy. Returns how many were written.
-    """
-    if not isinstance(pending, list):
-        return 0
-    written = 0
-    for item in pending[:MAX_PENDING]:
-        if not isinstance(item, dict):
-            continue
-        try:
-            result = answer_save(token=attempt.token, slot=item.get("slot"), seq=item.get("seq"),
-                                 response=item.get("response"), now=now)
-        except ExamError:
-            continue  # too late, bad input or already submitted: the submit below still happens
-        written += result.seq == item.get("seq")
-    return written
-
-
-def attempt_submit_with_pending(*, attempt: Attempt, pending: Any = None, auto: bool = False,
-                                now: dt.datetime | None = None) -> Attempt:
-    """Save what the browser still held, then submit and grade. Submitting twice is harmless."""
+def submit_overdue_attempts(*, now: dt.datetime | None = None, limit: int | None = 1000,
+                            quiz_id: int | None = None) -> int:
+    """Submit attempts whose time ran out while the learner was away, as at their deadline (only the answers saved
+    by then count). Run periodically (command or task); `quiz_id` limits it to one quiz's attempts."""
     now = now or timezone.now()
-    if attempt.state == AttemptState.IN_PROGRESS and pending:
-        save_pending(attempt=attempt, pending=pending, now=now)
-    return attempt_submit(attempt=attempt, auto=auto or _is_overdue(attempt, now), now=now)
+    overdue = Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lte=now - grace())
+    if quiz_id is not None:
+        overdue = overdue.filter(quiz_id=quiz_id)
+    overdue = list(overdue.order_by("deadline")[:limit])
+    for attempt in overdue:
+        attempt_submit(attempt=attempt, auto=True, now=now)
+    return len(overdue)

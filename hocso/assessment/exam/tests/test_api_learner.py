@@ -9,13 +9,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from hocso.assessment.attempts import ExamError
+from hocso.assessment.exam.errors import ExamError
 from hocso.assessment.models import Answer, Attempt, AttemptState, QuestionType, ReviewWhen
+from hocso.assessment.tests.exam_helpers import RIGHT, as_sent, leaks, make_mixed_quiz
+from hocso.assessment.tests.factories import pick
 from hocso.identity.services import api_key_issue
 from hocso.tests.factories import make_user
-
-from .exam_helpers import RIGHT, as_sent, leaks, make_mixed_quiz
-from .factories import pick
 
 API = "/api/v1/me"
 

@@ -5,27 +5,20 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from hocso.assessment.attempts import (
-    ExamError,
+from hocso.assessment.bank.services import question_update
+from hocso.assessment.exam.errors import ExamError
+from hocso.assessment.exam.grading import final_grade
+from hocso.assessment.exam.services import (
     answer_save,
     attempt_start,
     attempt_submit,
     attempts_regrade,
     essay_grade,
-    final_grade,
     submit_overdue_attempts,
 )
-from hocso.assessment.bank import question_update
 from hocso.assessment.models import Answer, Attempt, AttemptState, QuizOverride
+from hocso.assessment.tests.factories import SINGLE_DATA, make_category, make_question, make_quiz, pick
 from hocso.tests.factories import SYSTEM, make_learner
-
-from .factories import SINGLE_DATA, make_category, make_question, make_quiz, pick
-
-
-@pytest.fixture
-def bank(db):
-    category = make_category()
-    return category, [make_question(category, name=f"Câu {i}") for i in range(1, 11)]
 
 
 @pytest.fixture

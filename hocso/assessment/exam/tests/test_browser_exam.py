@@ -14,9 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hocso.assessment.models import Answer, Attempt, AttemptState, QuestionType
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.tests.test_browser import page, sign_in  # noqa: F401 - `page` is the shared browser fixture
-
-from .factories import make_category, make_question, make_quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -118,7 +117,7 @@ def test_learner_takes_a_quiz_over_a_dropping_link(page, live_server, learner_us
 def test_two_tabs_and_the_end_of_time(page, live_server, learner_user, learner_in_a, short_quiz):  # noqa: F811
     from playwright.sync_api import expect
 
-    from hocso.assessment.attempts import attempt_start
+    from hocso.assessment.exam.services import attempt_start
     from hocso.assessment.tests.factories import make_quiz
 
     sign_in(page, live_server.url, learner_user.username)

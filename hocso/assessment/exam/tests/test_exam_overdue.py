@@ -10,11 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hocso.assessment import tasks
-from hocso.assessment.attempts import answer_save, attempt_start
+from hocso.assessment.exam.services import answer_save, attempt_start
 from hocso.assessment.models import Attempt, AttemptState, QuestionType
-
-from .exam_helpers import make_mixed_quiz
-from .factories import pick
+from hocso.assessment.tests.exam_helpers import make_mixed_quiz
+from hocso.assessment.tests.factories import pick
 
 
 @pytest.fixture
@@ -55,7 +54,7 @@ def test_command_as_a_worker_loops(overdue_and_running, monkeypatch):
 
 def test_worker_survives_a_failing_round(overdue_and_running, monkeypatch):
     overdue, _running = overdue_and_running
-    from hocso.assessment.attempts import submit_overdue_attempts as real
+    from hocso.assessment.exam.services import submit_overdue_attempts as real
     from hocso.assessment.management.commands import submit_overdue_attempts as command
 
     calls = []

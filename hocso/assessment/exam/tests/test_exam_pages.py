@@ -10,27 +10,17 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from hocso.assessment.attempts import ExamError
+from hocso.assessment.exam.errors import ExamError
 from hocso.assessment.models import Answer, Attempt, AttemptState, Layout, QuestionType, QuizOverride
+from hocso.assessment.tests.exam_helpers import RIGHT, as_sent, config_of, leaks, make_mixed_quiz
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.org.models import TargetGroup
 from hocso.tests.factories import make_user
-
-from .exam_helpers import RIGHT, as_sent, config_of, leaks, make_mixed_quiz
-from .factories import make_category, make_question, make_quiz
 
 SAVE_URL = "/kiem-tra/luu-cau-tra-loi/"
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Assertions read English texts; the UI itself defaults to Vietnamese."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture
-def learner_client(client, learner_user):
-    client.force_login(learner_user)
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from hocso.assessment.grading import correct_response, grade
-from hocso.assessment.question_data import clean_question_data
+from hocso.assessment.bank.question_data import clean_question_data
+from hocso.assessment.exam.grading import correct_response, grade
 
 
 def D(value) -> Decimal:

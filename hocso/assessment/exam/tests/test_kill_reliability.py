@@ -28,11 +28,10 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from hocso.assessment.attempts import attempt_start
+from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.models import Answer
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.tests.factories import make_learner
-
-from .factories import make_category, make_question, make_quiz
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds gunicorn's workers in /proc")
 

@@ -17,16 +17,14 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from hocso.assessment.attempts import attempt_start, attempt_submit, attempts_regrade
-from hocso.assessment.bank import question_update
+from hocso.assessment.bank.services import question_update
+from hocso.assessment.exam.paper import attempt_paper
+from hocso.assessment.exam.services import attempt_start, attempt_submit, attempts_regrade
 from hocso.assessment.models import Answer, Attempt, AttemptQuestion, QuestionType, QuestionVersion
-from hocso.assessment.selectors_exam import attempt_paper
-from hocso.assessment.statistics import quiz_statistics
+from hocso.assessment.statistics.item_analysis import quiz_statistics
+from hocso.assessment.tests.exam_helpers import config_of
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz, sit
 from hocso.tests.factories import SYSTEM, make_learner
-
-from .exam_helpers import config_of
-from .factories import make_category, make_question, make_quiz
-from .test_quiz_support import sit
 
 ATTEMPTS = 300
 OPTIONS = [{"id": oid, "text": f"Phương án {oid.upper()}", "fraction": 0} for oid in "abcd"]
@@ -326,7 +324,7 @@ def test_the_migration_moves_old_answers_to_the_attempts_aliases(commune_a):
         assert papers[(running.pk, 1)].chosen is None  # counted once it is graded
         # Grading reads the converted answers: "b" right, "a" and "c" half right, one pair of three, true.
         assert attempt_submit(attempt=running).score == 0
-        from hocso.assessment.attempts import grade_attempt
+        from hocso.assessment.exam.services import grade_attempt
 
         assert grade_attempt(Attempt.objects.select_related("quiz").get(pk=graded.pk)).score == Decimal("2.833")
 

@@ -1,4 +1,4 @@
-"""The quiz page and the start read one quiz for one learner with hand-written SQL (selectors_exam.quiz_for_learner):
+"""The quiz page and the start read one quiz for one learner with hand-written SQL (exam.selectors.quiz_for_learner):
 it must agree with the ORM's quiz list (quizzes_for_learner) on who sees which quiz and who may start it."""
 
 from __future__ import annotations
@@ -8,12 +8,11 @@ import itertools
 import pytest
 from django.http import Http404
 
-from hocso.assessment.attempts import attempt_start
+from hocso.assessment.exam.selectors import quiz_for_learner, quizzes_for_learner
+from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.models import QuizOverride
-from hocso.assessment.selectors_exam import quiz_for_learner, quizzes_for_learner
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.tests.factories import make_learner, target_group
-
-from .factories import make_category, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -86,11 +85,10 @@ def test_the_quiz_row_brings_the_override_and_the_attempts(school_a):
 
 
 def test_a_new_attempts_page_is_the_paper_it_froze(school_a):
-    from hocso.assessment.exam_render import questions_html
+    from hocso.assessment.exam.paper import attempt_paper
+    from hocso.assessment.exam.render import questions_html
     from hocso.assessment.models import Attempt
-    from hocso.assessment.selectors_exam import attempt_paper
-
-    from .exam_helpers import make_mixed_quiz
+    from hocso.assessment.tests.exam_helpers import make_mixed_quiz
 
     quiz, _questions = make_mixed_quiz(shuffle_questions=True, shuffle_options=True)
     attempt = attempt_start(learner=make_learner(school_a, "Đặng Thị Ánh"), quiz=quiz)

@@ -8,23 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, essay_grade
+from hocso.assessment.exam.review import Outcome, attempt_review, review_policy
+from hocso.assessment.exam.services import answer_save, attempt_start, attempt_submit, essay_grade
 from hocso.assessment.models import AttemptState, QuestionType, QuizOverride, ReviewWhen
-from hocso.assessment.review import Outcome, attempt_review, review_policy
+from hocso.assessment.tests.exam_helpers import RIGHT, SECRETS, as_sent, leaks, make_mixed_quiz
 from hocso.tests.factories import SYSTEM
 
-from .exam_helpers import RIGHT, SECRETS, as_sent, leaks, make_mixed_quiz
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture
-def learner_client(client, learner_user):
-    client.force_login(learner_user)
-    return client
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def submitted(quiz, learner, answers: dict[str, dict], *, now=None):

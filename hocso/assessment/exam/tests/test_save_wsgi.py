@@ -13,11 +13,10 @@ from django.core import signals
 from django.db import close_old_connections
 from django.urls import resolve
 
-from hocso.assessment.attempts import attempt_start
+from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.models import Answer
+from hocso.assessment.tests.exam_helpers import make_mixed_quiz
 from hocso.core.wsgi_paths import LEAN_MIDDLEWARE, PathDispatcher
-
-from .exam_helpers import make_mixed_quiz
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 Thin views: the learner is the signed-in account's staff profile; every attempt is looked up with that learner,
 so someone else's attempt is a 404. Answers are not saved here but by the token-authorised hot endpoint
-(views_save); the exam page only renders the frozen paper once, with what the browser script needs.
+(exam.views.save); the exam page only renders the frozen paper once, with what the browser script needs.
 """
 
 from __future__ import annotations
@@ -21,19 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hocso.core.pagination import paginate, querystring_without_page
 
-from .attempts import ExamError, attempt_start
-from .exam_render import nav_html, questions_html
-from .models import AttemptState, Layout
-from .review import attempt_review, review_policy
-from .selectors_exam import (
-    QuizStatus,
-    attempt_for_learner,
-    attempt_paper,
-    learner_of,
-    my_quizzes,
-    quiz_for_learner,
-)
-from .services_exam import attempt_submit_with_pending, settle_if_overdue
+from ...models import AttemptState, Layout
+from ..errors import ExamError
+from ..paper import attempt_paper
+from ..render import nav_html, questions_html
+from ..review import attempt_review, review_policy
+from ..selectors import QuizStatus, attempt_for_learner, learner_of, my_quizzes, quiz_for_learner
+from ..services import attempt_start, attempt_submit_with_pending, settle_if_overdue
 
 
 def _learner_or_404(request: HttpRequest):

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from hocso.core.input_guard import BadInput, loads_json_object
 
-from .attempts import ExamError, answer_save
+from ..errors import ExamError
+from ..services.save import answer_save
 
 # HTTP status per refusal: 404 unknown attempt, 409 the attempt no longer takes answers, 422 bad input.
 ERROR_STATUS = {"not_found": 404, "expired": 409, "submitted": 409, "invalid_slot": 422, "invalid_response": 422}

@@ -3,12 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from hocso.assessment.quizzes import quiz_create, slot_add_fixed, slot_add_random
+from hocso.assessment.quizzes.services import quiz_create, slot_add_fixed, slot_add_random
+from hocso.assessment.tests.factories import make_quiz, sit
 from hocso.identity.services import api_key_issue
 from hocso.tests.factories import SYSTEM, make_learner
-
-from .factories import make_quiz
-from .test_quiz_support import bank_fixture, instructor_fixture, sit  # noqa: F401 - fixtures
 
 API = "/api/v1/quizzes"
 

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import override
 
-from hocso.assessment.attempts import draw_paper, effective_window
-from hocso.assessment.bank import question_archive
+from hocso.assessment.bank.services import question_archive
+from hocso.assessment.exam.draw import draw_paper
 from hocso.assessment.models import Difficulty, QuestionVersion, Quiz, QuizOverride, QuizSlot
-from hocso.assessment.quizzes import (
-    blueprint_problems,
+from hocso.assessment.quizzes.blueprint import blueprint_problems
+from hocso.assessment.quizzes.policies import effective_window
+from hocso.assessment.quizzes.services import (
     override_delete,
     override_set,
     quiz_copy,
@@ -26,16 +27,9 @@ from hocso.assessment.quizzes import (
     slot_update,
     slots_reorder,
 )
+from hocso.assessment.tests.factories import make_category, make_question, sit
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import SYSTEM, make_learner
-
-from .factories import make_category, make_question
-from .test_quiz_support import (  # noqa: F401 - fixtures
-    bank_fixture,
-    instructor_fixture,
-    other_instructor_fixture,
-    sit,
-)
 
 
 def new_quiz(actor=SYSTEM, **settings) -> Quiz:
@@ -261,9 +255,8 @@ def test_override_validation(bank, commune_a, commune_b):
 def test_the_cached_blueprint_follows_edits_and_slot_changes(db):
     """The draw reads the quiz's slots and question versions once a minute (attempts._blueprint); an edited question
     (a new version) and a changed blueprint still reach the very next paper."""
-    from hocso.assessment.bank import question_update
-
-    from .factories import SINGLE_DATA, make_quiz
+    from hocso.assessment.bank.services import question_update
+    from hocso.assessment.tests.factories import SINGLE_DATA, make_quiz
 
     category = make_category("Bản đề")
     first, second = make_question(category, name="Một"), make_question(category, name="Hai")

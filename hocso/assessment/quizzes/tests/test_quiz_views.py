@@ -2,22 +2,20 @@ from decimal import Decimal
 
 import pytest
 
-from hocso.assessment.bank import question_update
+from hocso.assessment.bank.services import question_update
 from hocso.assessment.models import Attempt, AttemptState, Quiz, QuizOverride, QuizSlot
-from hocso.assessment.quizzes import quiz_create
+from hocso.assessment.quizzes.services import quiz_create
+from hocso.assessment.tests.factories import SINGLE_DATA, make_category, make_question, make_quiz, sit
 from hocso.core.models import AuditEntry
 from hocso.tests.factories import SYSTEM, make_learner
 
-from .factories import SINGLE_DATA, make_category, make_question, make_quiz
-from .test_quiz_support import (  # noqa: F401 - fixtures
-    bank_fixture,
-    english,
-    instructor_fixture,
-    other_instructor_fixture,
-    sit,
-)
-
 BASE = "/kiem-tra/de-thi/"
+
+
+def english(client):
+    """The client in English (tests assert English texts)."""
+    client.cookies["hocso_language"] = "en"
+    return client
 
 
 def valid_settings(**changes) -> dict:
@@ -143,7 +141,7 @@ def test_publishing_a_quiz_the_bank_cannot_fill_explains_why(client, bank, provi
     category, questions = bank
     quiz = make_quiz(random_from=category, random_count=10, is_published=False)
     question_update(actor=SYSTEM, question=questions[0], text="<p>?</p>", data=SINGLE_DATA)
-    from hocso.assessment.bank import question_archive
+    from hocso.assessment.bank.services import question_archive
 
     question_archive(actor=SYSTEM, question=questions[0])
     english(client).force_login(province_admin)

@@ -6,14 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from hocso.assessment.attempts import final_grade
+from hocso.assessment.exam.grading import final_grade
 from hocso.assessment.models import Attempt, GradingMethod
-from hocso.assessment.results import ResultFilters, result_rows, result_summary
+from hocso.assessment.statistics.selectors import ResultFilters, result_rows, result_summary
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz, sit
 from hocso.people.services import learner_move
 from hocso.tests.factories import SYSTEM, make_learner
-
-from .factories import make_category, make_question, make_quiz
-from .test_quiz_support import bank_fixture, instructor_fixture, sit  # noqa: F401 - fixtures
 
 RIGHT, WRONG = {"choice": "a"}, {"choice": "b"}
 

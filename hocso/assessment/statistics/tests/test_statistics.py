@@ -25,11 +25,9 @@ import math
 
 import pytest
 
-from hocso.assessment.statistics import quiz_statistics
+from hocso.assessment.statistics.item_analysis import quiz_statistics
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz, sit
 from hocso.tests.factories import make_learner
-
-from .factories import make_category, make_question, make_quiz
-from .test_quiz_support import sit
 
 A, B, C = {"choice": "a"}, {"choice": "b"}, {"choice": "c"}
 
