@@ -11,30 +11,14 @@ from random import Random
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from ...models import Attempt, AttemptQuestion, AttemptState, Quiz
 from ...quizzes.policies import Window, effective_window, is_eligible
 from ..deadlines import is_overdue
 from ..draw import DrawnQuestion, draw_paper
 from ..errors import ExamError
+from ..start_checks import repeat_attempt_refusal
 from .submit import attempt_submit
-
-
-def _check_campaign_limit(quiz: Quiz, learner, now: dt.datetime) -> None:
-    """A quarterly campaign on this quiz may allow fewer attempts than the quiz: enforce it at the start."""
-    from hocso.campaigns.selectors import campaign_limit_reached  # campaigns build on assessment, not the reverse
-
-    campaign = campaign_limit_reached(quiz_id=quiz.pk, learner=learner, now=now)
-    if campaign is not None:
-        raise ExamError("campaign_attempts_used", ngettext(
-            "You have used the %(count)s attempt the test campaign “%(title)s” allows (it counts the attempts "
-            "started between %(opens)s and %(closes)s).",
-            "You have used all %(count)s attempts the test campaign “%(title)s” allows (it counts the attempts "
-            "started between %(opens)s and %(closes)s).",
-            campaign.attempts_allowed,
-        ) % {"count": campaign.attempts_allowed, "title": campaign.title,
-             "opens": campaign.opens_on.strftime("%d/%m/%Y"), "closes": campaign.closes_on.strftime("%d/%m/%Y")})
 
 
 def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window: Window | None = None,
@@ -68,8 +52,9 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
         used = max((a.number for a in attempts), default=0)
     if window.attempts_allowed and used >= window.attempts_allowed:
         raise ExamError("no_attempts_left")
-    if used:  # a first attempt never hits a campaign's limit (at least 1): the start rush pays no extra query
-        _check_campaign_limit(quiz, learner, now)
+    # Rules of higher apps (a campaign's own limit) concern repeat attempts only: a first start pays no query.
+    if used and (refusal := repeat_attempt_refusal(quiz, learner, now)) is not None:
+        raise refusal
     paper = draw_paper(quiz, Random(secrets.randbits(64)))
     deadline = now + window.time_limit if window.time_limit else None
     if window.close_at and (deadline is None or deadline > window.close_at):
