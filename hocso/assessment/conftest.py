@@ -1,8 +1,4 @@
-"""Fixtures shared by the assessment tests of every sub-package: authors and a small bank.
-
-The question bank's tests (bank/tests/conftest.py) replace `instructor` and `other_instructor` with instructors of
-two communes; everywhere else they work for the province.
-"""
+"""Fixtures shared by the assessment tests of every sub-package: two instructors (authors) and a small bank."""
 
 from __future__ import annotations
 
@@ -14,13 +10,24 @@ from hocso.tests.factories import make_user
 
 
 @pytest.fixture
-def instructor(province):
-    return make_user(Role.INSTRUCTOR, province, username="giangvien")
+def instructor_unit(province):
+    """Where `instructor` works: the province (the question bank's tests put the two instructors in two communes)."""
+    return province
 
 
 @pytest.fixture
-def other_instructor(province):
-    return make_user(Role.INSTRUCTOR, province, username="giangvien2")
+def other_instructor_unit(province):
+    return province
+
+
+@pytest.fixture
+def instructor(instructor_unit):
+    return make_user(Role.INSTRUCTOR, instructor_unit, username="giangvien")
+
+
+@pytest.fixture
+def other_instructor(other_instructor_unit):
+    return make_user(Role.INSTRUCTOR, other_instructor_unit, username="giangvien2")
 
 
 @pytest.fixture

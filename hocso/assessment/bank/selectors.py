@@ -193,7 +193,8 @@ def bank_matches(
     difficulty: int | None = None,
     tag_id: int | None = None,
 ) -> QuerySet[Question]:
-    """The questions a random slot may draw: the same rule as exam.draw uses at start."""
+    """The questions a random slot may draw: the one rule for the draw at start (exam.draw), the blueprint's checks
+    and the authors' "available" counts."""
     if include_subcategories:
         qs = Question.objects.filter(category__path__startswith=category.path)
     else:

@@ -11,24 +11,15 @@ from random import Random
 from django.core.cache import cache
 from django.db import connection, models
 
-from ..models import Question, QuestionVersion, Quiz, QuizSlot
+from ..models import QuestionVersion, Quiz, QuizSlot
 from ..option_ids import choice_ids
+from ..quizzes.selectors import slot_matches
 from .errors import ExamError
 
 
 def _candidates(slot: QuizSlot) -> list[int]:
     """Question ids a random slot draws from (in id order: the draw's random choices depend on it)."""
-    category = slot.category
-    if slot.include_subcategories:
-        qs = Question.objects.filter(category__path__startswith=category.path)
-    else:
-        qs = Question.objects.filter(category=category)
-    qs = qs.filter(is_archived=False, current_version__isnull=False)
-    if slot.difficulty:
-        qs = qs.filter(difficulty=slot.difficulty)
-    if slot.tag_id:
-        qs = qs.filter(tags=slot.tag_id)
-    return sorted(qs.values_list("id", flat=True))
+    return sorted(slot_matches(slot).values_list("id", flat=True))
 
 
 @dataclass(frozen=True)

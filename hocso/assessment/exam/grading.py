@@ -1,4 +1,5 @@
-"""Grading of one response to one question version: pure functions, no database.
+"""Grading: pure functions, no database. One response to one question version, a whole paper's totals, and a
+learner's final grade over their attempts.
 
 `grade(qtype, data, response)` returns a fraction of the question's mark in [-1, 1] (negative only where the
 question uses negative marking) or None for types graded by a person (essay). The attempt total is clamped at 0.
@@ -12,7 +13,7 @@ from typing import Any
 
 from hocso.core.text import fold, normalize
 
-from ..models import Attempt, AttemptState, QuestionType
+from ..models import Attempt, AttemptQuestion, AttemptState, QuestionType
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
@@ -161,6 +162,48 @@ def chosen_options(qtype: str, response: dict | None) -> list[str] | None:
         return sorted({c for c in choices if isinstance(c, str)}) if isinstance(choices, list) else []
     value = response.get("value")
     return ["true" if value else "false"] if isinstance(value, bool) else []
+
+
+def quantize_score(value: Decimal) -> Decimal:
+    """A score to the thousandth of a mark, as stored."""
+    return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def grade_paper(attempt: Attempt, questions: list[AttemptQuestion], responses: dict[int, dict | None], *,
+                pass_percent: Decimal) -> None:
+    """Grade a paper in memory: each question's options chosen, fraction and score, then the attempt's score,
+    percentage, state and passed. The one place these are computed (exam.services.grading saves the result; the
+    demo's seed builds its past attempts with it).
+
+    `responses` are by slot, in the bank's option ids. An essay keeps the grade a person gave it; one left blank
+    earns nothing, one answered and not graded yet leaves the attempt waiting for grading (passed unknown). The
+    attempt's score is clamped at 0 (negative marking cannot make it negative).
+    """
+    pending = False
+    for aq in questions:
+        qtype = aq.version.question.qtype
+        response = responses.get(aq.slot)
+        aq.chosen = chosen_options(qtype, response)
+        fraction = grade(qtype, aq.version.data, response)
+        if fraction is None:
+            if aq.fraction is None:
+                if response:
+                    pending = True
+                else:  # an essay left blank earns nothing; no one needs to grade it
+                    aq.fraction, aq.score = ZERO, ZERO
+            continue
+        aq.fraction = fraction
+        aq.score = quantize_score(aq.mark * fraction)
+    total = sum((aq.score for aq in questions if aq.score is not None), ZERO)
+    attempt.score = quantize_score(max(ZERO, total))
+    attempt.percent = (
+        (attempt.score * 100 / attempt.max_score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if attempt.max_score else ZERO
+    )
+    if pending:
+        attempt.state, attempt.passed = AttemptState.NEEDS_GRADING, None
+    else:
+        attempt.state, attempt.passed = AttemptState.GRADED, attempt.percent >= pass_percent
 
 
 def final_grade(attempts: list[Attempt], method: str) -> Decimal | None:

@@ -21,7 +21,7 @@ from hocso.org.models import Unit
 from hocso.people.models import Learner
 
 from ..models import Attempt, AttemptState, Quiz, QuizOverride
-from ..quizzes.policies import Window
+from ..quizzes.policies import Window, window_with_override
 from .grading import final_grade
 
 
@@ -56,21 +56,6 @@ def quizzes_for_learner(*, learner: Learner) -> QuerySet[Quiz]:
     return Quiz.objects.annotate(
         in_audience=ExpressionWrapper(Q(is_published=True) & audience & groups, output_field=BooleanField()),
     ).filter(Q(in_audience=True) | attempted)
-
-
-def window_with_override(quiz: Quiz, override: QuizOverride | None) -> Window:
-    """Same rule as attempts.effective_window, for an override already fetched (lists fetch them in one query)."""
-    limit = dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    if override is None:
-        return Window(quiz.open_at, quiz.close_at, quiz.attempts_allowed, limit)
-    if limit is not None and override.extra_minutes:
-        limit += dt.timedelta(minutes=override.extra_minutes)
-    return Window(
-        override.open_at or quiz.open_at,
-        override.close_at or quiz.close_at,
-        override.attempts_allowed if override.attempts_allowed is not None else quiz.attempts_allowed,
-        limit,
-    )
 
 
 class QuizStatus:

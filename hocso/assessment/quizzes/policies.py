@@ -18,9 +18,9 @@ class Window:
     time_limit: dt.timedelta | None
 
 
-def effective_window(quiz: Quiz, learner) -> Window:
-    """The quiz's window and limits for this learner, with any override applied."""
-    override = QuizOverride.objects.filter(quiz=quiz, learner=learner).first()
+def window_with_override(quiz: Quiz, override: QuizOverride | None) -> Window:
+    """The quiz's window and limits with a learner's override applied (`None`: no override). The one rule: the
+    start applies it to the override it reads, the learner's lists to the overrides they read in one query."""
     limit = dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     if override is None:
         return Window(quiz.open_at, quiz.close_at, quiz.attempts_allowed, limit)
@@ -32,6 +32,11 @@ def effective_window(quiz: Quiz, learner) -> Window:
         override.attempts_allowed if override.attempts_allowed is not None else quiz.attempts_allowed,
         limit,
     )
+
+
+def effective_window(quiz: Quiz, learner) -> Window:
+    """The quiz's window and limits for this learner (a Learner or its pk), with any override applied."""
+    return window_with_override(quiz, QuizOverride.objects.filter(quiz=quiz, learner=learner).first())
 
 
 def _in_subtree(learner, unit) -> bool:

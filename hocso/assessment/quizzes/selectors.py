@@ -50,16 +50,29 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:i] for i in range(step, len(path) + 1, step)]
 
 
-def _audience_overlaps(scope: UnitScope) -> Q:
-    """Quizzes meant for everyone, for a unit inside the scope, or for a unit above it."""
+def audience_overlap_q(scope: UnitScope, unit_path: str, *, inside: Q | None = None, above: Q | None = None) -> Q:
+    """The audience-overlap rule, one for quizzes and campaigns: an audience unit (its path at the lookup
+    `unit_path`, e.g. "audience_unit__path") touches a unit scope when it lies inside the scope, or above a unit of
+    the scope (its subtree then reaches into it). `inside` and `above` narrow each branch (a campaign's line must
+    not be an exclusion, and reaches down only when it includes its subtree). Everything for an unlimited scope,
+    nothing for an empty one."""
     if scope.everything:
         return Q()
     if not scope.paths:
         return Q(pk__in=[])
-    condition = Q(audience_unit__isnull=True)
+    condition = Q()
     for path in scope.paths:
-        condition |= Q(audience_unit__path__startswith=path) | Q(audience_unit__path__in=_ancestor_paths(path))
+        condition |= (inside or Q()) & Q(**{f"{unit_path}__startswith": path})
+        condition |= (above or Q()) & Q(**{f"{unit_path}__in": _ancestor_paths(path)})
     return condition
+
+
+def _audience_overlaps(scope: UnitScope) -> Q:
+    """Quizzes meant for everyone, for a unit inside the scope, or for a unit above it."""
+    overlap = audience_overlap_q(scope, "audience_unit__path")
+    if scope.everything or not scope.paths:
+        return overlap
+    return Q(audience_unit__isnull=True) | overlap
 
 
 def quizzes_with_results(*, actor) -> QuerySet[Quiz]:

@@ -1,5 +1,5 @@
-"""Fixtures shared by the question-bank tests: two instructors in different communes (they replace the province's
-instructors of hocso/assessment/conftest.py here), a signed-in client, a category, and English messages."""
+"""Fixtures shared by the question-bank tests: the two instructors in different communes, a signed-in client, a
+category, and English messages."""
 
 from __future__ import annotations
 
@@ -7,18 +7,16 @@ import pytest
 from django.utils import translation
 
 from hocso.assessment.tests.factories import make_category
-from hocso.identity.models import Role
-from hocso.tests.factories import make_user
 
 
 @pytest.fixture
-def instructor(commune_a):
-    return make_user(Role.INSTRUCTOR, commune_a, username="giangvien")
+def instructor_unit(commune_a):
+    return commune_a
 
 
 @pytest.fixture
-def other_instructor(commune_b):
-    return make_user(Role.INSTRUCTOR, commune_b, username="giangvien_b")
+def other_instructor_unit(commune_b):
+    return commune_b
 
 
 @pytest.fixture

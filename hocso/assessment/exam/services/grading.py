@@ -4,7 +4,7 @@ and the regrade after a key is corrected. The per-question rules are the pure fu
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -15,11 +15,7 @@ from hocso.core.audit import audit
 
 from ...models import Answer, Attempt, AttemptQuestion, AttemptState, Question, Quiz
 from ...option_ids import answer_signature
-from ..grading import chosen_options, grade
-
-
-def _quantize(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+from ..grading import grade_paper, quantize_score
 
 
 def grade_attempt(attempt: Attempt, *, also_save: tuple[str, ...] = ()) -> Attempt:
@@ -33,34 +29,11 @@ def grade_attempt(attempt: Attempt, *, also_save: tuple[str, ...] = ()) -> Attem
     ))
     answers = dict(Answer.objects.filter(attempt=attempt).values_list("slot", "response"))
     ids = attempt.option_ids
-    pending = False
-    for aq in questions:
-        qtype = aq.version.question.qtype
-        # Answers are stored as the page sent them, under the attempt's option aliases: decoded here, once.
-        response = ids.decode(aq.slot, qtype, aq.version.data, answers.get(aq.slot))
-        aq.chosen = chosen_options(qtype, response)
-        fraction = grade(qtype, aq.version.data, response)
-        if fraction is None:
-            if aq.fraction is None:
-                if answers.get(aq.slot):
-                    pending = True
-                else:  # an essay left blank earns nothing; no one needs to grade it
-                    aq.fraction, aq.score = Decimal(0), Decimal(0)
-            continue
-        aq.fraction = fraction
-        aq.score = _quantize(aq.mark * fraction)
+    # Answers are stored as the page sent them, under the attempt's option aliases: decoded here, once.
+    responses = {aq.slot: ids.decode(aq.slot, aq.version.question.qtype, aq.version.data, answers.get(aq.slot))
+                 for aq in questions}
+    grade_paper(attempt, questions, responses, pass_percent=attempt.quiz.pass_percent)
     _write_grades(questions)
-    total = sum((aq.score for aq in questions if aq.score is not None), Decimal(0))
-    attempt.score = _quantize(max(Decimal(0), total))
-    attempt.percent = (
-        (attempt.score * 100 / attempt.max_score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if attempt.max_score else Decimal(0)
-    )
-    if pending:
-        attempt.state, attempt.passed = AttemptState.NEEDS_GRADING, None
-    else:
-        attempt.state = AttemptState.GRADED
-        attempt.passed = attempt.percent >= attempt.quiz.pass_percent
     attempt.save(update_fields=["score", "percent", "state", "passed", *also_save])
     return attempt
 
@@ -92,7 +65,7 @@ def essay_grade(*, actor, attempt_question: AttemptQuestion, score: Decimal, com
     if not Decimal(0) <= score <= attempt_question.mark:
         raise ValidationError(_("The score must be between 0 and %(mark)s.") % {"mark": attempt_question.mark})
     before = {"score": str(attempt_question.score) if attempt_question.score is not None else None}
-    attempt_question.score = _quantize(score)
+    attempt_question.score = quantize_score(score)
     attempt_question.fraction = (score / attempt_question.mark) if attempt_question.mark else Decimal(0)
     attempt_question.comment = comment.strip()
     attempt_question.graded_by = actor if getattr(actor, "pk", None) else None
