@@ -41,15 +41,6 @@ ROW_FIELDS = {"option": ("text", "grade", "feedback"), "answer": ("text", "grade
 BLANK_ROWS = {"option": 4, "answer": 2, "pair": 3}
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: per field where the field exists, otherwise on the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _category_field(categories: list[Category], *, required: bool = True, label=None) -> forms.ChoiceField:
     choices = [("", "—")] if not required else []
     choices += [(str(c.pk), c.label) for c in categories]

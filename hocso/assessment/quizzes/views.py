@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.scoping import EVERYTHING
 from hocso.identity.scoping import ensure
-from hocso.people.forms import apply_validation_error
 from hocso.people.models import Learner
 
 from ..exam.services import attempts_regrade
@@ -62,7 +62,7 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 def quiz_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     ensure(can_see_quizzes(actor),
-           _("Only administrators, instructors and unit focal points can see services."))
+           _("Only administrators, instructors and unit focal points can see quizzes."))
     form = QuizFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     status = filters.get("status") or ""
@@ -80,15 +80,12 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def quiz_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    ensure(can_author(actor), _("Only administrators and instructors can create services."))
+    ensure(can_author(actor), _("Only administrators and instructors can create quizzes."))
     form = QuizForm(request.POST or None, units=selectors.units_for_choice(scope=EVERYTHING))
     if request.method == "POST" and form.is_valid():
-        try:
-            quiz = services.quiz_create(actor=actor, audience_groups=list(form.cleaned_data["audience_groups"]),
-                                       **form.settings())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        quiz = call_service(form, services.quiz_create, actor=actor,
+                            audience_groups=list(form.cleaned_data["audience_groups"]), **form.settings())
+        if quiz is not None:
             messages.success(request, _("The quiz was created. Now add its questions."))
             return redirect("assessment:quiz_detail", pk=quiz.pk)
     return render(request, "assessment/quizzes/form.html", {"form": form, "quiz": None})
@@ -98,15 +95,11 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
 def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _editable_quiz(request, pk)
     form = QuizForm(request.POST or None, instance=quiz, units=selectors.units_for_choice(scope=EVERYTHING))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.quiz_update(actor=request.user, quiz=quiz,
-                                audience_groups=list(form.cleaned_data["audience_groups"]), **form.settings())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("assessment:quiz_detail", pk=quiz.pk)
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.quiz_update, actor=request.user, quiz=quiz,
+            audience_groups=list(form.cleaned_data["audience_groups"]), **form.settings()):
+        messages.success(request, _("The changes were saved."))
+        return redirect("assessment:quiz_detail", pk=quiz.pk)
     return render(request, "assessment/quizzes/form.html", {"form": form, "quiz": quiz})
 
 
@@ -228,15 +221,11 @@ def quiz_slot_add_random(request: HttpRequest, pk: int) -> HttpResponse:
     form = RandomSlotForm(request.POST, categories=list(selectors.categories_for_author(actor=request.user)))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.slot_add_random(
-                actor=request.user, quiz=quiz, category=data["category"], count=data["count"],
-                include_subcategories=data["include_subcategories"], difficulty=data["difficulty"],
-                tag=data["tag"], mark=data["mark"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        if call_service(
+            form, services.slot_add_random, actor=request.user, quiz=quiz, category=data["category"],
+            count=data["count"], include_subcategories=data["include_subcategories"], difficulty=data["difficulty"],
+            tag=data["tag"], mark=data["mark"],
+        ):
             messages.success(request, _("The random draw was added to the quiz."))
             return redirect(reverse("assessment:quiz_detail", args=[quiz.pk]) + "#blueprint")
     return quiz_detail(request, pk, random_form=form)
@@ -252,14 +241,10 @@ def quiz_slot_edit(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
     quiz = _editable_quiz(request, pk)
     slot = _quiz_slot(quiz, slot_pk)
     form = SlotEditForm(request.POST or None, slot=slot)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.slot_update(actor=request.user, slot=slot, **form.changes())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(reverse("assessment:quiz_detail", args=[quiz.pk]) + "#blueprint")
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.slot_update, actor=request.user, slot=slot, **form.changes()):
+        messages.success(request, _("The changes were saved."))
+        return redirect(reverse("assessment:quiz_detail", args=[quiz.pk]) + "#blueprint")
     available = selectors.slot_matches(slot).count() if slot.is_random else None
     return render(request, "assessment/quizzes/slot_form.html", {
         "quiz": quiz, "slot": slot, "form": form, "available": available,
@@ -318,14 +303,10 @@ def quiz_overrides(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if chosen is None:
             form.add_error("learner", _("This person is not among the people the quiz is for."))
-        else:
-            try:
-                services.override_set(actor=request.user, quiz=quiz, learner=chosen, **form.values())
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("The override for %(name)s was saved.") % {"name": chosen.full_name})
-                return redirect("assessment:quiz_overrides", pk=quiz.pk)
+        elif call_service(form, services.override_set, actor=request.user, quiz=quiz, learner=chosen,
+                          **form.values()):
+            messages.success(request, _("The override for %(name)s was saved.") % {"name": chosen.full_name})
+            return redirect("assessment:quiz_overrides", pk=quiz.pk)
     person_query = request.GET.get("person", "").strip()
     return render(request, "assessment/quizzes/overrides.html", {
         "quiz": quiz, "form": form, "chosen": chosen, "existing": existing,
@@ -369,11 +350,8 @@ def quiz_regrade(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegradeForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
         question = form.cleaned_data["question"]
-        try:
-            count = attempts_regrade(actor=request.user, quiz=quiz, question=question)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        count = call_service(form, attempts_regrade, actor=request.user, quiz=quiz, question=question)
+        if count is not None:
             messages.success(request, _("%(count)s attempts were regraded with the corrected “%(name)s”.")
                              % {"count": count, "name": question.name})
             return redirect("assessment:quiz_results", pk=quiz.pk)

@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,10 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hocso.core.exporting import XLSX_TYPE
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.text import fold
 from hocso.identity.scoping import ensure
-from hocso.people.forms import apply_validation_error
 
 from ..exam.services import essay_grade
 from ..models import AttemptQuestion, QuestionType, Quiz
@@ -186,14 +185,9 @@ def quiz_attempt_grade(request: HttpRequest, pk: int, attempt_pk: int, slot: int
     if aq is None or aq.version.question.qtype != QuestionType.ESSAY or attempt.state == "in_progress":
         raise Http404(_("There is no essay to grade here."))
     form = EssayGradeForm(request.POST, mark=aq.mark, prefix=f"q{aq.slot}")
-    if form.is_valid():
-        try:
-            essay_grade(actor=request.user, attempt_question=aq, score=form.cleaned_data["score"],
-                        comment=form.cleaned_data["comment"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The grade was saved."))
-            return redirect(reverse("assessment:quiz_attempt", args=[quiz.pk, attempt.pk]) + f"#q{aq.slot}")
+    if form.is_valid() and call_service(form, essay_grade, actor=request.user, attempt_question=aq,
+                                        score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]):
+        messages.success(request, _("The grade was saved."))
+        return redirect(reverse("assessment:quiz_attempt", args=[quiz.pk, attempt.pk]) + f"#q{aq.slot}")
     context = _attempt_context(request, quiz, attempt_pk, forms={aq.slot: form})
     return render(request, "assessment/statistics/attempt.html", context, status=422)

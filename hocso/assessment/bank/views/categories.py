@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.identity.scoping import ensure
 
 from ...models import Category, QuestionType
 from ...permissions import can_edit_category
 from .. import selectors, services
-from ..forms import CategoryForm, CategoryRenameForm, CategoryTargetForm, QuestionFilterForm, add_service_errors
+from ..forms import CategoryForm, CategoryRenameForm, CategoryTargetForm, QuestionFilterForm
 from ._common import require_author, trail
 
 
@@ -41,12 +41,9 @@ def category_create(request: HttpRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None, categories=categories, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            category = services.category_create(actor=request.user, name=data["name"], parent=data["parent"],
-                                            description=data["description"], sharing=data["sharing"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        category = call_service(form, services.category_create, actor=request.user, name=data["name"],
+                                parent=data["parent"], description=data["description"], sharing=data["sharing"])
+        if category is not None:
             messages.success(request, _("The category %(name)s was created.") % {"name": category.name})
             return redirect("assessment:bank_category", category.pk)
     return render(request, "assessment/bank/category_form.html", {"form": form})
@@ -101,11 +98,9 @@ def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
     form = CategoryRenameForm(request.POST if request.method == "POST" else None,
                               initial={"name": category.name, "description": category.description})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.category_rename(actor=request.user, category=category, name=form.cleaned_data["name"],
-                                 description=form.cleaned_data["description"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        renamed = call_service(form, services.category_rename, actor=request.user, category=category,
+                               name=form.cleaned_data["name"], description=form.cleaned_data["description"])
+        if renamed is None:
             category.refresh_from_db()
         else:
             messages.success(request, _("The category was renamed to %(name)s.") % {"name": category.name})
@@ -122,14 +117,10 @@ def category_move(request: HttpRequest, pk: int) -> HttpResponse:
                               categories=_targets(request.user, category), field="parent",
                               label=_("Move into"), empty_label=_("(top of the bank)"),
                               initial={"parent": category.parent_id or ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_move(actor=request.user, category=category, new_parent=form.target())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The category %(name)s was moved.") % {"name": category.name})
-            return redirect("assessment:bank_category", category.pk)
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.category_move, actor=request.user, category=category, new_parent=form.target()):
+        messages.success(request, _("The category %(name)s was moved.") % {"name": category.name})
+        return redirect("assessment:bank_category", category.pk)
     return render(request, "assessment/bank/category_move.html",
                   {"category": category, "form": form, "trail": trail(category)})
 
@@ -145,11 +136,9 @@ def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
                               categories=_targets(request.user, category), field="move_to",
                               label=_("Move its questions and sub-categories into"), empty_label="—")
     if request.method == "POST" and form.is_valid():
-        try:
-            moved = services.category_delete(actor=request.user, category=category, move_to=form.target())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        moved = call_service(form, services.category_delete, actor=request.user, category=category,
+                             move_to=form.target())
+        if moved is not None:
             if moved["questions"] or moved["children"]:
                 messages.success(request, _("The category %(name)s was deleted; %(questions)s questions and "
                                             "%(children)s sub-categories were moved.")

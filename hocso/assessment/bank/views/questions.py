@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hocso.core.forms import call_service
 from hocso.identity.scoping import ensure
 
 from ...exam.grading import correct_response, grade
@@ -25,7 +26,7 @@ from ...permissions import can_edit_question
 from .. import selectors, services
 from ..formats.common import fraction_to_percent
 from ..formats.images import read_stored_image, store_uploaded_image
-from ..forms import ROW_FIELDS, QuestionForm, add_service_errors, initial_from_version
+from ..forms import ROW_FIELDS, QuestionForm, initial_from_version
 from ._common import require_author, trail
 
 
@@ -59,16 +60,13 @@ def question_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         text = _save_image(request, form)
         if text is not None:
-            try:
-                question = services.question_create(
-                    actor=actor, category=data["category"], qtype=qtype, name=data["name"], text=text,
-                    data=form.question_data(), default_mark=data["default_mark"],
-                    general_feedback=data["general_feedback"], difficulty=data["difficulty"],
-                    tags=form.tag_list(), idnumber=data.get("idnumber", ""),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            question = call_service(
+                form, services.question_create, actor=actor, category=data["category"], qtype=qtype,
+                name=data["name"], text=text, data=form.question_data(), default_mark=data["default_mark"],
+                general_feedback=data["general_feedback"], difficulty=data["difficulty"], tags=form.tag_list(),
+                idnumber=data.get("idnumber", ""),
+            )
+            if question is not None:
                 messages.success(request, _("The question %(name)s was created.") % {"name": question.name})
                 return redirect("assessment:bank_question", question.pk)
     category = form.categories.get(request.GET.get("category", ""))
@@ -96,21 +94,21 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         text = _save_image(request, form)
         if text is not None:
             try:
-                version = services.question_update(
-                    actor=actor, question=question, text=text, data=form.question_data(), name=data["name"],
-                    default_mark=data["default_mark"], general_feedback=data["general_feedback"],
-                    difficulty=data["difficulty"], tags=form.tag_list(),
+                version = call_service(
+                    form, services.question_update, actor=actor, question=question, text=text,
+                    data=form.question_data(), name=data["name"], default_mark=data["default_mark"],
+                    general_feedback=data["general_feedback"], difficulty=data["difficulty"], tags=form.tag_list(),
                     category=data["category"] if data["category"].pk != question.category_id else None,
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                question = selectors.question_get(actor=actor, pk=pk)  # the failed write may have left changes
-            except PermissionDenied as exc:
+            except PermissionDenied as exc:  # not allowed into the category chosen: said next to it
                 form.add_error("category", str(exc))
             else:
-                messages.success(request, _("The question was saved as version %(number)s.")
-                                 % {"number": version.number})
-                return redirect("assessment:bank_question", question.pk)
+                if version is None:
+                    question = selectors.question_get(actor=actor, pk=pk)  # the failed write may have left changes
+                else:
+                    messages.success(request, _("The question was saved as version %(number)s.")
+                                     % {"number": version.number})
+                    return redirect("assessment:bank_question", question.pk)
     return render(request, "assessment/bank/question_form.html", {
         "form": form, "question": question, "qtype": question.qtype, "qtype_label": question.get_qtype_display(),
         "category": question.category, "trail": trail(question.category), "rows": form.display_rows(),
