@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from hocso.core.actors import Actor
+from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope
 from hocso.identity.models import Role
 from hocso.identity.scoping import is_province_admin, roles_of, scope_of
 
@@ -66,6 +67,11 @@ def can_move_question_into(actor: Actor | None, category: Category) -> bool:
 # --- quizzes ------------------------------------------------------------------------------------------------------
 
 
+def can_see_every_quiz(actor: Actor | None) -> bool:
+    """Sees every quiz as its author, with all its results: a province administrator (signed in)."""
+    return is_signed_in_user(actor) and is_province_admin(actor)
+
+
 def can_see_quizzes(actor: Actor | None) -> bool:
     """Has a quiz list: authors, and unit focal points (for results); learners and API keys do not."""
     return is_signed_in_user(actor) and (can_author(actor) or not scope_of(actor).is_empty)
@@ -88,6 +94,17 @@ def can_see_quiz_as_author(actor: Actor | None, quiz: Quiz) -> bool:
 def can_see_all_results(actor: Actor | None, quiz: Quiz) -> bool:
     """Sees every person's result of the quiz (its authors); a focal point sees those sat in their subtree."""
     return can_see_quiz_as_author(actor, quiz)
+
+
+def results_unit_scope(actor: Actor | None) -> UnitScope:
+    """The units whose people's results a signed-in focal point sees (their subtrees); nothing for anyone else
+    (an API key's own unit scope opens no per-person result)."""
+    return scope_of(actor) if is_signed_in_user(actor) else NOTHING
+
+
+def results_scope(actor: Actor | None, quiz: Quiz) -> UnitScope:
+    """Whose results of the quiz the actor sees: all for its authors, else the attempts sat in their subtree."""
+    return EVERYTHING if can_see_all_results(actor, quiz) else results_unit_scope(actor)
 
 
 def can_grade_essay(actor: Actor | None, attempt: Attempt) -> bool:

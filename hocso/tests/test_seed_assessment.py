@@ -155,7 +155,7 @@ def test_bulk_written_attempts_are_what_the_services_compute(seeded):
 
     for attempt in attempts:
         before = snapshot(attempt)
-        assert before == snapshot(grade_attempt(attempt)), attempt.pk
+        assert before == snapshot(grade_attempt(attempt=attempt)), attempt.pk
         assert attempt.max_score == sum(aq.mark for aq in attempt.questions.all())
 
     q3 = demo_quizzes()[Q3_TITLE]

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.text import search_terms
 
 from ..models import Category, Question, QuestionImport, QuestionVersion, QuizSlot, Tag
@@ -17,18 +18,18 @@ from ..permissions import category_visibility
 ACTIVE, ARCHIVED, ALL = "active", "archived", "all"
 
 
-def categories_visible(*, actor) -> QuerySet[Category]:
+def categories_visible(*, actor: Actor) -> QuerySet[Category]:
     return Category.objects.filter(category_visibility(actor))
 
 
-def category_get(*, actor, pk: int) -> Category:
+def category_get(*, actor: Actor, pk: int) -> Category:
     category = categories_visible(actor=actor).filter(pk=pk).select_related("parent").first()
     if category is None:
         raise Http404(_("Category not found."))
     return category
 
 
-def category_tree(*, actor) -> list[Category]:
+def category_tree(*, actor: Actor) -> list[Category]:
     """The visible categories as a forest: each node has `.nodes`, `.question_count` (active questions directly
     in it) and `.total_count` (with its sub-categories). Two queries whatever the size."""
     categories = list(
@@ -52,7 +53,7 @@ def category_tree(*, actor) -> list[Category]:
     return roots
 
 
-def category_choices(*, actor) -> list[Category]:
+def category_choices(*, actor: Actor) -> list[Category]:
     """Visible categories in tree order (for selects), each with `.label` indented by depth."""
     ordered: list[Category] = []
 
@@ -84,7 +85,7 @@ def category_names_map(category_ids) -> dict[int, list[str]]:
     }
 
 
-def questions_visible(*, actor) -> QuerySet[Question]:
+def questions_visible(*, actor: Actor) -> QuerySet[Question]:
     """Questions in a visible category, and the actor's own wherever they are."""
     visible = Q(category__in=Category.objects.filter(category_visibility(actor)).values("pk"))
     if getattr(actor, "pk", None):
@@ -92,7 +93,7 @@ def questions_visible(*, actor) -> QuerySet[Question]:
     return Question.objects.filter(visible)
 
 
-def question_get(*, actor, pk: int) -> Question:
+def question_get(*, actor: Actor, pk: int) -> Question:
     question = (questions_visible(actor=actor).filter(pk=pk)
                 .select_related("category", "current_version", "owner").prefetch_related("tags").first())
     if question is None:
@@ -102,7 +103,7 @@ def question_get(*, actor, pk: int) -> Question:
 
 def question_list(
     *,
-    actor,
+    actor: Actor,
     category: Category | None = None,
     include_subcategories: bool = False,
     query: str = "",
@@ -135,7 +136,7 @@ def question_list(
             .order_by("category__path", "name", "pk"))
 
 
-def questions_for_export(*, actor, ids=None, category: Category | None = None,
+def questions_for_export(*, actor: Actor, ids=None, category: Category | None = None,
                          include_subcategories: bool = True) -> QuerySet[Question]:
     """Visible questions with their current versions and tags, grouped by category (the export's order)."""
     qs = questions_visible(actor=actor)
@@ -156,7 +157,7 @@ def tags_in_use() -> QuerySet[Tag]:
     return Tag.objects.filter(questions__isnull=False).distinct().order_by("name")
 
 
-def question_import_get(*, actor, pk: int) -> QuestionImport:
+def question_import_get(*, actor: Actor, pk: int) -> QuestionImport:
     found = QuestionImport.objects.filter(pk=pk, owner=actor.pk).select_related("category").first()
     if found is None:
         raise Http404(_("Import not found."))

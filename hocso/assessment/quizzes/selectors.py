@@ -16,15 +16,15 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.scoping import UnitScope
 from hocso.core.text import fold, search_terms
-from hocso.identity.scoping import is_province_admin, scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner
 
 from ..bank.selectors import bank_matches
 from ..models import Attempt, AttemptQuestion, AttemptState, Category, Question, Quiz, QuizOverride, QuizSlot, Tag
-from ..permissions import can_author, category_visibility, is_signed_in_user
+from ..permissions import can_author, can_see_every_quiz, category_visibility, is_signed_in_user, results_unit_scope
 
 
 def _none() -> QuerySet[Quiz]:
@@ -34,13 +34,11 @@ def _none() -> QuerySet[Quiz]:
 # --- quizzes ---------------------------------------------------------------------------------------------------
 
 
-def quizzes_authored(*, actor) -> QuerySet[Quiz]:
+def quizzes_authored(*, actor: Actor) -> QuerySet[Quiz]:
     """Quizzes whose blueprint, attempts and statistics the actor may see."""
-    if not is_signed_in_user(actor):
-        return _none()
-    if is_province_admin(actor):
+    if can_see_every_quiz(actor):
         return Quiz.objects.all()
-    if can_author(actor):
+    if is_signed_in_user(actor) and can_author(actor):
         return Quiz.objects.filter(owner=actor)
     return _none()
 
@@ -75,13 +73,13 @@ def _audience_overlaps(scope: UnitScope) -> Q:
     return Q(audience_unit__isnull=True) | overlap
 
 
-def quizzes_with_results(*, actor) -> QuerySet[Quiz]:
+def quizzes_with_results(*, actor: Actor) -> QuerySet[Quiz]:
     """Quizzes whose results the actor may read: their own as an author, and those meant for their subtree."""
     if not is_signed_in_user(actor):
         return _none()
-    if is_province_admin(actor):
+    if can_see_every_quiz(actor):
         return Quiz.objects.all()
-    scope = scope_of(actor)
+    scope = results_unit_scope(actor)
     condition = Q(owner=actor) if can_author(actor) else Q(pk__in=[])
     if not scope.is_empty:
         sat = Attempt.objects.filter(quiz=OuterRef("pk"))
@@ -89,7 +87,7 @@ def quizzes_with_results(*, actor) -> QuerySet[Quiz]:
     return Quiz.objects.filter(condition)
 
 
-def quiz_list(*, actor, query: str = "", published: bool | None = None) -> QuerySet[Quiz]:
+def quiz_list(*, actor: Actor, query: str = "", published: bool | None = None) -> QuerySet[Quiz]:
     """The authors' list (and the focal points' results list), newest first, with slot and attempt counts."""
     qs = quizzes_with_results(actor=actor)
     if published is not None:
@@ -119,14 +117,14 @@ def _title_matches(qs: QuerySet[Quiz], query: str) -> list[int]:
     return matches
 
 
-def quiz_get_for_author(*, actor, pk: int) -> Quiz:
+def quiz_get_for_author(*, actor: Actor, pk: int) -> Quiz:
     quiz = quizzes_authored(actor=actor).select_related("owner", "audience_unit").filter(pk=pk).first()
     if quiz is None:
         raise Http404(_("Quiz not found."))
     return quiz
 
 
-def quiz_get_for_results(*, actor, pk: int) -> Quiz:
+def quiz_get_for_results(*, actor: Actor, pk: int) -> Quiz:
     quiz = quizzes_with_results(actor=actor).select_related("owner", "audience_unit").filter(pk=pk).first()
     if quiz is None:
         raise Http404(_("Quiz not found."))
@@ -161,7 +159,7 @@ def blueprint(*, quiz: Quiz) -> list[dict]:
     return rows
 
 
-def categories_for_author(*, actor) -> QuerySet[Category]:
+def categories_for_author(*, actor: Actor) -> QuerySet[Category]:
     return Category.objects.filter(category_visibility(actor)).order_by("path")
 
 
@@ -169,7 +167,7 @@ def tags_all() -> QuerySet[Tag]:
     return Tag.objects.order_by("name")
 
 
-def questions_for_slots(*, actor, query: str = "", limit: int = 20) -> list[Question]:
+def questions_for_slots(*, actor: Actor, query: str = "", limit: int = 20) -> list[Question]:
     """Questions an author may put in a quiz as fixed questions, found by name or ID number."""
     if not query.strip():
         return []
@@ -181,7 +179,7 @@ def questions_for_slots(*, actor, query: str = "", limit: int = 20) -> list[Ques
     return list(qs.select_related("category").order_by("name", "pk")[:limit])
 
 
-def question_for_slot(*, actor, pk: int) -> Question:
+def question_for_slot(*, actor: Actor, pk: int) -> Question:
     question = (
         Question.objects.filter(category__in=categories_for_author(actor=actor), pk=pk)
         .select_related("current_version", "category").first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.exporting import add_sheet, append_row, cell, new_workbook, workbook_bytes
 
 from ..models import Quiz
@@ -16,7 +17,7 @@ def _yes_no(value: bool | None) -> str:
     return _("Yes") if value else _("No")
 
 
-def results_xlsx(*, actor, quiz: Quiz, filters: ResultFilters | None = None) -> bytes:
+def results_xlsx(*, actor: Actor, quiz: Quiz, filters: ResultFilters | None = None) -> bytes:
     """The results as an .xlsx workbook: bold frozen header, people in Vietnamese order, CCCD masked."""
     from openpyxl.styles import Font
 

@@ -33,13 +33,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope
-from hocso.identity.scoping import scope_of
+from hocso.core.actors import Actor
+from hocso.core.scoping import UnitScope
 from hocso.org.models import Unit
 from hocso.people.models import Learner
 
+from .. import permissions
 from ..models import Attempt, AttemptState, GradingMethod, Quiz
-from ..permissions import can_see_all_results, can_see_quiz_as_author, is_signed_in_user
+from ..permissions import can_see_quiz_as_author
 
 STATE_CHOICES = [
     ("in_progress", gettext_lazy("Taking the quiz now")),
@@ -65,7 +66,7 @@ def _attempt_condition(quiz: Quiz, scope: UnitScope, unit: Unit | None, prefix: 
     return condition
 
 
-def result_rows(*, actor, quiz: Quiz, filters: ResultFilters = ResultFilters()) -> QuerySet[Learner]:
+def result_rows(*, actor: Actor, quiz: Quiz, filters: ResultFilters = ResultFilters()) -> QuerySet[Learner]:
     """People with attempts at `quiz` the actor may see, each annotated with:
     attempt_count, grade (percent by the grading method, None until an attempt is graded), passed (None until
     graded), result_state (in_progress / needs_grading / graded), last_submitted_at and sat_unit_name (the unit of
@@ -146,16 +147,12 @@ def annotate_display(rows: list[Learner]) -> list[Learner]:
     return rows
 
 
-def results_scope(*, actor, quiz: Quiz) -> UnitScope:
-    """Whose results the actor sees: all for the quiz's authors, else the attempts sat in their subtree."""
-    if can_see_all_results(actor, quiz):
-        return EVERYTHING
-    if not is_signed_in_user(actor):
-        return NOTHING
-    return scope_of(actor)
+def results_scope(*, actor: Actor, quiz: Quiz) -> UnitScope:
+    """Whose results the actor sees (the rule: permissions.results_scope)."""
+    return permissions.results_scope(actor, quiz)
 
 
-def results_unit_get(*, actor, quiz: Quiz, pk: int) -> Unit:
+def results_unit_get(*, actor: Actor, quiz: Quiz, pk: int) -> Unit:
     """A unit to filter results by: one within the actor's results scope (former units included), else 404."""
     unit = Unit.objects.filter(results_scope(actor=actor, quiz=quiz).q("path"), pk=pk).first()
     if unit is None:
@@ -166,7 +163,7 @@ def results_unit_get(*, actor, quiz: Quiz, pk: int) -> Unit:
 # --- one attempt, as its quiz's author sees it -----------------------------------------------------------------
 
 
-def attempt_get_for_author(*, actor, quiz: Quiz, pk: int) -> Attempt:
+def attempt_get_for_author(*, actor: Actor, quiz: Quiz, pk: int) -> Attempt:
     if not can_see_quiz_as_author(actor, quiz):
         raise Http404(_("Attempt not found."))
     attempt = Attempt.objects.filter(quiz=quiz, pk=pk).select_related("learner", "unit", "quiz").first()

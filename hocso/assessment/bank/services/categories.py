@@ -27,7 +27,7 @@ def new_owner(actor: Actor, owner=None):
 
 
 @transaction.atomic
-def category_create(*, actor, name: str, parent: Category | None = None, description: str = "",
+def category_create(*, actor: Actor, name: str, parent: Category | None = None, description: str = "",
                     sharing: str = Sharing.PROVINCE, owner=None) -> Category:
     ensure(can_author(actor), _("Only administrators and instructors can edit the question bank."))
     name = normalize(name)
@@ -47,7 +47,7 @@ def category_create(*, actor, name: str, parent: Category | None = None, descrip
 
 
 
-def category_get_or_create_path(*, actor, names: list[str], inherit_owner: bool = False) -> Category:
+def category_get_or_create_path(*, actor: Actor, names: list[str], inherit_owner: bool = False) -> Category:
     """'Chuyển đổi số/An toàn thông tin' → the nested categories, created where missing (used by importers).
 
     With inherit_owner (the command run without --owner), missing categories belong to the owner of the nearest
@@ -101,7 +101,7 @@ def _repath_subtree(category: Category, new_parent: Category | None) -> None:
     category.refresh_from_db()
 
 
-def _ensure_visible(actor, target: Category | None) -> None:
+def _ensure_visible(actor: Actor, target: Category | None) -> None:
     """Only into a category the actor may manage: a category's owner may edit every question in it, so moving
     things into someone else's (even shared) category would hand them over."""
     if target is not None:
@@ -115,7 +115,7 @@ def _check_not_inside(category: Category, new_parent: Category | None) -> None:
 
 
 @transaction.atomic
-def category_rename(*, actor, category: Category, name: str, description: str | None = None) -> Category:
+def category_rename(*, actor: Actor, category: Category, name: str, description: str | None = None) -> Category:
     ensure(can_edit_category(actor, category), _("You cannot change this category."))
     name = normalize(name)
     if not name:
@@ -133,7 +133,7 @@ def category_rename(*, actor, category: Category, name: str, description: str | 
 
 
 @transaction.atomic
-def category_move(*, actor, category: Category, new_parent: Category | None) -> Category:
+def category_move(*, actor: Actor, category: Category, new_parent: Category | None) -> Category:
     """Put the category (with its sub-categories and questions) under another parent, or at the top."""
     ensure(can_edit_category(actor, category), _("You cannot change this category."))
     _ensure_visible(actor, new_parent)
@@ -150,7 +150,7 @@ def category_move(*, actor, category: Category, new_parent: Category | None) -> 
 
 
 @transaction.atomic
-def category_delete(*, actor, category: Category, move_to: Category | None = None) -> dict[str, int]:
+def category_delete(*, actor: Actor, category: Category, move_to: Category | None = None) -> dict[str, int]:
     """Delete a category. If it is not empty, `move_to` receives its questions and sub-categories first, in the same
     transaction; without it a non-empty category is refused. Quizzes drawing from it must be changed first."""
     ensure(can_edit_category(actor, category), _("You cannot change this category."))

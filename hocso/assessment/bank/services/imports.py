@@ -28,7 +28,7 @@ from .questions import question_archive, question_create
 class _CategoryResolver:
     """Finds or creates the nested categories a file names, below the target (or from the top without one)."""
 
-    def __init__(self, actor, base: Category | None, owner=None, inherit_owner: bool = False):
+    def __init__(self, actor: Actor, base: Category | None, owner=None, inherit_owner: bool = False):
         self.actor, self.base, self.owner, self.inherit_owner = actor, base, owner, inherit_owner
         self.cache: dict[tuple[str, ...], Category] = {}
         self.owners: dict[int, object] = {}
@@ -108,7 +108,7 @@ def import_questions(*, actor: Actor, result: ParseResult, category: Category | 
 PREVIEW_KEPT_FOR = 2  # days; older unconfirmed previews are removed when a new one is stored
 
 
-def preview_store(*, actor, data: bytes, filename: str, file_format: str,
+def preview_store(*, actor: Actor, data: bytes, filename: str, file_format: str,
                   category: Category | None) -> QuestionImport:
     """Parse and validate a file and keep the result for the author to confirm (nothing is imported yet)."""
     ensure(can_author(actor), _("Only administrators and instructors can edit the question bank."))
@@ -121,7 +121,7 @@ def preview_store(*, actor, data: bytes, filename: str, file_format: str,
 
 
 @transaction.atomic
-def preview_confirm(*, actor, question_import: QuestionImport) -> ApplyOutcome:
+def preview_confirm(*, actor: Actor, question_import: QuestionImport) -> ApplyOutcome:
     """Apply a stored preview once: a second confirmation (double click, back button) imports nothing."""
     locked = QuestionImport.objects.select_for_update().get(pk=question_import.pk)
     ensure(locked.owner_id == actor.pk, _("This import belongs to another author."))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit
 from hocso.core.text import normalize
 from hocso.identity.scoping import ensure
@@ -30,7 +31,7 @@ def _tags(names) -> list[Tag]:
 @transaction.atomic
 def question_create(
     *,
-    actor,
+    actor: Actor,
     category: Category,
     qtype: str,
     name: str,
@@ -84,7 +85,7 @@ def _check_common(*, qtype: str, name: str, text: str, default_mark) -> dict[str
 @transaction.atomic
 def question_update(
     *,
-    actor,
+    actor: Actor,
     question: Question,
     text: str,
     data: dict,
@@ -131,7 +132,7 @@ def question_update(
 
 
 @transaction.atomic
-def question_archive(*, actor, question: Question, archived: bool = True) -> Question:
+def question_archive(*, actor: Actor, question: Question, archived: bool = True) -> Question:
     ensure(can_edit_question(actor, question), _("You cannot edit this question."))
     question.is_archived = archived
     question.save(update_fields=["is_archived", "updated_at"])

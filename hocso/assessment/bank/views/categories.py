@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hocso.core.actors import Actor
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.identity.scoping import ensure
@@ -80,7 +81,7 @@ def _editable_category(request: HttpRequest, pk: int) -> Category:
     return category
 
 
-def _targets(actor, category: Category) -> list[Category]:
+def _targets(actor: Actor, category: Category) -> list[Category]:
     """Visible categories outside the category's own subtree: where it, or what it holds, may go."""
     return [c for c in selectors.category_choices(actor=actor)
             if not c.path.startswith(category.path) and can_edit_category(actor, c)]

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit
 
 from ...models import Answer, Attempt, AttemptQuestion, AttemptState, Question, Quiz
@@ -18,7 +19,7 @@ from ...option_ids import answer_signature
 from ..grading import grade_paper, quantize_score
 
 
-def grade_attempt(attempt: Attempt, *, also_save: tuple[str, ...] = ()) -> Attempt:
+def grade_attempt(*, attempt: Attempt, also_save: tuple[str, ...] = ()) -> Attempt:
     """(Re)compute every auto-graded question and the attempt's totals; essays keep their manual grade.
 
     `also_save` names other attempt fields the caller has changed (the submit's time), written in the same UPDATE.
@@ -60,7 +61,7 @@ def _write_grades(questions: list[AttemptQuestion]) -> None:
 
 
 @transaction.atomic
-def essay_grade(*, actor, attempt_question: AttemptQuestion, score: Decimal, comment: str = "") -> Attempt:
+def essay_grade(*, actor: Actor, attempt_question: AttemptQuestion, score: Decimal, comment: str = "") -> Attempt:
     """An instructor grades an essay; the attempt's totals follow."""
     if not Decimal(0) <= score <= attempt_question.mark:
         raise ValidationError(_("The score must be between 0 and %(mark)s.") % {"mark": attempt_question.mark})
@@ -73,11 +74,11 @@ def essay_grade(*, actor, attempt_question: AttemptQuestion, score: Decimal, com
     attempt_question.save(update_fields=["score", "fraction", "comment", "graded_by", "graded_at"])
     audit(actor, "attempt.grade_essay", attempt_question.attempt, before=before,
           after={"score": str(attempt_question.score)}, extra={"slot": attempt_question.slot})
-    return grade_attempt(Attempt.objects.select_related("quiz").get(pk=attempt_question.attempt_id))
+    return grade_attempt(attempt=Attempt.objects.select_related("quiz").get(pk=attempt_question.attempt_id))
 
 
 @transaction.atomic
-def attempts_regrade(*, actor, quiz: Quiz, question: Question) -> int:
+def attempts_regrade(*, actor: Actor, quiz: Quiz, question: Question) -> int:
     """After a key is corrected (a new version), regrade the quiz's finished attempts against it.
 
     The corrected version must offer the same options (same identifiers; for matching the same left-hand items and
@@ -98,7 +99,7 @@ def attempts_regrade(*, actor, quiz: Quiz, question: Question) -> int:
     AttemptQuestion.objects.filter(pk__in=[aq.pk for aq in affected]).update(version=new_version)
     attempt_ids = sorted({aq.attempt_id for aq in affected})
     for attempt in Attempt.objects.filter(pk__in=attempt_ids).select_related("quiz"):
-        grade_attempt(attempt)
+        grade_attempt(attempt=attempt)
     audit(actor, "quiz.regrade", quiz, extra={"question": question.pk, "version": new_version.number,
                                               "attempts": len(attempt_ids)})
     return len(attempt_ids)

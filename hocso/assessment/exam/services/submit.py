@@ -22,7 +22,7 @@ def attempt_submit(*, attempt: Attempt, auto: bool = False, now: dt.datetime | N
         return attempt
     attempt.submitted_at = min(now, attempt.deadline + grace()) if attempt.deadline else now
     attempt.auto_submitted = auto
-    return grade_attempt(attempt, also_save=("submitted_at", "auto_submitted"))
+    return grade_attempt(attempt=attempt, also_save=("submitted_at", "auto_submitted"))
 
 
 def submit_overdue_attempts(*, now: dt.datetime | None = None, limit: int | None = 1000,

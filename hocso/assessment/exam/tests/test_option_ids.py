@@ -326,7 +326,7 @@ def test_the_migration_moves_old_answers_to_the_attempts_aliases(commune_a):
         assert attempt_submit(attempt=running).score == 0
         from hocso.assessment.exam.services import grade_attempt
 
-        assert grade_attempt(Attempt.objects.select_related("quiz").get(pk=graded.pk)).score == Decimal("2.833")
+        assert grade_attempt(attempt=Attempt.objects.select_related("quiz").get(pk=graded.pk)).score == Decimal("2.833")
 
         _migrate([("assessment", "0003_option_aliases")])  # and back: the old form again
         back = {(a.attempt_id, a.slot): a.response for a in Answer.objects.all()}

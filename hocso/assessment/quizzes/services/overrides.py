@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
 
 from ...models import Quiz, QuizOverride
@@ -20,7 +21,7 @@ OVERRIDE_FIELDS = ("extra_minutes", "open_at", "close_at", "attempts_allowed")
 @transaction.atomic
 def override_set(
     *,
-    actor,
+    actor: Actor,
     quiz: Quiz,
     learner,
     extra_minutes: int = 0,
@@ -64,7 +65,7 @@ def override_set(
 
 
 @transaction.atomic
-def override_delete(*, actor, override: QuizOverride) -> None:
+def override_delete(*, actor: Actor, override: QuizOverride) -> None:
     ensure_can_edit(actor, override.quiz)
     audit(actor, "quiz.override_delete", override.quiz, before=snapshot(override, OVERRIDE_FIELDS),
           extra={"learner": override.learner_id})

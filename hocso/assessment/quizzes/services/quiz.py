@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
 from hocso.core.text import normalize
 from hocso.org.models import TargetGroup
@@ -61,7 +62,7 @@ def _quiz_values(quiz: Quiz) -> dict:
 
 
 @transaction.atomic
-def quiz_create(*, actor, title: str, audience_groups: list[TargetGroup] | None = None, **settings) -> Quiz:
+def quiz_create(*, actor: Actor, title: str, audience_groups: list[TargetGroup] | None = None, **settings) -> Quiz:
     """A new, unpublished quiz. `settings` are Quiz fields from SETTINGS_FIELDS; defaults are the model's."""
     ensure_author(actor)
     unknown = set(settings) - set(SETTINGS_FIELDS)
@@ -81,7 +82,7 @@ def quiz_create(*, actor, title: str, audience_groups: list[TargetGroup] | None 
 
 
 @transaction.atomic
-def quiz_update(*, actor, quiz: Quiz, audience_groups: list[TargetGroup] | None = None, **changes) -> Quiz:
+def quiz_update(*, actor: Actor, quiz: Quiz, audience_groups: list[TargetGroup] | None = None, **changes) -> Quiz:
     """Change settings. Attempts already started keep their paper, deadline and marks."""
     ensure_can_edit(actor, quiz)
     unknown = set(changes) - set(SETTINGS_FIELDS)
@@ -109,7 +110,7 @@ def quiz_update(*, actor, quiz: Quiz, audience_groups: list[TargetGroup] | None 
 
 
 @transaction.atomic
-def quiz_publish(*, actor, quiz: Quiz) -> Quiz:
+def quiz_publish(*, actor: Actor, quiz: Quiz) -> Quiz:
     """Open the quiz to its audience, once its blueprint can be drawn for everyone."""
     ensure_can_edit(actor, quiz)
     problems = blueprint_problems(list(quiz.slots.select_related("question", "category").order_by("position", "pk")))
@@ -123,7 +124,7 @@ def quiz_publish(*, actor, quiz: Quiz) -> Quiz:
 
 
 @transaction.atomic
-def quiz_unpublish(*, actor, quiz: Quiz) -> Quiz:
+def quiz_unpublish(*, actor: Actor, quiz: Quiz) -> Quiz:
     """Hide the quiz from learners. Attempts already open can still be finished and submitted."""
     ensure_can_edit(actor, quiz)
     if quiz.is_published:
@@ -134,7 +135,7 @@ def quiz_unpublish(*, actor, quiz: Quiz) -> Quiz:
 
 
 @transaction.atomic
-def quiz_copy(*, actor, quiz: Quiz) -> Quiz:
+def quiz_copy(*, actor: Actor, quiz: Quiz) -> Quiz:
     """An unpublished copy with the same settings and blueprint (to change a quiz people have already taken)."""
     ensure_can_edit(actor, quiz)
     duplicate = Quiz(**{name: getattr(quiz, name) for name in SETTINGS_FIELDS})

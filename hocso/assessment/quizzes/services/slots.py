@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
 from hocso.identity.scoping import ensure
 
@@ -53,7 +54,7 @@ def _next_position(quiz: Quiz) -> int:
 
 
 @transaction.atomic
-def slot_add_fixed(*, actor, quiz: Quiz, question: Question, mark: Decimal | None = None) -> QuizSlot:
+def slot_add_fixed(*, actor: Actor, quiz: Quiz, question: Question, mark: Decimal | None = None) -> QuizSlot:
     ensure_can_edit(actor, quiz)
     ensure(Question.objects.filter(category__in=Category.objects.filter(category_visibility(actor)),
                                    pk=question.pk).exists(), _("You cannot use this question."))
@@ -84,7 +85,7 @@ def _clean_random(*, count: int, difficulty: int | None, mark: Decimal | None) -
 @transaction.atomic
 def slot_add_random(
     *,
-    actor,
+    actor: Actor,
     quiz: Quiz,
     category: Category,
     count: int,
@@ -116,7 +117,7 @@ SLOT_FIELDS = ("count", "include_subcategories", "difficulty", "tag", "mark")
 
 
 @transaction.atomic
-def slot_update(*, actor, slot: QuizSlot, **changes) -> QuizSlot:
+def slot_update(*, actor: Actor, slot: QuizSlot, **changes) -> QuizSlot:
     """Change a slot's mark, or a random slot's count, difficulty, tag or sub-category rule."""
     quiz = slot.quiz
     ensure_can_edit(actor, quiz)
@@ -148,7 +149,7 @@ def slot_update(*, actor, slot: QuizSlot, **changes) -> QuizSlot:
 
 
 @transaction.atomic
-def slot_remove(*, actor, slot: QuizSlot) -> None:
+def slot_remove(*, actor: Actor, slot: QuizSlot) -> None:
     quiz = slot.quiz
     ensure_can_edit(actor, quiz)
     _ensure_blueprint_unlocked(quiz)
@@ -166,7 +167,7 @@ def _renumber(slots: list[QuizSlot]) -> None:
 
 
 @transaction.atomic
-def slots_reorder(*, actor, quiz: Quiz, slot_ids: list[int]) -> list[QuizSlot]:
+def slots_reorder(*, actor: Actor, quiz: Quiz, slot_ids: list[int]) -> list[QuizSlot]:
     """Put the slots in the order given (every slot of the quiz, each once)."""
     ensure_can_edit(actor, quiz)
     _ensure_blueprint_unlocked(quiz)
@@ -184,7 +185,7 @@ def slots_reorder(*, actor, quiz: Quiz, slot_ids: list[int]) -> list[QuizSlot]:
     return after
 
 
-def slot_move(*, actor, slot: QuizSlot, offset: int) -> list[QuizSlot]:
+def slot_move(*, actor: Actor, slot: QuizSlot, offset: int) -> list[QuizSlot]:
     """Move a slot up (offset -1) or down (+1)."""
     ids = list(slot.quiz.slots.order_by("position", "pk").values_list("pk", flat=True))
     index = ids.index(slot.pk)
