@@ -37,8 +37,8 @@ def build(args: argparse.Namespace):
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from hocso.assessment.bank.scoring import chosen_options
     from hocso.assessment.bank.services import category_create, question_create
-    from hocso.assessment.exam.grading import chosen_options
     from hocso.assessment.models import Answer, Attempt, AttemptQuestion, AttemptState, Question, QuestionType
     from hocso.assessment.quizzes.services import quiz_create, quiz_publish, slot_add_fixed, slot_add_random
     from hocso.core.text import person_sort_key, search_key

@@ -29,8 +29,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 
+from hocso.assessment.bank.scoring import chosen_options, grade
 from hocso.assessment.bank.services import category_create, question_create
-from hocso.assessment.exam.grading import chosen_options, grade
 from hocso.assessment.exam.services import answer_save, attempt_start, attempt_submit, essay_grade
 from hocso.assessment.models import (
     Answer,

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hocso.assessment.bank.question_data import clean_question_data
+from hocso.assessment.bank.scoring import correct_response, grade
 from hocso.assessment.exam.draw import draw_paper
-from hocso.assessment.exam.grading import correct_response, grade
 from hocso.assessment.exam.services import grade_attempt
 from hocso.assessment.models import (
     Answer,

@@ -20,10 +20,10 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..bank.scoring import correct_response, grade
 from ..models import Attempt, AttemptQuestion, AttemptState, QuestionType, ReviewWhen
 from ..option_ids import OptionIds
 from ..quizzes.policies import effective_window
-from .grading import correct_response, grade
 from .paper import PaperQuestion, attempt_answers, attempt_questions, paper_question
 
 

@@ -184,18 +184,3 @@ class QuizFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words of the title")}))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("", _("All")), ("published", _("Published")), ("draft", _("Not published"))])
-
-
-class RegradeForm(forms.Form):
-    question = forms.TypedChoiceField(label=_("Question whose key was corrected"), coerce=int, choices=[])
-
-    def __init__(self, *args, questions: list, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.questions = {q.pk: q for q in questions}
-        self.fields["question"].choices = [
-            (q.pk, _("%(name)s (now version %(number)s)") % {"name": q.name, "number": q.current_version.number})
-            for q in questions
-        ]
-
-    def clean_question(self):
-        return self.questions[self.cleaned_data["question"]]

@@ -21,5 +21,4 @@ urlpatterns = [
     path("<int:pk>/ngoai-le/", views.quiz_overrides, name="quiz_overrides"),
     path("<int:pk>/ngoai-le/tim/", views.quiz_override_search, name="quiz_override_search"),
     path("<int:pk>/ngoai-le/<int:override_pk>/xoa/", views.quiz_override_delete, name="quiz_override_delete"),
-    path("<int:pk>/cham-lai/", views.quiz_regrade, name="quiz_regrade"),
 ]

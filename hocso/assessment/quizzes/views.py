@@ -1,5 +1,5 @@
 """Quiz pages for authors: the list (also the focal points' way to results), settings, blueprint, overrides,
-publishing, copies, and the regrade after a key was corrected. Results and item analysis are statistics' pages.
+publishing and copies. Results, item analysis, attempts, essay grading and regrading are statistics' pages.
 
 Thin views: parse, call a selector or a service, render. Everything about a quiz answers 404 to someone who may
 not see it (learners included); a list or form the actor may not use at all answers 403.
@@ -23,9 +23,8 @@ from hocso.core.scoping import EVERYTHING
 from hocso.identity.scoping import ensure
 from hocso.people.models import Learner
 
-from ..exam.services import attempts_regrade
 from ..models import Quiz, QuizSlot
-from ..permissions import can_author, can_edit_quiz, can_regrade, can_see_quiz_as_author, can_see_quizzes
+from ..permissions import can_author, can_edit_quiz, can_see_quiz_as_author, can_see_quizzes
 from . import selectors, services
 from .blueprint import blueprint_problems
 from .forms import (
@@ -34,7 +33,6 @@ from .forms import (
     QuizFilterForm,
     QuizForm,
     RandomSlotForm,
-    RegradeForm,
     SlotEditForm,
     plain_number,
 )
@@ -337,22 +335,3 @@ def quiz_override_delete(request: HttpRequest, pk: int, override_pk: int) -> Htt
     services.override_delete(actor=request.user, override=override)
     messages.success(request, _("The override for %(name)s was removed.") % {"name": override.learner.full_name})
     return redirect("assessment:quiz_overrides", pk=quiz.pk)
-
-
-# --- regrade after a key was corrected ----------------------------------------------------------------------------
-
-
-@login_required
-def quiz_regrade(request: HttpRequest, pk: int) -> HttpResponse:
-    quiz = _author_quiz(request, pk)
-    ensure(can_regrade(request.user, quiz), _("You cannot change this quiz."))
-    questions = selectors.regradable_questions(quiz=quiz)
-    form = RegradeForm(request.POST or None, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        question = form.cleaned_data["question"]
-        count = call_service(form, attempts_regrade, actor=request.user, quiz=quiz, question=question)
-        if count is not None:
-            messages.success(request, _("%(count)s attempts were regraded with the corrected “%(name)s”.")
-                             % {"count": count, "name": question.name})
-            return redirect("assessment:quiz_results", pk=quiz.pk)
-    return render(request, "assessment/quizzes/regrade.html", {"quiz": quiz, "form": form, "questions": questions})

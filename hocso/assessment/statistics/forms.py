@@ -47,5 +47,20 @@ class EssayGradeForm(forms.Form):
         self.fields["score"].help_text = _("From 0 to %(mark)s") % {"mark": plain_number(mark)}
 
 
+class RegradeForm(forms.Form):
+    question = forms.TypedChoiceField(label=_("Question whose key was corrected"), coerce=int, choices=[])
+
+    def __init__(self, *args, questions: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = {q.pk: q for q in questions}
+        self.fields["question"].choices = [
+            (q.pk, _("%(name)s (now version %(number)s)") % {"name": q.name, "number": q.current_version.number})
+            for q in questions
+        ]
+
+    def clean_question(self):
+        return self.questions[self.cleaned_data["question"]]
+
+
 class StatisticsForm(forms.Form):
     which = forms.ChoiceField(label=_("Attempts analysed"), required=False, choices=list(WHICH_ATTEMPTS.items()))

@@ -33,7 +33,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..exam.grading import CHOICE_TYPES
+from ..bank.scoring import CHOICE_TYPES
 from ..models import Attempt, AttemptQuestion, AttemptState, QuestionType, QuestionVersion, Quiz
 
 FACILITY_LOW = 0.10

@@ -1,5 +1,5 @@
 """A quiz's results for authors and focal points (one row per person, the .xlsx export), the item analysis, and
-one attempt as its author sees it, with the essay grading.
+one attempt as its author sees it, with the essay grading, and the regrade after a key was corrected.
 
 Thin views: parse, call a selector or a service, render. A quiz whose results the actor may not see is a 404.
 """
@@ -27,14 +27,14 @@ from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.text import fold
 from hocso.identity.scoping import ensure
 
-from ..exam.services import essay_grade
+from ..exam.services import attempts_regrade, essay_grade
 from ..models import AttemptQuestion, QuestionType, Quiz
 from ..option_ids import OptionIds, choice_ids
-from ..permissions import can_grade_essay, can_see_quiz_as_author
+from ..permissions import can_grade_essay, can_regrade, can_see_quiz_as_author
 from ..quizzes import selectors as quiz_selectors
 from ..quizzes.forms import plain_number
 from . import exports, item_analysis, selectors
-from .forms import EssayGradeForm, ResultFilterForm, StatisticsForm
+from .forms import EssayGradeForm, RegradeForm, ResultFilterForm, StatisticsForm
 
 
 def _author_quiz(request: HttpRequest, pk: int) -> Quiz:
@@ -191,3 +191,22 @@ def quiz_attempt_grade(request: HttpRequest, pk: int, attempt_pk: int, slot: int
         return redirect(reverse("assessment:quiz_attempt", args=[quiz.pk, attempt.pk]) + f"#q{aq.slot}")
     context = _attempt_context(request, quiz, attempt_pk, forms={aq.slot: form})
     return render(request, "assessment/statistics/attempt.html", context, status=422)
+
+
+# --- regrade after a key was corrected ----------------------------------------------------------------------------
+
+
+@login_required
+def quiz_regrade(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = _author_quiz(request, pk)
+    ensure(can_regrade(request.user, quiz), _("You cannot change this quiz."))
+    questions = quiz_selectors.regradable_questions(quiz=quiz)
+    form = RegradeForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        question = form.cleaned_data["question"]
+        count = call_service(form, attempts_regrade, actor=request.user, quiz=quiz, question=question)
+        if count is not None:
+            messages.success(request, _("%(count)s attempts were regraded with the corrected “%(name)s”.")
+                             % {"count": count, "name": question.name})
+            return redirect("assessment:quiz_results", pk=quiz.pk)
+    return render(request, "assessment/statistics/regrade.html", {"quiz": quiz, "form": form, "questions": questions})

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hocso.core.forms import call_service
 from hocso.identity.scoping import ensure
 
-from ...exam.grading import correct_response, grade
 from ...models import Question, QuestionType, QuestionVersion
 from ...permissions import can_edit_question
 from .. import selectors, services
 from ..formats.common import fraction_to_percent
 from ..formats.images import read_stored_image, store_uploaded_image
 from ..forms import ROW_FIELDS, QuestionForm, initial_from_version
+from ..scoring import correct_response, grade
 from ._common import require_author, trail
 
 

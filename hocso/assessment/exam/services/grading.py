@@ -1,5 +1,6 @@
 """Grading writes: an attempt's questions and totals (at submit and after a regrade), an instructor's essay grade,
-and the regrade after a key is corrected. The per-question rules are the pure functions of exam.grading."""
+and the regrade after a key is corrected. The rules are pure functions: exam.grading for a paper, bank.scoring
+for each question."""
 
 from __future__ import annotations
 

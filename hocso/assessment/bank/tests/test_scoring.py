@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hocso.assessment.bank.question_data import clean_question_data
-from hocso.assessment.exam.grading import correct_response, grade
+from hocso.assessment.bank.scoring import correct_response, grade
 
 
 def D(value) -> Decimal:
