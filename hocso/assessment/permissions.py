@@ -84,8 +84,7 @@ def can_edit_quiz(actor: Actor | None, quiz: Quiz) -> bool:
 
 def can_see_quiz_as_author(actor: Actor | None, quiz: Quiz) -> bool:
     """Sees the quiz as its author (blueprint, attempts, item analysis), not only its results."""
-    return is_signed_in_user(actor) and (
-        is_province_admin(actor) or (can_author(actor) and quiz.owner_id == actor.pk))
+    return is_signed_in_user(actor) and can_edit_quiz(actor, quiz)
 
 
 # --- results and grading ------------------------------------------------------------------------------------------
