@@ -37,10 +37,10 @@ def build(args: argparse.Namespace):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from hocso.assessment.bank import category_create, question_create
-    from hocso.assessment.grading import chosen_options
+    from hocso.assessment.bank.scoring import chosen_options
+    from hocso.assessment.bank.services import category_create, question_create
     from hocso.assessment.models import Answer, Attempt, AttemptQuestion, AttemptState, Question, QuestionType
-    from hocso.assessment.quizzes import quiz_create, quiz_publish, slot_add_fixed, slot_add_random
+    from hocso.assessment.quizzes.services import quiz_create, quiz_publish, slot_add_fixed, slot_add_random
     from hocso.core.text import person_sort_key, search_key
     from hocso.org.models import UnitKind
     from hocso.org.services import unit_create
@@ -165,8 +165,9 @@ def worker(args: argparse.Namespace) -> None:
     from django.test import Client
 
     from hocso.assessment.models import Answer, Attempt, AttemptQuestion, Quiz
-    from hocso.assessment.results import result_rows, results_xlsx
-    from hocso.assessment.statistics import quiz_statistics
+    from hocso.assessment.statistics.exports import results_xlsx
+    from hocso.assessment.statistics.item_analysis import quiz_statistics
+    from hocso.assessment.statistics.selectors import result_rows
 
     engine = connection.vendor
     call_command("migrate", verbosity=0)

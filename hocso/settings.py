@@ -132,7 +132,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-# The exam's answer save runs as a prepared statement on PostgreSQL (hocso.assessment.attempts._save_cursor): psycopg
+# The exam's answer save runs as a prepared statement on PostgreSQL (hocso.assessment.exam.services.save): psycopg
 # prepares a statement at its fifth run on a connection, only for cursors that bind on the server (Django's own bind
 # on the client, so nothing else is prepared). HOCSO_EXAM_SAVE_PREPARED=0 behind a PgBouncer older than 1.21 in
 # transaction mode, which cannot keep prepared statements.

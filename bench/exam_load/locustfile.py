@@ -38,7 +38,7 @@ SAVE_URL = "/kiem-tra/luu-cau-tra-loi/"
 TOKEN_RE = re.compile(r'"token":\s*"([A-Za-z0-9_-]+)"')
 ATTEMPT_RE = re.compile(r'"url":\s*"/kiem-tra/bai-lam/(\d+)/"')
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# The exam page's questions (hocso/assessment/exam_render.py): each section, its inputs' values, its selects.
+# The exam page's questions (hocso/assessment/exam/render.py): each section, its inputs' values, its selects.
 SECTION_RE = re.compile(r'<section class="card exam-q" id="q-(\d+)" data-slot="\d+" data-qtype="(\w+)"(.*?)</section>',
                         re.S)
 VALUE_RE = re.compile(r'<input type="(?:radio|checkbox)"[^>]* value="([^"]*)"')

@@ -162,7 +162,7 @@ def prepare(args: argparse.Namespace) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from hocso.assessment.bank import category_create, question_create
+    from hocso.assessment.bank.services import category_create, question_create
     from hocso.assessment.models import Category, Quiz, QuizSlot
     from hocso.org.models import Unit
     from hocso.org.services import unit_create

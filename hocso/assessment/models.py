@@ -122,7 +122,7 @@ class Question(models.Model):
 class QuestionVersion(models.Model):
     """Immutable content of a question. Editing a question adds a version; answers keep pointing at theirs.
 
-    `data` depends on the type (see hocso.assessment.grading for the exact shapes):
+    `data` depends on the type (see hocso.assessment.bank.scoring for the exact shapes):
       single/multiple: {"options": [{"id", "text", "fraction", "feedback"}], "partial_credit", "negative_marking",
                         "shuffle"}
       truefalse:       {"correct": bool, "feedback_true", "feedback_false", "negative_marking"}

@@ -1,13 +1,12 @@
-"""Assessment URLs under /kiem-tra/: the question bank, quizzes (authoring and results) and the exam itself."""
+"""Assessment URLs under /kiem-tra/: the exam (with the answer-save hot path), the question bank, quizzes (authoring)
+and their results. Each sub-package has its own patterns; names share the "assessment" namespace."""
 
 from django.urls import include, path
 
-from . import views_save
-
 app_name = "assessment"
 urlpatterns = [
-    path("luu-cau-tra-loi/", views_save.save_answer, name="save_answer"),
-    path("ngan-hang/", include("hocso.assessment.urls_bank")),
-    path("de-thi/", include("hocso.assessment.urls_quiz")),
-    path("", include("hocso.assessment.urls_exam")),
+    path("", include("hocso.assessment.exam.urls")),
+    path("ngan-hang/", include("hocso.assessment.bank.urls")),
+    path("de-thi/", include("hocso.assessment.quizzes.urls")),
+    path("de-thi/", include("hocso.assessment.statistics.urls")),
 ]

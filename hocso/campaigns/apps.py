@@ -8,9 +8,13 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Test campaigns")
 
     def ready(self) -> None:
-        # Training (below campaigns) counts towards its plan the attempts campaigns say count; it never imports us.
+        # Lower layers ask; campaigns answers (they never import us): training counts towards its plan the attempts
+        # campaigns say count, and the exam refuses a start beyond a campaign's attempt limit.
+        from hocso.assessment.exam.start_checks import register_start_check
         from hocso.training.plans.achievements import register_counted_attempts
 
+        from .attempt_limit import refuse_beyond_campaign_limit
         from .training_plan import attempts_in_published_campaigns
 
         register_counted_attempts(attempts_in_published_campaigns)
+        register_start_check(refuse_beyond_campaign_limit)

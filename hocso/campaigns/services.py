@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocso.assessment.attempts import submit_overdue_attempts
+from hocso.assessment.exam.services import submit_overdue_attempts
 from hocso.assessment.models import Quiz
 from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot

@@ -1,7 +1,7 @@
 """Serve a few hot paths through a Django handler with a short middleware list.
 
 The exam's answer save is the busiest request of the year: every learner saves an answer every minute or so. It is
-authorised by the attempt's token, not the session (see hocso.assessment.views_save), so the session,
+authorised by the attempt's token, not the session (see hocso.assessment.exam.views.save), so the session,
 authentication, CSRF, messages, sign-in gate, static files and lock-out middleware have nothing to do for it, yet
 running them cost about a third of the request's CPU. Requests to these paths go to a second handler that keeps only
 the security headers, the Host check, the language (error messages are translated) and the refusal of a NUL

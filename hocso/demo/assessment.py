@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hocso.assessment.attempts import answer_save, attempt_start, attempt_submit, essay_grade
-from hocso.assessment.bank import category_create, question_create
-from hocso.assessment.grading import chosen_options, grade
+from hocso.assessment.bank.scoring import chosen_options, grade
+from hocso.assessment.bank.services import category_create, question_create
+from hocso.assessment.exam.services import answer_save, attempt_start, attempt_submit, essay_grade
 from hocso.assessment.models import (
     Answer,
     Attempt,
@@ -46,7 +46,7 @@ from hocso.assessment.models import (
     ReviewWhen,
 )
 from hocso.assessment.option_ids import choice_ids
-from hocso.assessment.quizzes import quiz_create, quiz_publish, slot_add_random
+from hocso.assessment.quizzes.services import quiz_create, quiz_publish, slot_add_random
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
 

@@ -59,22 +59,6 @@ class UnitChoiceField(forms.TypedChoiceField):
         return self.units_by_pk.get(pk) if pk is not None else None
 
 
-def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where the form has that field, else on top.
-
-    Superseded by hocso.core.forms.apply_service_errors / call_service; kept until the assessment and training
-    views that still call it are converted (issue 12), then deleted."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                if target is None or not form.has_error(target) or message not in form.errors[target]:
-                    form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 class LearnerFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"), required=False, max_length=200,

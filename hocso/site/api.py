@@ -20,8 +20,7 @@ from django.views.static import serve
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from hocso.assessment.api_authoring import router as quiz_authoring_router
-from hocso.assessment.api_learner import router as exam_router
+from hocso.assessment.api import router as assessment_router
 from hocso.campaigns.api import router as campaigns_router
 from hocso.core.api_common import (
     ERROR_DESCRIPTIONS,
@@ -162,7 +161,6 @@ api = HocsoAPI(
 install_error_handlers(api)
 api.add_router("", org_router)
 api.add_router("", people_router)
-api.add_router("", exam_router)
-api.add_router("", quiz_authoring_router)
+api.add_router("", assessment_router)
 api.add_router("", campaigns_router)
 api.add_router("", training_router)

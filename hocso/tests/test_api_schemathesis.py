@@ -25,7 +25,7 @@ from django.utils import timezone
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
-from hocso.assessment.attempts import attempt_start
+from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.tests.exam_helpers import make_mixed_quiz
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
 from hocso.core.actors import SYSTEM

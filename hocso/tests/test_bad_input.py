@@ -13,7 +13,7 @@ import json
 import pytest
 from django.test import Client
 
-from hocso.assessment.attempts import attempt_start
+from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.models import Answer, Attempt, AttemptState
 from hocso.assessment.tests.exam_helpers import make_mixed_quiz
 from hocso.core.actors import SYSTEM

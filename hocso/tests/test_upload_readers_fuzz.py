@@ -18,7 +18,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hocso.assessment.formats import common
+from hocso.assessment.bank.formats import common
 from hocso.core.uploads import FileRejected, fill_merged, open_workbook
 from hocso.people.importing.engine import read_file
 from hocso.tests import hostile_files as hostile

@@ -1,11 +1,12 @@
-"""Question-bank and quiz builders for tests, going through the bank services."""
+"""Question-bank, quiz and attempt builders for tests, going through the services."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from hocso.assessment.bank import category_create, question_create
-from hocso.assessment.models import Category, Question, QuestionType, Quiz, QuizSlot
+from hocso.assessment.bank.services import category_create, question_create
+from hocso.assessment.exam.services import answer_save, attempt_start, attempt_submit
+from hocso.assessment.models import Attempt, Category, Question, QuestionType, Quiz, QuizSlot
 from hocso.tests.factories import SYSTEM
 
 SINGLE_DATA = {"options": [
@@ -43,3 +44,20 @@ def make_quiz(*, questions: list[Question] = (), random_from: Category | None = 
 def pick(attempt, slot: int, option_id: str) -> dict:
     """A single-choice response naming `option_id` of the bank as the exam page sends it: under the attempt's alias."""
     return {"choice": attempt.option_ids.alias(slot, option_id)}
+
+
+def sit(quiz: Quiz, learner, answers: dict[Question, dict] | None = None, *, submit: bool = True) -> Attempt:
+    """Start an attempt, answer those of the questions in `answers` (in the bank's option ids) that are on its paper
+    (whatever slot they landed in), as the exam page would send them, and submit."""
+    attempt = attempt_start(learner=learner, quiz=quiz)
+    paper = {aq.version.question_id: aq for aq in attempt.questions.select_related("version")}
+    for question, response in (answers or {}).items():
+        aq = paper.get(question.pk)
+        if aq is None:
+            continue
+        # `response` names the bank's options; the page would send the attempt's aliases.
+        sent = attempt.option_ids.encode(aq.slot, question.qtype, aq.version.data, response)
+        answer_save(token=attempt.token, slot=aq.slot, response=sent, seq=1)
+    if submit:
+        attempt = attempt_submit(attempt=attempt)
+    return Attempt.objects.select_related("quiz").get(pk=attempt.pk)

@@ -32,6 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from hocso.assessment.models import Attempt, AttemptState
+from hocso.assessment.quizzes.selectors import audience_overlap_q
 from hocso.core.scoping import UnitScope, scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner, Membership
@@ -63,16 +64,8 @@ def _ancestor_prefixes(path: str) -> list[str]:
 
 def campaign_scope_q(scope: UnitScope) -> Q:
     """Campaigns whose audience touches the scope: an audience unit inside it, or above it with its subtree."""
-    if scope.everything:
-        return Q()
-    if not scope.paths:
-        return Q(pk__in=[])
-    condition = Q()
-    for path in scope.paths:
-        condition |= Q(audience_units__excluded=False, audience_units__unit__path__startswith=path)
-        condition |= Q(audience_units__excluded=False, audience_units__include_subtree=True,
-                       audience_units__unit__path__in=_ancestor_prefixes(path))
-    return condition
+    return audience_overlap_q(scope, "audience_units__unit__path", inside=Q(audience_units__excluded=False),
+                              above=Q(audience_units__excluded=False, audience_units__include_subtree=True))
 
 
 def campaigns_visible(*, actor) -> QuerySet[Campaign]:

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from hocso.assessment.attempts import ExamError, attempt_start, attempt_submit
+from hocso.assessment.exam.errors import ExamError
+from hocso.assessment.exam.services import attempt_start, attempt_submit
 from hocso.assessment.models import Attempt
 from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.campaigns.selectors import Status, audience

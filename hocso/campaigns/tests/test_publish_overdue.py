@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from hocso.assessment.attempts import attempt_start
+from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.models import Attempt, AttemptState
 from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.campaigns.selectors import Status, audience, campaign_lines, campaign_warnings

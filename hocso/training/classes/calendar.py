@@ -7,7 +7,7 @@ import datetime as dt
 from django.core import signing
 from django.utils import timezone
 
-from hocso.assessment.attempts import effective_window
+from hocso.assessment.quizzes.policies import effective_window
 from hocso.core.actors import Actor
 from hocso.people.models import Learner
 

@@ -18,7 +18,7 @@ from hocso.core.permissions import ensure
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Learner, LearnerStatus
 
-from ..courses.selectors import learner_of
+from ..courses.selectors import require_learner
 from ..models import Attendance, AttendanceMethod, Course, CourseClass, Enrolment, EnrolmentStatus, Session
 from ..permissions import (
     can_decide_enrolment,
@@ -146,7 +146,7 @@ def enrol_bulk(*, actor: Actor, klass: CourseClass, unit: Unit,
 @transaction.atomic
 def request_join(*, actor: Actor, klass: CourseClass) -> Enrolment:
     """A learner asks to join a class that accepts requests; someone who runs the class decides."""
-    learner = learner_of(actor)
+    learner = require_learner(actor)
     ensure(klass.self_enrolment and klass.course.is_published, _("This class does not accept requests."))
     enrolment = Enrolment.objects.filter(learner=learner, course=klass.course).first()
     if enrolment is not None and enrolment.status in LIVE:
@@ -304,7 +304,7 @@ def mark_attendance(*, actor: Actor, session: Session, present: set[int]) -> tup
 @transaction.atomic
 def check_in(*, actor: Actor, token: str) -> Attendance:
     """A learner checks themself in by scanning the session's code."""
-    learner = learner_of(actor)
+    learner = require_learner(actor)
     session = session_for_token(token)
     if not Enrolment.objects.filter(learner=learner, klass=session.klass, status=EnrolmentStatus.ACTIVE).exists():
         raise CheckinError("not_enrolled", _("This code is for a class you are not enrolled in."))

@@ -19,6 +19,7 @@ from hocso.core.actors import Actor
 from hocso.core.api_common import ApiError, Id, Page, PageParams, actor_of, paginate_queryset
 from hocso.core.permissions import ensure
 from hocso.people.models import Learner
+from hocso.people.selectors import learner_of
 
 from ..certificates.selectors import certificate_codes
 from ..models import Course, EnrolmentStatus, LessonKind
@@ -28,7 +29,7 @@ from . import completion, selectors
 
 def learner_or_403(request: HttpRequest) -> Learner:
     """The signed-in person's learner profile, for the "my" endpoints; 403 not_a_learner without one."""
-    learner = selectors.learner_for(actor_of(request))
+    learner = learner_of(actor_of(request))
     if learner is None:
         raise ApiError(403, "not_a_learner", _("Your account has no learner profile."))
     return learner

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hocso.assessment.attempts import final_grade
+from hocso.assessment.exam.grading import final_grade
 from hocso.assessment.models import Attempt, Quiz
 from hocso.people.models import Learner
 

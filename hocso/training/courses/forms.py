@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hocso.assessment.selectors_quiz import quizzes_authored
+from hocso.assessment.quizzes.selectors import quizzes_authored
 from hocso.core.forms import apply_service_errors
 from hocso.org.models import TargetGroup
 

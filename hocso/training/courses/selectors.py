@@ -11,21 +11,16 @@ from django.utils.translation import gettext as _
 from hocso.core.actors import Actor
 from hocso.core.text import fold
 from hocso.people.models import Learner
+from hocso.people.selectors import learner_of
 
 from ..models import Course, Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module
 from ..permissions import can_author, can_edit_every_course
 
 
-def learner_for(actor: Actor | None) -> Learner | None:
-    """The learner profile of the signed-in person; None for anyone without one (or not signed in)."""
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    return Learner.objects.filter(user_id=actor.pk).first()
-
-
-def learner_of(actor: Actor) -> Learner:
-    """As `learner_for`, for what only a learner can do: refused (403) for an account without a learner profile."""
-    learner = learner_for(actor)
+def require_learner(actor: Actor) -> Learner:
+    """The learner profile (`people.selectors.learner_of`), for what only a learner can do: refused (403) for an
+    account without one."""
+    learner = learner_of(actor)
     if learner is None:
         raise PermissionDenied(_("Your account has no learner profile."))
     return learner
@@ -41,7 +36,7 @@ def _filter_query(qs: QuerySet[Course], query: str) -> QuerySet[Course]:
 
 def course_catalogue(*, actor: Actor | None, query: str = "") -> QuerySet[Course]:
     """Published courses meant for the learner's target group (or for everyone), and any they are enrolled in."""
-    learner = learner_for(actor)
+    learner = learner_of(actor)
     qs = Course.objects.filter(is_published=True)
     if learner is not None:
         group = Q(target_groups__isnull=True)
@@ -57,7 +52,7 @@ def enrolments_of(learner: Learner) -> QuerySet[Enrolment]:
 
 
 def my_enrolments(*, actor: Actor) -> QuerySet[Enrolment]:
-    learner = learner_for(actor)
+    learner = learner_of(actor)
     if learner is None:
         return Enrolment.objects.none()
     return enrolments_of(learner).select_related("course", "last_lesson")
@@ -69,14 +64,14 @@ def course_get_for_learner(*, actor: Actor, pk: int) -> Course:
         raise Http404
     if course.is_published or can_author(actor):
         return course
-    learner = learner_for(actor)
+    learner = learner_of(actor)
     if learner is not None and Enrolment.objects.filter(learner=learner, course=course).exists():
         return course
     raise Http404
 
 
 def enrolment_for(*, actor: Actor, course: Course) -> Enrolment | None:
-    learner = learner_for(actor)
+    learner = learner_of(actor)
     if learner is None:
         return None
     return Enrolment.objects.filter(learner=learner, course=course).select_related("learner", "last_lesson").first()

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hocso.assessment.sanitise import clean_html
+from hocso.assessment.bank.sanitise import clean_html
 from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
 from hocso.core.permissions import ensure
@@ -24,7 +24,7 @@ from hocso.people.models import Learner
 
 from ..models import Course, CourseMode, Enrolment, EnrolmentStatus, Lesson, LessonKind, LessonProgress, Module
 from ..permissions import can_author, can_edit_course
-from .selectors import learner_of, module_progress_count
+from .selectors import module_progress_count, require_learner
 
 COURSE_FIELDS = ["title", "summary", "topic", "hours", "mode", "is_published", "self_enrolment", "require_lessons",
                  "final_quiz", "min_attendance_percent"]
@@ -206,7 +206,7 @@ def lesson_delete(*, actor: Actor, lesson: Lesson) -> None:
 @transaction.atomic
 def self_enrol(*, actor: Actor, course: Course) -> Enrolment:
     """A learner enrols in an open online course."""
-    learner = learner_of(actor)
+    learner = require_learner(actor)
     ensure(course.is_published and course.self_enrolment and course.mode == CourseMode.ONLINE,
            _("This course is not open for enrolment."))
     groups = set(course.target_groups.values_list("pk", flat=True))

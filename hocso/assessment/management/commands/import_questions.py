@@ -19,22 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from hocso.assessment.bank import category_get_or_create_path
-from hocso.assessment.formats import common
-from hocso.assessment.formats.common import split_category_path
-from hocso.assessment.permissions import is_author
-
-
-class CommandActor:
-    """The operator running the command: acts as a province administrator, recorded as "system" in the audit."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def __str__(self) -> str:
-        return "import_questions"
+from hocso.assessment.bank.formats import common
+from hocso.assessment.bank.formats.common import split_category_path
+from hocso.assessment.bank.services import category_get_or_create_path, import_questions
+from hocso.assessment.permissions import can_author
+from hocso.core.actors import Actor, SystemActor
 
 
 class Command(BaseCommand):
@@ -79,7 +68,7 @@ class Command(BaseCommand):
         try:
             target = (category_get_or_create_path(actor=actor, names=names, inherit_owner=inherit)
                       if names else None)
-            outcome = common.apply(actor=actor, result=result, category=target, filename=path.name,
+            outcome = import_questions(actor=actor, result=result, category=target, filename=path.name,
                                    inherit_owner=inherit)
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
@@ -92,13 +81,14 @@ class Command(BaseCommand):
                 _("%(count)s questions have no owner: only province administrators can edit them. Import into a "
                   "category that has an owner, or give --owner USERNAME.") % {"count": ownerless}))
 
-    def _actor(self, username: str):
+    def _actor(self, username: str) -> Actor:
         if not username:
-            return CommandActor()
+            # The operator: acts as a province administrator, named "import_questions" in the audit log.
+            return SystemActor("import_questions")
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(_("No user named %(name)s.") % {"name": username})
-        if not is_author(user):
+        if not can_author(user):
             raise CommandError(_("%(name)s is not an administrator or instructor.") % {"name": username})
         return user
 

@@ -14,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
-from hocso.assessment.attempts import submit_overdue_attempts
+from hocso.assessment.exam.services import submit_overdue_attempts
 
 logger = logging.getLogger("hocso.assessment")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from hocso.core.actors import SYSTEM
+from hocso.tests.browser import sign_in
 from hocso.tests.factories import make_learner
-from hocso.tests.test_browser import sign_in
 from hocso.training.classes import services as class_services
 from hocso.training.courses import services
 from hocso.training.models import Certificate, CourseMode, LessonKind

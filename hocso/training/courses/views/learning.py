@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hocso.core.input_guard import loads_json_object
 from hocso.core.pagination import paginate, querystring_without_page
+from hocso.people.selectors import learner_of
 
 from ...certificates.selectors import certificate_of
 from ...classes import calendar
@@ -30,7 +31,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page = paginate(request, selectors.course_catalogue(actor=request.user, query=query).order_by("title", "id"))
     enrolments = list(selectors.my_enrolments(actor=request.user)[:20])
-    learner = selectors.learner_for(request.user)
+    learner = learner_of(request.user)
     feed_url = request.build_absolute_uri(
         reverse("training:calendar_feed", args=[calendar.feed_token(request.user)])) if learner else ""
     return render(request, "training/courses/catalogue.html", {
@@ -57,12 +58,12 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if status is not None and status.complete:
         certificate = certificate_of(enrolment.learner, course.pk)
     classes = []
-    if selectors.learner_for(request.user) is not None and (
+    if learner_of(request.user) is not None and (
         enrolment is None or enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REJECTED)
     ):
         classes = list(open_classes(course=course))
     can_enrol = (enrolment is None or enrolment.status == EnrolmentStatus.WITHDRAWN) and course.is_published \
-        and course.self_enrolment and selectors.learner_for(request.user) is not None
+        and course.self_enrolment and learner_of(request.user) is not None
     return render(request, "training/courses/course_detail.html", {
         "course": course, "enrolment": enrolment, "outline": outline, "status": status, "done": done,
         "progress": progress, "can_enrol": can_enrol, "open_classes": classes, "certificate": certificate,

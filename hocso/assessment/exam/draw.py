@@ -1,0 +1,128 @@
+"""Drawing a paper: the quiz's blueprint (fixed questions and random draws), read once a minute per worker, and the
+draw itself (which questions, in which order, with which option order). Reads only: the start freezes the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from random import Random
+
+from django.core.cache import cache
+from django.db import connection, models
+
+from ..models import QuestionVersion, Quiz, QuizSlot
+from ..option_ids import choice_ids
+from ..quizzes.selectors import slot_matches
+from .errors import ExamError
+
+
+def _candidates(slot: QuizSlot) -> list[int]:
+    """Question ids a random slot draws from (in id order: the draw's random choices depend on it)."""
+    return sorted(slot_matches(slot).values_list("id", flat=True))
+
+
+@dataclass(frozen=True)
+class _PlannedSlot:
+    question_id: int | None  # a fixed question, or None for a random draw from `candidates`
+    candidates: tuple[int, ...]
+    count: int
+    mark: Decimal | None
+
+
+@dataclass(frozen=True)
+class _Drawable:
+    """What the draw needs of a question's current version."""
+
+    version_id: int
+    choice_ids: tuple[str, ...]
+    shuffle: bool
+    default_mark: Decimal
+    # What the exam page shows of it (versions never change, so caching them is safe): a new attempt's page is
+    # built from the draw instead of reading back the thirty rows just written.
+    qtype: str
+    text: str
+    data: dict
+
+
+BLUEPRINT_SECONDS = 60
+
+
+def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
+    """The quiz's slots, each random slot's candidates, and the current version of every question they may draw.
+
+    Read once a minute per worker instead of at every start (three queries and the versions' JSON at every start of
+    the exam-day rush). The key follows the blueprint (quiz.updated_at, which every slot change moves) and the
+    newest question version (an edit makes a version, so it reaches new papers at once); a question archived or
+    moved reaches new papers within the minute. Versions are never deleted, so a cached one is always valid.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {QuestionVersion._meta.db_table}")
+        newest = cursor.fetchone()[0]
+    key = f"hocso:blueprint2:{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    planned = [
+        _PlannedSlot(question_id=None, candidates=tuple(_candidates(slot)), count=slot.count, mark=slot.mark)
+        if slot.is_random else _PlannedSlot(question_id=slot.question_id, candidates=(), count=1, mark=slot.mark)
+        for slot in quiz.slots.select_related("category").order_by("position")
+    ]
+    wanted = {p.question_id for p in planned if p.question_id is not None} | {
+        qid for p in planned for qid in p.candidates}
+    versions = {
+        question_id: _Drawable(version_id=version_id, choice_ids=tuple(choice_ids(qtype, data)),
+                               shuffle=bool(data.get("shuffle", True)), default_mark=default_mark,
+                               qtype=qtype, text=text, data=data or {})
+        for version_id, question_id, qtype, data, default_mark, text in QuestionVersion.objects.filter(
+            question__in=wanted, question__current_version=models.F("pk")
+        ).values_list("id", "question_id", "question__qtype", "data", "default_mark", "text")
+    }
+    cache.set(key, (planned, versions), BLUEPRINT_SECONDS)
+    return planned, versions
+
+
+@dataclass(frozen=True)
+class DrawnQuestion:
+    """One question of a new paper: the version frozen in the slot, its marks and its option order."""
+
+    version_id: int
+    mark: Decimal
+    option_order: list[str]
+    qtype: str  # the version's type, text and data, for the new attempt's page
+    text: str
+    data: dict
+
+
+def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
+    """Pick the questions (fixed, then random draws without repeats), order them and their options."""
+    planned, versions = _blueprint(quiz)
+    if not planned:
+        raise ExamError("no_questions")
+    used: set[int] = {p.question_id for p in planned if p.question_id is not None}
+    picks: list[tuple[int, _PlannedSlot]] = []
+    for slot in planned:
+        if slot.question_id is not None:
+            picks.append((slot.question_id, slot))
+            continue
+        pool = [qid for qid in slot.candidates if qid not in used]
+        if len(pool) < slot.count:
+            raise ExamError("bank_too_small")
+        chosen = rng.sample(pool, slot.count)
+        used.update(chosen)
+        picks.extend((qid, slot) for qid in chosen)
+    if quiz.shuffle_questions:
+        rng.shuffle(picks)
+    paper = []
+    for qid, slot in picks:
+        drawable = versions.get(qid)
+        if drawable is None:
+            raise ExamError("no_questions")
+        order = list(drawable.choice_ids)
+        if quiz.shuffle_options and drawable.shuffle:
+            rng.shuffle(order)
+        mark = slot.mark if slot.mark is not None else drawable.default_mark
+        paper.append(DrawnQuestion(version_id=drawable.version_id, mark=mark, option_order=order,
+                                   qtype=drawable.qtype, text=drawable.text, data=drawable.data))
+    return paper
+

@@ -1,0 +1,204 @@
+"""Reads for the learner's side of the exam: my quizzes and my attempts.
+
+Everything here is scoped to one learner (a person sees only their own attempts: anything else is a 404). The
+paper itself, without the key, is built by exam.paper; what a learner may see after submitting is decided in
+exam.review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hocso.org.models import Unit
+from hocso.people.models import Learner
+
+from ..models import Attempt, AttemptState, Quiz, QuizOverride
+from ..quizzes.policies import Window, window_with_override
+from .grading import final_grade
+
+# --- quizzes -------------------------------------------------------------------------------------------------
+
+
+def quizzes_for_learner(*, learner: Learner) -> QuerySet[Quiz]:
+    """Published quizzes whose audience includes the learner, plus any quiz they have already attempted
+    (a person who moved to another unit still sees the results of the tests they sat)."""
+    through = Quiz.audience_groups.through
+    audience = Q(audience_unit__isnull=True)
+    if learner.unit_id is not None:
+        # The audience unit is the learner's unit or one above it: a prefix of its materialised path.
+        audience |= Q(Exists(Unit.objects.filter(pk=learner.unit_id, path__startswith=OuterRef("audience_unit__path"))))
+    groups = ~Q(pk__in=through.objects.values("quiz_id"))
+    if learner.target_group_id is not None:
+        groups |= Q(pk__in=through.objects.filter(targetgroup_id=learner.target_group_id).values("quiz_id"))
+    attempted = Q(pk__in=Attempt.objects.filter(learner=learner).values("quiz_id"))
+    # `in_audience` tells the start whether the learner may begin a new attempt (is_eligible in SQL), so the
+    # start rush does not read the audience unit and groups again.
+    return Quiz.objects.annotate(
+        in_audience=ExpressionWrapper(Q(is_published=True) & audience & groups, output_field=BooleanField()),
+    ).filter(Q(in_audience=True) | attempted)
+
+
+class QuizStatus:
+    OPEN = "open"
+    UPCOMING = "upcoming"
+    CLOSED = "closed"
+
+
+@dataclass
+class QuizRow:
+    """One quiz as the learner sees it: its window (override applied), their attempts and grade."""
+
+    quiz: Quiz
+    window: Window
+    status: str
+    attempts: list[Attempt] = field(default_factory=list)
+    final_percent: Decimal | None = None
+
+    @property
+    def eligible(self) -> bool | None:
+        """Whether the learner is in the quiz's audience (None when the quiz did not come with the annotation)."""
+        return getattr(self.quiz, "in_audience", None)
+
+    @property
+    def time_limit_minutes(self) -> int | None:
+        """With the learner's extra time."""
+        return int(self.window.time_limit.total_seconds() // 60) if self.window.time_limit else None
+
+    @property
+    def attempts_used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def attempts_allowed(self) -> int:
+        return self.window.attempts_allowed
+
+    @property
+    def open_attempt(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.state == AttemptState.IN_PROGRESS), None)
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None means unlimited."""
+        if not self.window.attempts_allowed:
+            return None
+        return max(0, self.window.attempts_allowed - len(self.attempts))
+
+    @property
+    def can_continue(self) -> bool:
+        return self.open_attempt is not None
+
+    @property
+    def can_start(self) -> bool:
+        if self.open_attempt is not None or self.status != QuizStatus.OPEN or not self.quiz.is_published:
+            return False
+        return self.attempts_left is None or self.attempts_left > 0
+
+    @property
+    def passed(self) -> bool | None:
+        if self.final_percent is None:
+            return None
+        return self.final_percent >= self.quiz.pass_percent
+
+
+def _status(window: Window, now: dt.datetime) -> str:
+    if window.open_at and now < window.open_at:
+        return QuizStatus.UPCOMING
+    if window.close_at and now >= window.close_at:
+        return QuizStatus.CLOSED
+    return QuizStatus.OPEN
+
+
+_STATUS_ORDER = {QuizStatus.OPEN: 0, QuizStatus.UPCOMING: 1, QuizStatus.CLOSED: 2}
+_FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _rows(learner: Learner, quizzes: list[Quiz], now: dt.datetime) -> list[QuizRow]:
+    """Rows for these quizzes in three queries whatever their number (quizzes, overrides, attempts)."""
+    ids = [q.pk for q in quizzes]
+    overrides = {o.quiz_id: o for o in QuizOverride.objects.filter(learner=learner, quiz_id__in=ids)}
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(learner=learner, quiz_id__in=ids).order_by("number"):
+        attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    return [_row(quiz, overrides.get(quiz.pk), attempts.get(quiz.pk, []), now) for quiz in quizzes]
+
+
+def _row(quiz: Quiz, override: QuizOverride | None, attempts: list[Attempt], now: dt.datetime) -> QuizRow:
+    window = window_with_override(quiz, override)
+    return QuizRow(quiz=quiz, window=window, status=_status(window, now), attempts=attempts,
+                   final_percent=final_grade(attempts, quiz.grading_method))
+
+
+def my_quizzes(*, learner: Learner, status: str = "", now: dt.datetime | None = None) -> list[QuizRow]:
+    """The learner's quizzes: open ones first (closing soonest first), then upcoming, then closed (latest first)."""
+    now = now or timezone.now()
+    rows = _rows(learner, list(quizzes_for_learner(learner=learner)), now)
+    if status:
+        rows = [row for row in rows if row.status == status]
+
+    def order(row: QuizRow) -> tuple:
+        if row.status == QuizStatus.CLOSED:
+            # Most recently closed first.
+            return (2, -(row.window.close_at or now).timestamp(), row.quiz.pk)
+        when = row.window.close_at if row.status == QuizStatus.OPEN else row.window.open_at
+        return (_STATUS_ORDER[row.status], (when or _FAR_FUTURE).timestamp(), row.quiz.pk)
+
+    return sorted(rows, key=order)
+
+
+def quiz_for_learner(*, learner: Learner, pk: int, now: dt.datetime | None = None) -> QuizRow:
+    """One quiz as `quizzes_for_learner` would give it (a 404 otherwise), with the learner's override and attempts.
+
+    The quiz page and the start button read it for every learner at the opening of an exam, so it is one plain
+    query in the common case: the audience test as SQL (the same rule as `quizzes_for_learner`, checked against
+    it in the tests) and whether an override or attempts exist, read only when they do. Building and compiling
+    the ORM's version of these three queries cost more CPU than anything else on the quiz page."""
+    quizzes = list(Quiz.objects.raw(_quiz_row_sql(),
+                                    [learner.unit_id, learner.target_group_id, learner.pk, learner.pk, pk]))
+    quiz = quizzes[0] if quizzes else None
+    if quiz is None or not (quiz.in_audience or quiz.has_attempts):
+        raise Http404(_("Quiz not found."))
+    quiz.in_audience = bool(quiz.in_audience)  # SQLite answers 0 or 1
+    override = QuizOverride.objects.filter(learner=learner, quiz=quiz).first() if quiz.has_override else None
+    attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number")) if quiz.has_attempts else []
+    return _row(quiz, override, attempts, now or timezone.now())
+
+
+@functools.cache
+def _quiz_row_sql() -> str:
+    """The quiz's columns, `in_audience` (published, for everyone or for the learner's unit or one above it — its
+    path a prefix of the learner's unit's path — and for every group or the learner's target group), and whether
+    the learner has an override or attempts. Parameters: the learner's unit id, target group id, id (twice) and
+    the quiz id."""
+    quiz, groups, unit = Quiz._meta.db_table, Quiz.audience_groups.through._meta.db_table, Unit._meta.db_table
+    in_subtree = (f"EXISTS (SELECT 1 FROM {unit} au, {unit} lu WHERE au.id = q.audience_unit_id AND lu.id = %s "
+                  "AND substr(lu.path, 1, length(au.path)) = au.path)")
+    return (
+        f"SELECT q.*, (q.is_published AND (q.audience_unit_id IS NULL OR {in_subtree}) "
+        f"AND (NOT EXISTS (SELECT 1 FROM {groups} g WHERE g.quiz_id = q.id) "
+        f"OR EXISTS (SELECT 1 FROM {groups} g WHERE g.quiz_id = q.id AND g.targetgroup_id = %s))) AS in_audience, "
+        f"EXISTS (SELECT 1 FROM {QuizOverride._meta.db_table} o WHERE o.quiz_id = q.id AND o.learner_id = %s) "
+        "AS has_override, "
+        f"EXISTS (SELECT 1 FROM {Attempt._meta.db_table} a WHERE a.quiz_id = q.id AND a.learner_id = %s) "
+        f"AS has_attempts FROM {quiz} q WHERE q.id = %s"
+    )
+
+
+# --- attempts ------------------------------------------------------------------------------------------------
+
+
+def attempt_for_learner(*, learner: Learner | None, pk: int) -> Attempt:
+    """One of the learner's own attempts, or 404 (someone else's attempt does not exist for them)."""
+    attempt = (
+        Attempt.objects.filter(pk=pk, learner=learner).select_related("quiz").first() if learner is not None else None
+    )
+    if attempt is None:
+        raise Http404(_("Attempt not found."))
+    return attempt
