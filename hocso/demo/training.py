@@ -19,6 +19,7 @@ from django.utils import timezone
 from hocso.assessment.models import Quiz
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
+from hocso.people.selectors import learner_of
 from hocso.training.certificates.services import certificate_issue
 from hocso.training.classes.services import class_create, session_create
 from hocso.training.courses.services import course_create, lesson_create, lesson_open, module_create, self_enrol
@@ -304,7 +305,7 @@ def seed_training(*, admin, root: Unit, seed: int, progress: Callable[[str], Non
 
     # The demo learner: enrolled in the first online course, two lessons done, so "continue" has somewhere to go.
     anh = get_user_model().objects.filter(username="hocvien").first()
-    if anh is not None and Learner.objects.filter(user=anh).exists():
+    if anh is not None and learner_of(anh) is not None:
         course, lessons = general[0]
         enrolment = self_enrol(actor=anh, course=course)
         for lesson in lessons[:2]:

@@ -5,10 +5,23 @@ Each question is scored by the rules of its type (bank.scoring).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol
 
 from ..bank.scoring import ZERO, chosen_options, grade
-from ..models import Attempt, AttemptQuestion, AttemptState
+from ..models import Attempt, AttemptState, QuestionVersion
+
+
+class PaperQuestion(Protocol):
+    """What grading reads and writes of a paper's question: an AttemptQuestion, or the demo's plain row for one."""
+
+    slot: int
+    version: QuestionVersion
+    mark: Decimal
+    fraction: Decimal | None
+    score: Decimal | None
+    chosen: Any
 
 
 def quantize_score(value: Decimal) -> Decimal:
@@ -16,7 +29,7 @@ def quantize_score(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
-def grade_paper(attempt: Attempt, questions: list[AttemptQuestion], responses: dict[int, dict | None], *,
+def grade_paper(attempt: Attempt, questions: Sequence[PaperQuestion], responses: dict[int, dict | None], *,
                 pass_percent: Decimal) -> None:
     """Grade a paper in memory: each question's options chosen, fraction and score, then the attempt's score,
     percentage, state and passed. The one place these are computed (exam.services.grading saves the result; the
