@@ -7,8 +7,9 @@ hundreds of attempts are written in bulk (`_Crowd`) with exactly the rows those 
 deadlines, encoded responses and grades; test_seed_assessment regrades them with the services and compares.
 
 The story: the province ran its quarterly test "Quý III/2026" in the second half of September (closed, 85 % of
-the staff took it, as a compulsory test would have them; most essays graded); "Quý IV/2026" is open now, with random draws, and some people have
-already taken it (their essays wait for the instructor); a practice quiz with unlimited attempts is always open.
+the staff took it, as a compulsory test would have them; most essays graded); "Quý IV/2026" is open now, with
+random draws, and some people have already taken it (their essays wait for the instructor); a practice quiz with
+unlimited attempts is always open.
 The demo learner account `hocvien` took Quý III and some practice, and has Quý IV still to do.
 """
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hocso.access.models import Role
 from hocso.core.actors import Actor
+from hocso.core.text import is_digits
 from hocso.org.models import Unit
 from hocso.people.models import Learner, LearnerStatus
 
@@ -54,7 +55,10 @@ def class_enrolments(*, actor: Actor, klass: CourseClass, status: str = "") -> Q
 
 
 def learner_to_enrol(pk: int | str | None) -> Learner | None:
-    """The person named by an enrol form or API call (whether the actor may enrol them is the service's check)."""
+    """The person named by an enrol form or API call (whether the actor may enrol them is the service's check);
+    None for an id that names no one, including one that is not a number."""
+    if isinstance(pk, str) and not is_digits(pk):
+        return None
     return Learner.objects.select_related("unit").filter(pk=pk or 0).first()
 
 

@@ -43,6 +43,18 @@ def test_focal_point_enrols_only_within_subtree(client, focal_a, learner_in_a, l
     assert statuses(klass) == {"Đặng Thị Ánh": "active"}
 
 
+@pytest.mark.parametrize("chosen", ["", "abc", "12a", "²"])
+def test_enrolling_something_that_is_not_a_person_says_so(client, focal_a, learner_in_a, chosen):
+    klass = make_class()
+    client.force_login(focal_a)
+    response = client.post(reverse("training:class_enrol", args=[klass.pk]), {"learner": chosen}, follow=True)
+    assert response.status_code == 200
+    assert "Chọn người trong danh sách gợi ý dưới ô tìm kiếm." in response.content.decode()
+    assert not klass.enrolments.exists()
+    # A number that names no one, even past the database's integers, is not found (and is not a 500).
+    assert client.post(reverse("training:class_enrol", args=[klass.pk]), {"learner": "1" * 30}).status_code == 404
+
+
 def test_bulk_enrolment_by_subtree_and_target_group(client, focal_a, commune_a, school_a, learner_in_a,
                                                     learner_in_b):
     leader = make_learner(commune_a, "Trần Văn Cường", target_group=target_group("leaders"))

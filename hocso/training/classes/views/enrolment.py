@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocso.core.text import is_digits
 from hocso.core.uploads import FileRejected
 
 from ...models import CourseClass
@@ -29,7 +30,11 @@ def _report(request: HttpRequest, result: services.EnrolResult) -> None:
 @require_POST
 def class_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     klass = selectors.class_get(actor=request.user, pk=pk)
-    learner = selectors.learner_to_enrol(request.POST.get("learner"))
+    chosen = request.POST.get("learner", "")
+    if not is_digits(chosen):  # typed into the box instead of picked from the suggestions
+        messages.error(request, _("Choose the person from the suggestions under the search box."))
+        return redirect("training:class", pk=pk)
+    learner = selectors.learner_to_enrol(chosen)
     if learner is None:
         raise Http404
     _report(request, services.enrol_learner(actor=request.user, klass=klass, learner=learner))
