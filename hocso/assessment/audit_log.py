@@ -113,7 +113,7 @@ def register() -> None:
     log.register_key("attempts", _l("Attempts"))
     log.register_key("score", _l("Score"), show=_score)
     log.register_key("count", _l("Number of questions"))
-    log.register_key("created", _l("Created"))
+    log.register_key("created", _l("Questions created"))
     log.register_key("categories_created", _l("Categories created"))
     log.register_key("moved_questions", _l("Questions moved"))
     log.register_key("moved_categories", _l("Sub-categories moved"))

@@ -69,6 +69,7 @@ def register() -> None:
     log.register_key("filter_target_group", _("Target group"), model="org.targetgroup")
     log.register_key("filter_status", _("Working status"), show=_status)
     log.register_key("import", _("Import"))
-    for key, label in (("new", _("New")), ("updated", _("Updated")), ("moved", _("Moved")), ("left", _("Left")),
-                       ("unchanged", _("Unchanged")), ("error", _("With errors")), ("duplicate", _("Duplicates"))):
+    for key, label in (("new", _("People added")), ("updated", _("People updated")),
+                       ("moved", _("People moved")), ("left", _("People who left")), ("unchanged", _("Unchanged")),
+                       ("error", _("Rows with errors")), ("duplicate", _("Duplicates"))):
         log.register_key(key, label, object_type="people.importjob")

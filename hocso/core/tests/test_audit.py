@@ -41,11 +41,11 @@ def test_audit_log_page_is_for_province_admins_only(client, province_admin, foca
     client.force_login(focal_a)
     assert client.get(reverse("core:audit")).status_code == 403
     client.force_login(province_admin)
-    response = client.get(reverse("core:audit"), {"action": "unit."})
+    response = client.get(reverse("core:audit"), {"action": "unit.update"})
     assert response.status_code == 200
-    assert "unit.update" in response.content.decode()
-    response = client.get(reverse("core:audit"), {"action": "learner."})
-    assert "unit.update" not in response.content.decode()
+    assert f"đã sửa đơn vị <a href=\"/don-vi/{commune_a.pk}/\">{commune_a.name}</a>" in response.content.decode()
+    response = client.get(reverse("core:audit"), {"action": "learner.update"})
+    assert "đã sửa đơn vị" not in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/", "/nhat-ky/"])
