@@ -96,7 +96,7 @@ def test_every_written_action_has_a_sentence_in_both_languages(action):
     for language in ("en", "vi"):
         with translation.override(language):
             sentence, label, group = str(described.sentence), str(described.label), str(described.group)
-            assert "{actor}" in sentence
+            assert "{actor}" in sentence and group
             assert sentence.format(actor="A", object="B")  # no other placeholder
             assert action not in sentence and action not in label
     with translation.override("vi"):
