@@ -81,6 +81,7 @@ _actions: dict[str, Action] = {}
 _objects: dict[str, ObjectType] = {}
 _keys: dict[tuple[str, str], Key] = {}  # (object type or "", key)
 _unit_finders: list[Callable[[Any, str], tuple[str, UnitScope] | None]] = []
+_subtree_readers: list[Callable[[Any], bool]] = []
 
 
 def register(code: str, sentence: Text, *, label: Text, group: Text) -> None:
@@ -104,6 +105,15 @@ def register_key(key: str, label: Text, *, model: str | None = None, many: bool 
 def register_unit_finder(finder: Callable[[Any, str], tuple[str, UnitScope] | None]) -> None:
     """org: (viewer, "code or name") -> (the unit's name, the scope of its subtree), within the viewer's scope."""
     _unit_finders.append(finder)
+
+
+def register_subtree_reader(predicate: Callable[[Any], bool]) -> None:
+    """access: who, besides the province administrators, reads the log of their own units (focal points)."""
+    _subtree_readers.append(predicate)
+
+
+def reads_own_subtree(actor) -> bool:
+    return any(predicate(actor) for predicate in _subtree_readers)
 
 
 def unregister(code: str) -> None:

@@ -8,7 +8,7 @@ from .actors import Actor
 from .audit_actions import in_units_q
 from .models import AuditEntry
 from .permissions import can_read_audit_log, ensure
-from .scoping import UnitScope
+from .scoping import UnitScope, scope_of
 
 
 def audit_entries(
@@ -23,9 +23,13 @@ def audit_entries(
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
     """The log, newest first. `action` is one action's code; `actor_query` part of a name or user name;
-    `unit_scope` keeps the entries about objects under those units (the types whose apps say where they lie)."""
+    `unit_scope` keeps the entries about objects under those units (the types whose apps say where they lie).
+    A reader whose scope is not the whole province sees only the entries about objects in their scope."""
     ensure(can_read_audit_log(actor))
     qs = AuditEntry.objects.all()
+    own = scope_of(actor)
+    if not own.everything:  # a focal point: the entries about what lies in their subtree, nothing else
+        qs = qs.filter(in_units_q(own))
     if action:
         qs = qs.filter(action=action)
     if actor_query:

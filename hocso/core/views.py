@@ -1,4 +1,4 @@
-"""core's own pages: the audit log (province administrators) and the health check."""
+"""core's own pages: the audit log (province administrators; focal points for their units) and the health check."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from . import audit_actions
 from .exporting import CSV_TYPE, XLSX_TYPE, add_sheet, append_row, csv_bytes, new_workbook, workbook_bytes
 from .forms import AuditFilterForm
 from .pagination import paginate, querystring_without_page
+from .permissions import can_see_audit_addresses
 from .selectors import audit_entries
 
 EXPORT_LIMIT = 50_000  # rows in one download; the filters narrow a longer log
@@ -51,7 +52,7 @@ def audit_log(request):
     querystring = querystring_without_page(request)
     return render(request, "core/audit_log.html", {
         "form": form, "page": page, "rows": audit_actions.present(page.object_list), "querystring": querystring,
-        "unit_name": unit_name,
+        "unit_name": unit_name, "show_ip": can_see_audit_addresses(request.user),
     })
 
 
@@ -59,12 +60,16 @@ def audit_log(request):
 def audit_log_export(request, fmt: str):
     """The filtered entries (newest first, at most EXPORT_LIMIT) as .xlsx or CSV, in the page's words."""
     _form, entries, _unit = _filtered(request)
+    show_ip = can_see_audit_addresses(request.user)
     header = [str(title) for title in audit_actions.EXPORT_HEADER]
+    if not show_ip:
+        header = header[:-1]
 
     def rows():
         chunk = list(entries[:EXPORT_LIMIT])
         for start in range(0, len(chunk), EXPORT_CHUNK):
-            yield from audit_actions.export_rows(audit_actions.present(chunk[start:start + EXPORT_CHUNK]))
+            for row in audit_actions.export_rows(audit_actions.present(chunk[start:start + EXPORT_CHUNK])):
+                yield row if show_ip else row[:-1]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":

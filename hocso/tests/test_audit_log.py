@@ -193,9 +193,35 @@ def test_filters_by_action_actor_unit_and_dates(client, province_admin, focal_a,
     assert shown(action="no.such_action")[1].context["form"].errors  # an unknown action is refused, not ignored
 
 
-def test_only_province_administrators_read_or_export_the_log(client, province_admin, focal_a, commune_a):
-    audit(province_admin, "unit.update", commune_a, after={"short_name": "ĐP"})
+def test_a_focal_point_reads_only_the_entries_about_their_subtree(client, province_admin, focal_a, learner_user,
+                                                                  learner_in_a, learner_in_b, commune_a, commune_b,
+                                                                  school_a):
+    audit(province_admin, "learner.update", learner_in_a, after={"position": "Kế toán"})
+    audit(province_admin, "learner.update", learner_in_b, after={"position": "Văn thư"})
+    audit(province_admin, "unit.update", school_a, after={"short_name": "TH"})
+    audit(province_admin, "unit.update", commune_b, after={"short_name": "YT"})
+    audit(learner_user, "privacy.consent", learner_user, extra={"version": "2026-01"})  # their person's account
+    audit(province_admin, "api_key.issue", None, after={"name": "IOC"})  # about no unit: the province's only
     client.force_login(focal_a)
+    response = client.get(reverse("core:audit"))
+    assert response.status_code == 200
+    about = {(row.entry.action, row.entry.object_id) for row in response.context["rows"]}
+    assert about == {("learner.update", str(learner_in_a.pk)), ("unit.update", str(school_a.pk)),
+                     ("privacy.consent", str(learner_user.pk))}
+    html = response.content.decode()
+    assert "Địa chỉ IP" not in html  # the addresses are the province administrators'
+    # The unit filter cannot reach outside their subtree either.
+    response = client.get(reverse("core:audit"), {"unit": commune_b.code})
+    assert response.context["rows"] == [] and response.context["form"].errors
+    lines = list(csv.reader(io.StringIO(client.get(reverse("core:audit_export_csv")).content.decode("utf-8-sig"))))
+    assert len(lines) == 4 and len(lines[0]) == 6  # three entries, no address column
+    client.force_login(province_admin)
+    assert len(client.get(reverse("core:audit")).context["rows"]) == 6
+
+
+def test_people_without_a_managing_role_cannot_read_the_log(client, learner_user, commune_a):
+    audit(learner_user, "privacy.consent", learner_user)
+    client.force_login(learner_user)
     for name in ("core:audit", "core:audit_export_xlsx", "core:audit_export_csv"):
         assert client.get(reverse(name)).status_code == 403
     client.logout()
