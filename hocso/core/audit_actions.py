@@ -360,10 +360,16 @@ def _links(entries: Sequence[AuditEntry]) -> dict[str, dict[str, str]]:
     return links
 
 
+_COMMAND = re.compile(r"^[a-z_]+(?: \(.*\))?$")  # SystemActor("import_staff (command line)")
+
+
 def actor_name(entry: AuditEntry) -> str:
+    """Who acted: their name as it was (anonymised where the person was); the system, or the operator's command."""
     label = entry.actor_label or ""
     if not label or label == "system":
         return _("The system")
+    if entry.actor_id is None and _COMMAND.match(label):
+        return _("The system (command %(command)s)") % {"command": label.split(" ")[0]}
     return label
 
 

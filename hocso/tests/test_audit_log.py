@@ -295,3 +295,16 @@ def test_the_log_fits_a_phone_and_a_desktop(page, live_server, province_admin, l
     page.click("form.audit-filters button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("table.audit-log tbody tr").count() == 12
+
+
+def test_the_system_and_the_operators_commands_are_named_in_words(client, province_admin, commune_a):
+    from hocso.core.actors import SYSTEM, SystemActor
+
+    audit(SYSTEM, "unit.update", commune_a, after={"short_name": "A"})
+    audit(SystemActor("import_staff (command line)"), "learner.import", None, extra={"rows": 2500})
+    audit(None, "demo.reset", None, extra={"learners": 2500})
+    client.force_login(province_admin)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("core:audit")).content.decode()))
+    assert f"Hệ thống đã sửa đơn vị {commune_a.name}" in text
+    assert "Hệ thống (lệnh import_staff) đã nhập danh sách cán bộ" in text
+    assert "Hệ thống đã xoá dữ liệu tỉnh mẫu" in text and "Số dòng: 2.500" in text and "2.500 người" in text
