@@ -6,3 +6,8 @@ class AccessConfig(AppConfig):
     name = "hocso.access"
     label = "access"
     verbose_name = _("Roles and scope")
+
+    def ready(self) -> None:
+        from . import audit_log
+
+        audit_log.register()

@@ -13,8 +13,10 @@ class CampaignsConfig(AppConfig):
         from hocso.assessment.exam.start_checks import register_start_check
         from hocso.training.plans.achievements import register_counted_attempts
 
+        from . import audit_log
         from .attempt_limit import refuse_beyond_campaign_limit
         from .training_plan import attempts_in_published_campaigns
 
         register_counted_attempts(attempts_in_published_campaigns)
         register_start_check(refuse_beyond_campaign_limit)
+        audit_log.register()

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .audit_actions import action_choices
+
 Result = TypeVar("Result")
 
 
@@ -48,9 +50,25 @@ def call_service(form: forms.Form, service: Callable[..., Result], /, *args,
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False)
-    actor = forms.CharField(label=_("Who"), required=False)
-    object_type = forms.CharField(label=_("Object type"), required=False)
-    object_id = forms.CharField(label=_("Object id"), required=False)
+    """The audit log's filters. The actions are the ones the apps described (`core.audit_actions`), by group."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Who"), required=False, max_length=200,
+                            widget=forms.TextInput(attrs={"placeholder": _("Name or user name")}))
+    unit = forms.CharField(label=_("Unit (and its sub-units)"), required=False, max_length=200,
+                           widget=forms.TextInput(attrs={"placeholder": _("Unit code or name")}))
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    object_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    object_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *action_choices()]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .actors import Actor
-from .scoping import acts_for_whole_province
+from .audit_actions import reads_own_subtree
+from .scoping import acts_for_whole_province, scope_of
 
 
 def ensure(condition: bool, message: str | None = None) -> None:
@@ -16,5 +17,13 @@ def ensure(condition: bool, message: str | None = None) -> None:
 
 
 def can_read_audit_log(actor: Actor) -> bool:
-    """The audit log is the province administrators' (core knows no roles: theirs is the whole-province scope)."""
+    """The whole audit log is the province administrators' (core knows no roles: theirs is the whole-province
+    scope); those access names (focal points) read the entries about their own units and what lies under them."""
+    if acts_for_whole_province(actor):
+        return True
+    return not scope_of(actor).is_empty and reads_own_subtree(actor)
+
+
+def can_see_audit_addresses(actor: Actor) -> bool:
+    """The IP addresses in the log are the province administrators' to see."""
     return acts_for_whole_province(actor)

@@ -7,5 +7,7 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("nhat-ky/", views.audit_log, name="audit"),
+    path("nhat-ky/xuat.xlsx", views.audit_log_export, {"fmt": "xlsx"}, name="audit_export_xlsx"),
+    path("nhat-ky/xuat.csv", views.audit_log_export, {"fmt": "csv"}, name="audit_export_csv"),
     path("healthz", views.healthz, name="healthz"),
 ]

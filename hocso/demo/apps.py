@@ -8,3 +8,8 @@ class DemoConfig(AppConfig):
     name = "hocso.demo"
     label = "demo"
     verbose_name = _("Demo province")
+
+    def ready(self) -> None:
+        from . import audit_log
+
+        audit_log.register()

@@ -6,3 +6,8 @@ class OrgConfig(AppConfig):
     name = "hocso.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from . import audit_log
+
+        audit_log.register()

@@ -11,7 +11,9 @@ class PeopleConfig(AppConfig):
         # org sits below people: it reaches the people of its units through the port it owns (hocso.org.members).
         from hocso.org.members import UnitMembers, register_unit_members
 
-        from . import selectors, services
+        from . import audit_log, selectors, services
+
+        audit_log.register()
 
         register_unit_members(UnitMembers(
             subtree_counts=selectors.subtree_member_counts,

@@ -8,6 +8,7 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        from . import privacy_sections
+        from . import audit_log, privacy_sections
 
         privacy_sections.register()
+        audit_log.register()

@@ -36,16 +36,20 @@ def test_client_ip_is_recorded_from_the_request(client, province_admin, commune_
     assert AuditEntry.objects.get(action="unit.test").ip_address == "203.0.113.7"
 
 
-def test_audit_log_page_is_for_province_admins_only(client, province_admin, focal_a, commune_a):
+def test_audit_log_page_is_for_province_admins_and_focal_points(client, province_admin, focal_b, learner_user,
+                                                                commune_a):
     unit_update(actor=province_admin, unit=commune_a, short_name="ĐP")
-    client.force_login(focal_a)
+    client.force_login(learner_user)
     assert client.get(reverse("core:audit")).status_code == 403
+    client.force_login(focal_b)  # another commune's focal point: the page, without commune A's entry
+    response = client.get(reverse("core:audit"))
+    assert response.status_code == 200 and "đã sửa đơn vị" not in response.content.decode()
     client.force_login(province_admin)
-    response = client.get(reverse("core:audit"), {"action": "unit."})
+    response = client.get(reverse("core:audit"), {"action": "unit.update"})
     assert response.status_code == 200
-    assert "unit.update" in response.content.decode()
-    response = client.get(reverse("core:audit"), {"action": "learner."})
-    assert "unit.update" not in response.content.decode()
+    assert f"đã sửa đơn vị <a href=\"/don-vi/{commune_a.pk}/\">{commune_a.name}</a>" in response.content.decode()
+    response = client.get(reverse("core:audit"), {"action": "learner.update"})
+    assert "đã sửa đơn vị" not in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/", "/nhat-ky/"])
