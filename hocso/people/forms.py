@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hocso.access.models import UNIT_ROLES, Role
 from hocso.core.text import normalize, split_full_name
+from hocso.core.widgets import LOCAL_LIMIT
 from hocso.org.models import TargetGroup, Unit
+from hocso.org.selectors import unit_label
+from hocso.org.widgets import UnitPicker
 
 from .models import Gender, Learner, LearnerStatus
 from .services import NAME_FIELDS, PROFILE_FIELDS, prepare_learner
@@ -47,12 +50,26 @@ def tree_choices(units: list[Unit]) -> list[tuple[int, str]]:
     return choices
 
 
-class UnitChoiceField(forms.TypedChoiceField):
-    """A choice among units the view already loaded (one query), shown as an indented tree."""
+def picker_choices(units: list[Unit]) -> list[tuple[int, str]]:
+    """Units by level, each named with its code and parent (to tell namesakes apart), for a picker that shows
+    only the chosen one: the parents are looked up among `units`, without a query."""
+    by_pk = {unit.pk: unit for unit in units}
+    ordered = sorted(units, key=lambda u: (u.depth, u.sort_key, u.pk))
+    return [(u.pk, unit_label(u, parent_name=by_pk[u.parent_id].name if u.parent_id in by_pk else ""))
+            for u in ordered]
 
-    def __init__(self, *, units: list[Unit], empty_label: str = "—", **kwargs) -> None:
+
+class UnitChoiceField(forms.TypedChoiceField):
+    """A choice among units the view already loaded (one query). A few are listed as an indented tree; many are
+    searched as the user types (org.widgets.UnitPicker), and the page carries only the chosen one."""
+
+    widget = UnitPicker
+
+    def __init__(self, *, units: list[Unit], empty_label=None, **kwargs) -> None:
         self.units_by_pk = {unit.pk: unit for unit in units}
-        super().__init__(choices=[("", empty_label), *tree_choices(units)], coerce=int, empty_value=None, **kwargs)
+        listed = tree_choices(units) if len(units) <= LOCAL_LIMIT else picker_choices(units)
+        empty = _("— Choose a unit —") if empty_label is None else empty_label
+        super().__init__(choices=[("", empty), *listed], coerce=int, empty_value=None, **kwargs)
 
     def clean(self, value):
         pk = super().clean(value)

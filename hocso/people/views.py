@@ -42,8 +42,11 @@ def _unit_from_param(request: HttpRequest, actor, name: str = "unit") -> Unit | 
     return unit_get(actor=actor, pk=int(raw))
 
 
+UNIT_FIELDS = ("pk", "name", "code", "admin_unit_code", "parent_id", "depth", "sort_key", "path")
+
+
 def _current_units(actor) -> list[Unit]:
-    return list(units_visible(actor=actor).only("pk", "name", "parent_id", "depth", "sort_key", "path"))
+    return list(units_visible(actor=actor).only(*UNIT_FIELDS))
 
 
 def _ensure_manages_something(actor) -> None:
@@ -64,7 +67,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     chosen_unit = _unit_from_param(request, actor)
     units: list[Unit] | None = list(
-        units_visible(actor=actor).only("pk", "name", "parent_id", "depth", "sort_key", "path")[
+        units_visible(actor=actor).only(*UNIT_FIELDS)[
             : UNIT_SELECT_LIMIT + 1
         ]
     )

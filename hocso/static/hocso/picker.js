@@ -1,0 +1,85 @@
+// Pickers for long lists (hocso.core.widgets.Picker / MultiplePicker): Tom Select on every <select data-picker>.
+//   data-picker="local"      search the select's own options in the page
+//   data-picker="remote"     the select holds only the chosen options; suggestions come from
+//   data-picker-url="…"      this address (?q=typed text → {"results": [{value, text, detail}], "more": bool})
+//   data-placeholder, data-picker-none, data-picker-loading   texts shown in the box and its list
+// Read from data-* attributes because the Content-Security-Policy forbids inline scripts. Without this file (or
+// without JavaScript) the <select> stays a plain one and the form still submits the chosen options.
+(function () {
+  "use strict";
+
+  function suggestion(data, escape) {
+    var detail = data.detail ? '<small class="picker-detail">' + escape(data.detail) + "</small>" : "";
+    return '<div class="picker-option"><span class="picker-name">' + escape(data.name || data.text) + "</span>" +
+      detail + "</div>";
+  }
+
+  function load(url) {
+    return function (query, callback) {
+      var sep = url.indexOf("?") < 0 ? "?" : "&";
+      fetch(url + sep + "q=" + encodeURIComponent(query), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).then(function (data) {
+        callback(data.results);
+      }).catch(function () {
+        callback();
+      });
+    };
+  }
+
+  function enhance(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") {
+      return;
+    }
+    var none = select.getAttribute("data-picker-none") || "—";
+    var loading = select.getAttribute("data-picker-loading") || "…";
+    var url = select.getAttribute("data-picker-url");
+    var settings = {
+      plugins: select.multiple ? ["remove_button"] : [],
+      maxOptions: 200,
+      allowEmptyOption: true,
+      placeholder: select.getAttribute("data-placeholder") || undefined,
+      render: {
+        option: suggestion,
+        no_results: function () {
+          var div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = none;
+          return div;
+        },
+        loading: function () {
+          var div = document.createElement("div");
+          div.className = "spinner-text";
+          div.textContent = loading;
+          return div;
+        }
+      }
+    };
+    if (select.getAttribute("data-picker") === "remote" && url) {
+      settings.valueField = "value";
+      settings.labelField = "text";
+      settings.searchField = [];
+      settings.load = load(url);
+      settings.preload = "focus";
+      settings.loadThrottle = 250;
+      settings.shouldLoad = function () { return true; };
+      // The server has searched (accents and case ignored, codes too): show its answers in its order.
+      settings.score = function () { return function () { return 1; }; };
+      settings.onType = function () { this.clearOptions(); };
+    }
+    new window.TomSelect(select, settings);
+  }
+
+  function start() {
+    document.querySelectorAll("select[data-picker]").forEach(enhance);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
