@@ -51,8 +51,7 @@ class UnitsPickerField(forms.ModelMultipleChoiceField):
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
     def label_from_instance(self, obj: Unit) -> str:
-        former = "" if obj.is_current else f" ({_('former')})"
-        return unit_label(obj, parent_name=obj.parent.name if obj.parent_id else "") + former
+        return unit_label(obj, parent_name=obj.parent.name if obj.parent_id else "")
 
 
 # A service's error about a unit field the form does not show goes on top of the form, named by its label.

@@ -77,7 +77,8 @@ def unit_picker_rows(units: list[Unit]) -> list[dict]:
 def unit_label(unit: Unit, *, parent_name: str = "") -> str:
     """How a chosen unit reads in a picker (and in a plain <select> without JavaScript): its name, code and parent."""
     code = unit.code or unit.admin_unit_code
-    label = f"{unit.name} ({code})" if code else unit.name
+    label = unit.name if unit.is_current else f"{unit.name} ({_('former')})"
+    label = f"{label} ({code})" if code else label
     return f"{label} — {parent_name}" if parent_name else label
 
 
