@@ -6,6 +6,8 @@ carries the 1,135 units of a province, and the browser asks `url?q=…` for sugg
 of `picker_results`). With few choices, or no url, it keeps its options and searches them in the page. Without
 JavaScript it is a plain <select> and the form still submits what is chosen (real <option>s).
 
+`local_limit=-1` always asks the server (a person picker: people are found by what is typed, never listed).
+
 Its scripts come with the form's media: a page that shows a picker puts `{{ form.media }}` in its head block.
 """
 

@@ -7,12 +7,14 @@ from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hocso.access.models import UNIT_ROLES, Role
 from hocso.core.text import normalize, split_full_name
-from hocso.core.widgets import LOCAL_LIMIT
+from hocso.core.widgets import LOCAL_LIMIT, Picker
 from hocso.org.models import TargetGroup, Unit
 from hocso.org.selectors import unit_label
 from hocso.org.widgets import UnitPicker
@@ -218,9 +220,8 @@ class RoleFilterForm(forms.Form):
 
 class RoleAssignForm(forms.Form):
     username = forms.CharField(
-        label=_("Username"), max_length=150,
-        help_text=_("Type the account's username, or find the person above."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label=_("Person"), max_length=150,
+        help_text=_("Type part of their name (or their username); without JavaScript, find the person above."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=[])
     unit = forms.Field(required=False)  # replaced in __init__
@@ -228,12 +229,27 @@ class RoleAssignForm(forms.Form):
     def __init__(self, *args, users, units: list[Unit], can_assign_admin: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.users = users
+        self._person_picker()
         roles = Role.choices if can_assign_admin else [c for c in Role.choices if c[0] != Role.PROVINCE_ADMIN]
         self.fields["role"].choices = roles
         self.fields["unit"] = UnitChoiceField(
             units=units, label=_("Unit"), required=False,
             help_text=_("Needed for every role except province administrator; the role covers its sub-units."),
         )
+
+    def _person_picker(self) -> None:
+        """The person is searched as one types (people with an account the actor manages, by name); the page
+        carries only the chosen account, a real <option>, so the form also works without JavaScript."""
+        chosen = (self.data.get(self.add_prefix("username")) if self.is_bound else self.initial.get("username")) or ""
+        label = chosen
+        user = self.users.filter(username=chosen).select_related("learner").first() if chosen else None
+        if user is not None and getattr(user, "learner", None) is not None:
+            label = f"{user.learner.full_name} ({chosen})"
+        widget = Picker(url=format_lazy("{}?account=1", reverse_lazy("people:picker")), local_limit=-1,
+                        placeholder=_("Type part of a name"))
+        widget.choices = [("", _("— Choose a person —")), *([(chosen, label)] if chosen else [])]
+        widget.is_required = True
+        self.fields["username"].widget = widget
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

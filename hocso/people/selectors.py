@@ -132,6 +132,29 @@ def assignable_users(*, actor: Actor) -> QuerySet:
     return users.filter(learner__in=Learner.objects.in_scope(scope))
 
 
+def people_picker_search(*, actor: Actor, query: str, with_account: bool = False) -> QuerySet[Learner]:
+    """What a person picker suggests: people the actor may see whose name, e-mail or whole CCCD number matches
+    `query` (accents and case ignored); with `with_account`, only those with an active account the actor manages."""
+    if with_account:
+        qs = Learner.objects.in_scope(scope_of(actor)).filter(user__isnull=False, user__is_active=True)
+    else:
+        qs = Learner.objects.visible_to(actor)
+    return qs.search(query).select_related("user", "unit").order_by("sort_key", "id")
+
+
+def people_picker_rows(learners: list[Learner], *, with_account: bool = False) -> list[dict]:
+    """A picker's suggestions: each person's name and a line (unit, position, username) telling namesakes apart;
+    the value is the person's id, or their username for an account. No CCCD number, no date of birth."""
+    rows = []
+    for learner in learners:
+        account = learner.user.username if with_account else ""
+        detail = " · ".join(part for part in (account, learner.unit.name if learner.unit_id else "",
+                                              learner.position) if part)
+        rows.append({"value": account or str(learner.pk), "text": f"{learner.full_name} ({account})" if account
+                     else learner.full_name, "name": learner.full_name, "detail": detail})
+    return rows
+
+
 def learners_with_accounts(*, actor: Actor, query: str, limit: int = 10) -> list[Learner]:
     """People with a sign-in account the actor manages, for picking whom to give a role."""
     if not query.strip():

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.learner_list, name="list"),
     path("them/", views.learner_create, name="create"),
     path("don-vi/", views.unit_search_results, name="unit_search"),
+    path("tim/", views.picker, name="picker"),
     path("<int:pk>/", views.learner_detail, name="detail"),
     path("<int:pk>/cccd/", views.learner_reveal_cccd, name="reveal_cccd"),
     path("<int:pk>/sua/", views.learner_edit, name="edit"),

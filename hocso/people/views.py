@@ -21,6 +21,7 @@ from hocso.access.scoping import is_province_admin
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
+from hocso.core.widgets import page_of, picker_query, picker_results
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_get, unit_search, units_visible
 
@@ -298,6 +299,21 @@ def roles(request: HttpRequest) -> HttpResponse:
         "person_query": person_query,
         "people_found": selectors.learners_with_accounts(actor=actor, query=person_query),
     })
+
+
+@login_required
+@require_GET
+def picker(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a person picker (JSON): people the user may see matching ?q= (name, e-mail, a whole CCCD
+    number), 20 a page; ?account=1: people with an account the user manages, by username."""
+    _ensure_manages_something(request.user)
+    query, page = picker_query(request)
+    with_account = request.GET.get("account") == "1"
+    if not query:
+        return picker_results([], more=False)  # people are found by what is typed, never listed
+    learners, more = page_of(selectors.people_picker_search(actor=request.user, query=query,
+                                                            with_account=with_account), page)
+    return picker_results(selectors.people_picker_rows(learners, with_account=with_account), more=more)
 
 
 @login_required

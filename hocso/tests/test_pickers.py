@@ -158,3 +158,29 @@ def test_quiz_search_is_accent_insensitive_and_scoped(client, province_admin, fo
     assert _suggest(client, "assessment:quiz_picker", "quy")["results"] == []
     client.force_login(learner_user)
     assert client.get(reverse("assessment:quiz_picker"), {"q": "quy"}).status_code == 403
+
+
+def test_person_search_is_scoped_and_says_no_more_than_needed(client, focal_a, learner_in_a, learner_in_b,
+                                                              learner_user):
+    client.force_login(focal_a)
+    found = _suggest(client, "people:picker", "dang thi anh")["results"]
+    assert found == [{"value": str(learner_in_a.pk), "text": "Đặng Thị Ánh", "name": "Đặng Thị Ánh",
+                      "detail": "Trường Tiểu học Đại Phúc"}]  # no CCCD number, no date of birth
+    assert _suggest(client, "people:picker", "duong van binh")["results"] == []  # another commune's person
+    assert _suggest(client, "people:picker", "")["results"] == []  # found by what is typed, never listed
+    accounts = _suggest(client, "people:picker", "anh", account="1")["results"]
+    assert [(row["value"], row["text"]) for row in accounts] == [("hocvien", "Đặng Thị Ánh (hocvien)")]
+
+    client.force_login(learner_user)  # manages nobody
+    assert client.get(reverse("people:picker"), {"q": "anh"}).status_code == 403
+
+
+def test_role_form_picks_a_person_and_keeps_the_choice(client, province_admin, learner_user, commune_a):
+    client.force_login(province_admin)
+    html = client.get(reverse("people:roles"), {"assign_user": "hocvien"}).content.decode()
+    assert '<option value="hocvien" selected>Đặng Thị Ánh (hocvien)</option>' in html
+    assert 'data-picker-url="/can-bo/tim/?account=1"' in html
+    response = client.post(reverse("people:roles"), {"username": "hocvien", "role": Role.FOCAL_POINT,
+                                                     "unit": commune_a.pk})
+    assert response.status_code == 302
+    assert learner_user.roles.filter(role=Role.FOCAL_POINT, unit=commune_a).exists()
