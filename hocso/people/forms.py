@@ -9,7 +9,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hocso.access.models import UNIT_ROLES, Role
@@ -243,9 +242,10 @@ class RoleAssignForm(forms.Form):
         chosen = (self.data.get(self.add_prefix("username")) if self.is_bound else self.initial.get("username")) or ""
         label = chosen
         user = self.users.filter(username=chosen).select_related("learner").first() if chosen else None
-        if user is not None and getattr(user, "learner", None) is not None:
-            label = f"{user.learner.full_name} ({chosen})"
-        widget = Picker(url=format_lazy("{}?account=1", reverse_lazy("people:picker")), local_limit=-1,
+        if user is not None:
+            learner = getattr(user, "learner", None)
+            label = f"{(learner.full_name if learner is not None else '') or user.full_name or chosen} ({chosen})"
+        widget = Picker(url=reverse_lazy("people:account_picker"), local_limit=-1,
                         placeholder=_("Type part of a name"))
         widget.choices = [("", _("— Choose a person —")), *([(chosen, label)] if chosen else [])]
         widget.is_required = True

@@ -132,26 +132,24 @@ def assignable_users(*, actor: Actor) -> QuerySet:
     return users.filter(learner__in=Learner.objects.in_scope(scope))
 
 
-def people_picker_search(*, actor: Actor, query: str, with_account: bool = False) -> QuerySet[Learner]:
-    """What a person picker suggests: people the actor may see whose name, e-mail or whole CCCD number matches
-    `query` (accents and case ignored); with `with_account`, only those with an active account the actor manages."""
-    if with_account:
-        qs = Learner.objects.in_scope(scope_of(actor)).filter(user__isnull=False, user__is_active=True)
-    else:
-        qs = Learner.objects.visible_to(actor)
-    return qs.search(query).select_related("user", "unit").order_by("sort_key", "id")
+def account_picker_search(*, actor: Actor, query: str) -> QuerySet:
+    """What an account picker suggests (whom to give a role): active accounts the actor manages whose person's
+    name matches `query` (accents ignored), whose username starts with it, or whose account name holds it."""
+    people = Learner.objects.in_scope(scope_of(actor)).search(query).values("pk")
+    match = Q(learner__in=people) | Q(username__istartswith=query.strip()) | Q(full_name__icontains=query.strip())
+    return (assignable_users(actor=actor).filter(match).select_related("learner__unit")
+            .order_by("learner__sort_key", "username"))
 
 
-def people_picker_rows(learners: list[Learner], *, with_account: bool = False) -> list[dict]:
-    """A picker's suggestions: each person's name and a line (unit, position, username) telling namesakes apart;
-    the value is the person's id, or their username for an account. No CCCD number, no date of birth."""
+def account_picker_rows(users: list) -> list[dict]:
+    """An account picker's suggestions: the person's name, the username (the value) and their unit."""
     rows = []
-    for learner in learners:
-        account = learner.user.username if with_account else ""
-        detail = " · ".join(part for part in (account, learner.unit.name if learner.unit_id else "",
-                                              learner.position) if part)
-        rows.append({"value": account or str(learner.pk), "text": f"{learner.full_name} ({account})" if account
-                     else learner.full_name, "name": learner.full_name, "detail": detail})
+    for user in users:
+        learner = getattr(user, "learner", None)
+        name = (learner.full_name if learner is not None else "") or user.full_name or user.username
+        unit = learner.unit.name if learner is not None and learner.unit_id else ""
+        rows.append({"value": user.username, "text": f"{name} ({user.username})", "name": name,
+                     "detail": " · ".join(p for p in (user.username, unit) if p)})
     return rows
 
 

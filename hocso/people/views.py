@@ -303,17 +303,16 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def picker(request: HttpRequest) -> HttpResponse:
-    """Suggestions for a person picker (JSON): people the user may see matching ?q= (name, e-mail, a whole CCCD
-    number), 20 a page; ?account=1: people with an account the user manages, by username."""
+def account_picker(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the roles page's person picker (JSON): active accounts the user manages whose person's name
+    (accents ignored), username or account name matches ?q=, 20 a page. Nothing for an empty query: people are
+    found by what is typed, never listed."""
     _ensure_manages_something(request.user)
     query, page = picker_query(request)
-    with_account = request.GET.get("account") == "1"
     if not query:
-        return picker_results([], more=False)  # people are found by what is typed, never listed
-    learners, more = page_of(selectors.people_picker_search(actor=request.user, query=query,
-                                                            with_account=with_account), page)
-    return picker_results(selectors.people_picker_rows(learners, with_account=with_account), more=more)
+        return picker_results([], more=False)
+    users, more = page_of(selectors.account_picker_search(actor=request.user, query=query), page)
+    return picker_results(selectors.account_picker_rows(users), more=more)
 
 
 @login_required

@@ -160,26 +160,30 @@ def test_quiz_search_is_accent_insensitive_and_scoped(client, province_admin, fo
     assert client.get(reverse("assessment:quiz_picker"), {"q": "quy"}).status_code == 403
 
 
-def test_person_search_is_scoped_and_says_no_more_than_needed(client, focal_a, learner_in_a, learner_in_b,
-                                                              learner_user):
+def test_person_search_is_scoped_and_says_no_more_than_needed(client, focal_a, focal_b, learner_in_a, learner_user,
+                                                              province_admin):
+    staff = make_user(username="giangvien", full_name="Lê Văn Giảng")  # an account without a staff profile
     client.force_login(focal_a)
-    found = _suggest(client, "people:picker", "dang thi anh")["results"]
-    assert found == [{"value": str(learner_in_a.pk), "text": "Đặng Thị Ánh", "name": "Đặng Thị Ánh",
-                      "detail": "Trường Tiểu học Đại Phúc"}]  # no CCCD number, no date of birth
-    assert _suggest(client, "people:picker", "duong van binh")["results"] == []  # another commune's person
-    assert _suggest(client, "people:picker", "")["results"] == []  # found by what is typed, never listed
-    accounts = _suggest(client, "people:picker", "anh", account="1")["results"]
-    assert [(row["value"], row["text"]) for row in accounts] == [("hocvien", "Đặng Thị Ánh (hocvien)")]
+    found = _suggest(client, "people:account_picker", "dang thi anh")["results"]
+    assert found == [{"value": "hocvien", "text": "Đặng Thị Ánh (hocvien)", "name": "Đặng Thị Ánh",
+                      "detail": "hocvien · Trường Tiểu học Đại Phúc"}]  # no CCCD number, no date of birth
+    assert _suggest(client, "people:account_picker", "HOCV")["results"][0]["value"] == "hocvien"
+    assert _suggest(client, "people:account_picker", "")["results"] == []  # found by what is typed, never listed
+    assert _suggest(client, "people:account_picker", "giang")["results"] == []  # not in the focal point's units
+    client.force_login(focal_b)
+    assert _suggest(client, "people:account_picker", "dang thi anh")["results"] == []  # another commune's person
+    client.force_login(province_admin)
+    assert [r["value"] for r in _suggest(client, "people:account_picker", "giang")["results"]] == [staff.username]
 
     client.force_login(learner_user)  # manages nobody
-    assert client.get(reverse("people:picker"), {"q": "anh"}).status_code == 403
+    assert client.get(reverse("people:account_picker"), {"q": "anh"}).status_code == 403
 
 
 def test_role_form_picks_a_person_and_keeps_the_choice(client, province_admin, learner_user, commune_a):
     client.force_login(province_admin)
     html = client.get(reverse("people:roles"), {"assign_user": "hocvien"}).content.decode()
     assert '<option value="hocvien" selected>Đặng Thị Ánh (hocvien)</option>' in html
-    assert 'data-picker-url="/can-bo/tim/?account=1"' in html
+    assert 'data-picker-url="/can-bo/vai-tro/tai-khoan/"' in html
     response = client.post(reverse("people:roles"), {"username": "hocvien", "role": Role.FOCAL_POINT,
                                                      "unit": commune_a.pk})
     assert response.status_code == 302
