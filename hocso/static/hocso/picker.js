@@ -15,14 +15,22 @@
   }
 
   function load(url) {
+    var latest = null;
     return function (query, callback) {
+      var picker = this;
       var sep = url.indexOf("?") < 0 ? "?" : "&";
+      latest = query;
       fetch(url + sep + "q=" + encodeURIComponent(query), {
         credentials: "same-origin", headers: { "Accept": "application/json" }
       }).then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       }).then(function (data) {
+        if (query !== latest) {  // an answer to what was typed before: the newer one shows instead
+          callback();
+          return;
+        }
+        picker.clearOptions();  // only this answer's suggestions (the chosen ones stay)
         callback(data.results);
       }).catch(function () {
         callback();
@@ -44,6 +52,9 @@
       placeholder: select.getAttribute("data-placeholder") || undefined,
       render: {
         option: suggestion,
+        item: function (data, escape) {
+          return "<div>" + escape(String(data.text).trim()) + "</div>";  // without a short list's indentation
+        },
         no_results: function () {
           var div = document.createElement("div");
           div.className = "no-results";
@@ -58,6 +69,16 @@
         }
       }
     };
+    var empty = !select.multiple && select.querySelector('option[value=""]');
+    if (empty) {
+      // The empty choice ("— Choose a unit —", "Whole province") shows as the box's placeholder, not as an item
+      // beside what is typed; an optional choice gets a button to go back to it.
+      settings.placeholder = empty.textContent.trim() || settings.placeholder;
+      settings.allowEmptyOption = false;
+      if (!select.required) {
+        settings.plugins.push("clear_button");
+      }
+    }
     if (select.getAttribute("data-picker") === "remote" && url) {
       settings.valueField = "value";
       settings.labelField = "text";
