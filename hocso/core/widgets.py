@@ -70,7 +70,8 @@ class _PickerMixin:
         self._remote = self.is_remote()  # one count of the choices per rendering, read again by optgroups
         context = super().get_context(name, value, attrs)
         extra = {"data-picker": "remote" if self._remote else "local",
-                 "data-picker-none": gettext("Nothing found"), "data-picker-loading": gettext("Searching…")}
+                 "data-picker-none": gettext("Nothing found"), "data-picker-loading": gettext("Searching…"),
+                 "data-picker-remove": gettext("Remove this choice"), "data-picker-clear": gettext("Clear the choice")}
         if self._remote:
             extra["data-picker-url"] = str(self.url)
         if self.placeholder:

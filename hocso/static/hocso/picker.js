@@ -2,7 +2,8 @@
 //   data-picker="local"      search the select's own options in the page
 //   data-picker="remote"     the select holds only the chosen options; suggestions come from
 //   data-picker-url="…"      this address (?q=typed text → {"results": [{value, text, detail}], "more": bool})
-//   data-placeholder, data-picker-none, data-picker-loading   texts shown in the box and its list
+//   data-placeholder, data-picker-none, data-picker-loading, data-picker-remove, data-picker-clear
+//                            texts shown in the box, its list and its buttons (translated by the server)
 // Read from data-* attributes because the Content-Security-Policy forbids inline scripts. Without this file (or
 // without JavaScript) the <select> stays a plain one and the form still submits the chosen options.
 (function () {
@@ -46,7 +47,7 @@
     var loading = select.getAttribute("data-picker-loading") || "…";
     var url = select.getAttribute("data-picker-url");
     var settings = {
-      plugins: select.multiple ? ["remove_button"] : [],
+      plugins: select.multiple ? { remove_button: { title: select.getAttribute("data-picker-remove") || "×" } } : {},
       maxOptions: 200,
       allowEmptyOption: true,
       placeholder: select.getAttribute("data-placeholder") || undefined,
@@ -76,7 +77,7 @@
       settings.placeholder = empty.textContent.trim() || settings.placeholder;
       settings.allowEmptyOption = false;
       if (!select.required) {
-        settings.plugins.push("clear_button");
+        settings.plugins.clear_button = { title: select.getAttribute("data-picker-clear") || "×" };
       }
     }
     if (select.getAttribute("data-picker") === "remote" && url) {
