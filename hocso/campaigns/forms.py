@@ -7,29 +7,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hocso.assessment.models import Quiz
-from hocso.org.forms import date_field
+from hocso.assessment.quizzes.widgets import QuizPicker
+from hocso.org.forms import UnitsPickerField, date_field
 from hocso.org.models import TargetGroup, Unit
 
 from .services import AudienceLine
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        former = "" if obj.is_current else " (" + str(_("former")) + ")"
-        return f"{'— ' * obj.depth}{obj.name}{former}"
-
-
-def _units_field(label, help_text) -> UnitMultipleChoiceField:
-    return UnitMultipleChoiceField(
-        label=label, required=False, help_text=help_text,
-        queryset=Unit.objects.current().order_by("path"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+def _units_field(label, help_text) -> UnitsPickerField:
+    # Searched as the user types (name or code, accents ignored): the page carries only the chosen units.
+    return UnitsPickerField(label=label, required=False, help_text=help_text,
+                            queryset=Unit.objects.current().order_by("path"))
 
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: Quarter IV/2026"))
-    quiz = forms.ModelChoiceField(label=_("Quiz"), queryset=Quiz.objects.order_by("title"))
+    quiz = forms.ModelChoiceField(label=_("Quiz"), queryset=Quiz.objects.order_by("title"), widget=QuizPicker,
+                                  empty_label=_("— Choose a quiz —"))
     opens_on = date_field(_("Opens on"))
     closes_on = date_field(_("Closes on"), help_text=_("The last day of the campaign (inclusive)"))
     units_subtree = _units_field(_("Units, with their sub-units"), _("Everyone in these units and below them."))

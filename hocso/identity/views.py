@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
+from hocso.org.forms import UnitPickerField
 from hocso.org.models import Unit
 
 from . import oidc, totp
@@ -112,18 +113,12 @@ class LogoutView(auth_views.LogoutView):
 # --- API keys (province administrators only) ------------------------------------------------------------------
 
 
-class UnitScopeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        # Indented by depth so the tree shows in a plain <select>; the code tells same-named units apart.
-        return "— " * obj.depth + obj.name + (f" ({obj.code})" if obj.code else "")
-
-
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"), max_length=200,
         help_text=gettext_lazy("Who uses the key, e.g. “IOC dashboard” or “Website of the commune”."),
     )
-    unit = UnitScopeChoiceField(
+    unit = UnitPickerField(
         label=gettext_lazy("Unit scope"), required=False, queryset=Unit.objects.none(),
         empty_label=gettext_lazy("Whole province"),
         help_text=gettext_lazy("The key sees only this unit and the units below it."),

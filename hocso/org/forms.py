@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit, UnitKind, validate_agency_code
+from .selectors import unit_label
+from .widgets import UnitMultiplePicker, UnitPicker
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -19,16 +21,37 @@ def date_field(label, *, required: bool = True, help_text: str = "") -> forms.Da
     )
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    """Units shown indented by depth, with former units marked."""
+class UnitPickerField(forms.ModelChoiceField):
+    """One unit, chosen in a picker that searches the units as the user types (org.widgets.UnitPicker). The
+    queryset says which units the form accepts; the page carries only the chosen one."""
 
-    def __init__(self, *args, base_depth: int = 0, **kwargs):
-        self.base_depth = base_depth
+    widget = UnitPicker
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("— Choose a unit —"))
         super().__init__(*args, **kwargs)
 
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.select_related("parent") if queryset is not None else None)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
     def label_from_instance(self, obj: Unit) -> str:
-        indent = "— " * max(obj.depth - self.base_depth, 0)
-        return f"{indent}{obj.name}"
+        return unit_label(obj, parent_name=obj.parent.name if obj.parent_id else "")
+
+
+class UnitsPickerField(forms.ModelMultipleChoiceField):
+    """Several units, chosen in a picker (org.widgets.UnitMultiplePicker)."""
+
+    widget = UnitMultiplePicker
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.select_related("parent") if queryset is not None else None)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return unit_label(obj, parent_name=obj.parent.name if obj.parent_id else "")
 
 
 # A service's error about a unit field the form does not show goes on top of the form, named by its label.
@@ -85,7 +108,7 @@ class UnitEditForm(UnitFieldsMixin):
 
 
 class UnitMoveForm(forms.Form):
-    new_parent = UnitChoiceField(label=_("New parent unit"), queryset=Unit.objects.none())
+    new_parent = UnitPickerField(label=_("New parent unit"), queryset=Unit.objects.none())
     on = date_field(_("Effective date"))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -93,10 +116,7 @@ class UnitMoveForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.unit = unit
-        field = self.fields["new_parent"]
-        field.queryset = parents
-        shallowest = parents.order_by("depth").values_list("depth", flat=True).first()
-        field.base_depth = shallowest or 0
+        self.fields["new_parent"].queryset = parents
 
     def clean_new_parent(self) -> Unit:
         parent = self.cleaned_data["new_parent"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
 from hocso.core.scoping import scope_of
+from hocso.core.text import search_terms
 
 from .members import unit_members
 from .models import Reorganisation, TargetGroup, Unit
@@ -39,6 +40,46 @@ def unit_search(*, actor: Actor | None, query: str, limit: int = 20, include_for
     qs = units_visible(actor=actor, include_former=include_former)
     qs = qs.search(query)
     return qs.order_by("depth", "sort_key")[:limit]
+
+
+def unit_picker_search(*, actor: Actor | None, query: str, include_former: bool = False) -> QuerySet[Unit]:
+    """What a unit picker suggests: units the actor may see whose words start with every word of `query` (accents
+    and case ignored), or whose agency or administrative code is or starts with `query`; the top of the tree
+    first. An empty query gives the top of the tree, to browse from."""
+    qs = units_visible(actor=actor, include_former=include_former)
+    query = query.strip()
+    if query:
+        words = Q()
+        for term in search_terms(query):
+            words &= Q(search_key__contains=term)
+        codes = Q(code__istartswith=query) | Q(admin_unit_code=query) if " " not in query else Q(pk__in=[])
+        qs = qs.filter(words | codes)
+    return qs.order_by("depth", "sort_key", "id")
+
+
+def unit_picker_rows(units: list[Unit]) -> list[dict]:
+    """A picker's suggestions: each unit's name, and a detail line (code, the path above it) that tells units of
+    the same name apart. Two queries whatever the number of units."""
+    trails = unit_ancestors_map(units)
+    rows = []
+    for unit in units:
+        above = [u.name for u in trails[unit.pk]]
+        if len(above) > 1:
+            above = above[1:]  # the province, above everyone, says nothing
+        detail = " · ".join(part for part in (unit.code or unit.admin_unit_code, " › ".join(above)) if part)
+        if not unit.is_current:
+            detail = f"{detail} · {_('former')}" if detail else _("former")
+        rows.append({"value": str(unit.pk), "text": unit_label(unit, parent_name=above[-1] if above else ""),
+                     "name": unit.name, "detail": detail})
+    return rows
+
+
+def unit_label(unit: Unit, *, parent_name: str = "") -> str:
+    """How a chosen unit reads in a picker (and in a plain <select> without JavaScript): its name, code and parent."""
+    code = unit.code or unit.admin_unit_code
+    label = unit.name if unit.is_current else f"{unit.name} ({_('former')})"
+    label = f"{label} ({code})" if code else label
+    return f"{label} — {parent_name}" if parent_name else label
 
 
 def with_counts(units: list[Unit]) -> list[Unit]:

@@ -6,6 +6,7 @@ app_name = "org"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("tao-moi/", views.create, name="create"),
+    path("tim/", views.picker, name="picker"),
     path("doi-tuong/", views.target_groups, name="target_groups"),
     path("doi-tuong/them/", views.target_group_create, name="target_group_create"),
     path("doi-tuong/<int:pk>/sua/", views.target_group_edit, name="target_group_edit"),

@@ -20,6 +20,7 @@ from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
 from hocso.core.scoping import scope_of
+from hocso.core.widgets import page_of, picker_query, picker_results
 
 from . import selectors, services
 from .forms import (
@@ -103,6 +104,17 @@ def tree(request: HttpRequest) -> HttpResponse:
         "form": form, "roots": roots, "query": query, "former": former, "results": results,
         "search_limit": SEARCH_LIMIT,
     })
+
+
+@login_required
+@require_GET
+def picker(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a unit picker (JSON): the units the user may see matching ?q= (name or code, accents
+    ignored), 20 a page (?page=), each with the path above it to tell namesakes apart."""
+    query, page = picker_query(request)
+    units, more = page_of(selectors.unit_picker_search(actor=request.user, query=query, include_former=_flag(request)),
+                          page)
+    return picker_results(selectors.unit_picker_rows(units), more=more)
 
 
 @login_required

@@ -7,12 +7,16 @@ from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hocso.access.models import UNIT_ROLES, Role
 from hocso.core.text import normalize, split_full_name
+from hocso.core.widgets import LOCAL_LIMIT, Picker
 from hocso.org.models import TargetGroup, Unit
+from hocso.org.selectors import unit_label
+from hocso.org.widgets import UnitPicker
 
 from .models import Gender, Learner, LearnerStatus
 from .services import NAME_FIELDS, PROFILE_FIELDS, prepare_learner
@@ -47,12 +51,26 @@ def tree_choices(units: list[Unit]) -> list[tuple[int, str]]:
     return choices
 
 
-class UnitChoiceField(forms.TypedChoiceField):
-    """A choice among units the view already loaded (one query), shown as an indented tree."""
+def picker_choices(units: list[Unit]) -> list[tuple[int, str]]:
+    """Units by level, each named with its code and parent (to tell namesakes apart), for a picker that shows
+    only the chosen one: the parents are looked up among `units`, without a query."""
+    by_pk = {unit.pk: unit for unit in units}
+    ordered = sorted(units, key=lambda u: (u.depth, u.sort_key, u.pk))
+    return [(u.pk, unit_label(u, parent_name=by_pk[u.parent_id].name if u.parent_id in by_pk else ""))
+            for u in ordered]
 
-    def __init__(self, *, units: list[Unit], empty_label: str = "—", **kwargs) -> None:
+
+class UnitChoiceField(forms.TypedChoiceField):
+    """A choice among units the view already loaded (one query). A few are listed as an indented tree; many are
+    searched as the user types (org.widgets.UnitPicker), and the page carries only the chosen one."""
+
+    widget = UnitPicker
+
+    def __init__(self, *, units: list[Unit], empty_label=None, **kwargs) -> None:
         self.units_by_pk = {unit.pk: unit for unit in units}
-        super().__init__(choices=[("", empty_label), *tree_choices(units)], coerce=int, empty_value=None, **kwargs)
+        listed = tree_choices(units) if len(units) <= LOCAL_LIMIT else picker_choices(units)
+        empty = _("— Choose a unit —") if empty_label is None else empty_label
+        super().__init__(choices=[("", empty), *listed], coerce=int, empty_value=None, **kwargs)
 
     def clean(self, value):
         pk = super().clean(value)
@@ -201,9 +219,8 @@ class RoleFilterForm(forms.Form):
 
 class RoleAssignForm(forms.Form):
     username = forms.CharField(
-        label=_("Username"), max_length=150,
-        help_text=_("Type the account's username, or find the person above."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label=_("Person"), max_length=150,
+        help_text=_("Type part of their name (or their username); without JavaScript, find the person above."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=[])
     unit = forms.Field(required=False)  # replaced in __init__
@@ -211,12 +228,28 @@ class RoleAssignForm(forms.Form):
     def __init__(self, *args, users, units: list[Unit], can_assign_admin: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.users = users
+        self._person_picker()
         roles = Role.choices if can_assign_admin else [c for c in Role.choices if c[0] != Role.PROVINCE_ADMIN]
         self.fields["role"].choices = roles
         self.fields["unit"] = UnitChoiceField(
             units=units, label=_("Unit"), required=False,
             help_text=_("Needed for every role except province administrator; the role covers its sub-units."),
         )
+
+    def _person_picker(self) -> None:
+        """The person is searched as one types (people with an account the actor manages, by name); the page
+        carries only the chosen account, a real <option>, so the form also works without JavaScript."""
+        chosen = (self.data.get(self.add_prefix("username")) if self.is_bound else self.initial.get("username")) or ""
+        label = chosen
+        user = self.users.filter(username=chosen).select_related("learner").first() if chosen else None
+        if user is not None:
+            learner = getattr(user, "learner", None)
+            label = f"{(learner.full_name if learner is not None else '') or user.full_name or chosen} ({chosen})"
+        widget = Picker(url=reverse_lazy("people:account_picker"), local_limit=-1,
+                        placeholder=_("Type part of a name"))
+        widget.choices = [("", _("— Choose a person —")), *([(chosen, label)] if chosen else [])]
+        widget.is_required = True
+        self.fields["username"].widget = widget
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -132,6 +132,27 @@ def assignable_users(*, actor: Actor) -> QuerySet:
     return users.filter(learner__in=Learner.objects.in_scope(scope))
 
 
+def account_picker_search(*, actor: Actor, query: str) -> QuerySet:
+    """What an account picker suggests (whom to give a role): active accounts the actor manages whose person's
+    name matches `query` (accents ignored), whose username starts with it, or whose account name holds it."""
+    people = Learner.objects.in_scope(scope_of(actor)).search(query).values("pk")
+    match = Q(learner__in=people) | Q(username__istartswith=query.strip()) | Q(full_name__icontains=query.strip())
+    return (assignable_users(actor=actor).filter(match).select_related("learner__unit")
+            .order_by("learner__sort_key", "username"))
+
+
+def account_picker_rows(users: list) -> list[dict]:
+    """An account picker's suggestions: the person's name, the username (the value) and their unit."""
+    rows = []
+    for user in users:
+        learner = getattr(user, "learner", None)
+        name = (learner.full_name if learner is not None else "") or user.full_name or user.username
+        unit = learner.unit.name if learner is not None and learner.unit_id else ""
+        rows.append({"value": user.username, "text": f"{name} ({user.username})", "name": name,
+                     "detail": " · ".join(p for p in (user.username, unit) if p)})
+    return rows
+
+
 def learners_with_accounts(*, actor: Actor, query: str, limit: int = 10) -> list[Learner]:
     """People with a sign-in account the actor manages, for picking whom to give a role."""
     if not query.strip():

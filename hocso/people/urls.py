@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/tao-tai-khoan/", views.learner_create_account, name="create_account"),
     path("vai-tro/", views.roles, name="roles"),
     path("vai-tro/tim-nguoi/", views.role_person_search, name="role_person_search"),
+    path("vai-tro/tai-khoan/", views.account_picker, name="account_picker"),
     path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
     # Staff import and export (views_import.py)
     path("nhap/", views_import.import_upload, name="import"),

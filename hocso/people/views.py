@@ -21,6 +21,7 @@ from hocso.access.scoping import is_province_admin
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
+from hocso.core.widgets import page_of, picker_query, picker_results
 from hocso.org.models import Unit
 from hocso.org.selectors import unit_get, unit_search, units_visible
 
@@ -42,8 +43,11 @@ def _unit_from_param(request: HttpRequest, actor, name: str = "unit") -> Unit | 
     return unit_get(actor=actor, pk=int(raw))
 
 
+UNIT_FIELDS = ("pk", "name", "code", "admin_unit_code", "parent_id", "depth", "sort_key", "path")
+
+
 def _current_units(actor) -> list[Unit]:
-    return list(units_visible(actor=actor).only("pk", "name", "parent_id", "depth", "sort_key", "path"))
+    return list(units_visible(actor=actor).only(*UNIT_FIELDS))
 
 
 def _ensure_manages_something(actor) -> None:
@@ -64,7 +68,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     chosen_unit = _unit_from_param(request, actor)
     units: list[Unit] | None = list(
-        units_visible(actor=actor).only("pk", "name", "parent_id", "depth", "sort_key", "path")[
+        units_visible(actor=actor).only(*UNIT_FIELDS)[
             : UNIT_SELECT_LIMIT + 1
         ]
     )
@@ -295,6 +299,20 @@ def roles(request: HttpRequest) -> HttpResponse:
         "person_query": person_query,
         "people_found": selectors.learners_with_accounts(actor=actor, query=person_query),
     })
+
+
+@login_required
+@require_GET
+def account_picker(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the roles page's person picker (JSON): active accounts the user manages whose person's name
+    (accents ignored), username or account name matches ?q=, 20 a page. Nothing for an empty query: people are
+    found by what is typed, never listed."""
+    _ensure_manages_something(request.user)
+    query, page = picker_query(request)
+    if not query:
+        return picker_results([], more=False)
+    users, more = page_of(selectors.account_picker_search(actor=request.user, query=query), page)
+    return picker_results(selectors.account_picker_rows(users), more=more)
 
 
 @login_required

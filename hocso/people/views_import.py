@@ -123,7 +123,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     actor = request.user
     _ensure_can_import(actor)
     units: list[Unit] | None = list(units_visible(actor=actor).only(
-        "pk", "name", "parent_id", "depth", "sort_key", "path")[: UNIT_SELECT_LIMIT + 1])
+        "pk", "name", "code", "admin_unit_code", "parent_id", "depth", "sort_key", "path")[: UNIT_SELECT_LIMIT + 1])
     if len(units) > UNIT_SELECT_LIMIT:
         units = None
     chosen = _unit_from_param(request, actor)

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
+from hocso.core.formatting import day
 from hocso.core.scoping import UnitScope
 from hocso.core.text import fold, search_terms
 from hocso.org.models import SEGMENT_WIDTH, Unit
@@ -104,6 +105,26 @@ def quiz_list(*, actor: Actor, query: str = "", published: bool | None = None) -
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def quiz_picker_search(*, actor: Actor, query: str) -> QuerySet[Quiz]:
+    """What a quiz picker suggests: quizzes whose results the actor may read, titles holding words that start with
+    every word of `query` (accents and case ignored), newest first."""
+    qs = quizzes_with_results(actor=actor)
+    if query.strip():
+        qs = qs.filter(pk__in=_title_matches(qs, query))
+    return qs.select_related("audience_unit").order_by("-created_at", "-pk")
+
+
+def quiz_picker_rows(quizzes: list[Quiz]) -> list[dict]:
+    """A picker's suggestions: each quiz's title and a line that tells quizzes of the same title apart."""
+    rows = []
+    for quiz in quizzes:
+        audience = quiz.audience_unit.name if quiz.audience_unit_id else _("Everyone in the province")
+        state = _("Published") if quiz.is_published else _("Draft")
+        rows.append({"value": str(quiz.pk), "text": quiz.title, "name": quiz.title,
+                     "detail": f"{state} · {audience} · {day(quiz.created_at)}"})
+    return rows
 
 
 def _title_matches(qs: QuerySet[Quiz], query: str) -> list[int]:
@@ -225,10 +246,9 @@ def regradable_questions(*, quiz: Quiz) -> list[Question]:
     return list(Question.objects.filter(Exists(stale)).select_related("current_version").order_by("name", "pk"))
 
 
-def units_for_choice(*, scope: UnitScope, limit: int = 300) -> list[Unit]:
+def units_for_choice(*, scope: UnitScope, limit: int = 20_000) -> list[Unit]:
     """Current units within `scope` to pick from (audience, results filter), the top levels of the tree first.
-
-    A select of thousands of units is unusable: past `limit` the deepest levels are left out.
-    """
+    The form shows them in a unit picker (searched as the user types), so the page carries only the chosen one."""
     qs = Unit.objects.current().filter(scope.q("path"))
-    return list(qs.only("pk", "name", "parent_id", "depth", "sort_key", "path").order_by("depth", "sort_key")[:limit])
+    fields = ("pk", "name", "code", "admin_unit_code", "parent_id", "depth", "sort_key", "path")
+    return list(qs.only(*fields).order_by("depth", "sort_key")[:limit])

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.quiz_list, name="quiz_list"),
     path("tao-moi/", views.quiz_create, name="quiz_create"),
+    path("tim/", views.quiz_picker, name="quiz_picker"),
     path("<int:pk>/", views.quiz_detail, name="quiz_detail"),
     path("<int:pk>/sua/", views.quiz_edit, name="quiz_edit"),
     path("<int:pk>/xuat-ban/", views.quiz_publish, name="quiz_publish"),

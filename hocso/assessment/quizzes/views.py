@@ -21,6 +21,7 @@ from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
 from hocso.core.scoping import EVERYTHING
+from hocso.core.widgets import page_of, picker_query, picker_results
 from hocso.people.models import Learner
 
 from ..models import Quiz, QuizSlot
@@ -73,6 +74,17 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "querystring": querystring_without_page(request),
         "can_create": can_author(actor),
     })
+
+
+@login_required
+@require_GET
+def quiz_picker(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a quiz picker (JSON): quizzes the user may see whose title matches ?q=, 20 a page."""
+    ensure(can_see_quizzes(request.user),
+           _("Only administrators, instructors and unit focal points can see quizzes."))
+    query, page = picker_query(request)
+    quizzes, more = page_of(selectors.quiz_picker_search(actor=request.user, query=query), page)
+    return picker_results(selectors.quiz_picker_rows(quizzes), more=more)
 
 
 @login_required

@@ -22,14 +22,15 @@ class ResultFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or CCCD number")}))
     unit = forms.Field(required=False)  # replaced in __init__
+    unit_only = forms.BooleanField(label=_("Without its sub-units"), required=False)  # the unit's own people
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All")), *STATE_CHOICES])
     passed = forms.ChoiceField(label=_("Result"), required=False, choices=PASSED_CHOICES)
 
     def __init__(self, *args, units: list[Unit], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(units=units, label=_("Unit (with sub-units)"), required=False,
+        self.fields["unit"] = UnitChoiceField(units=units, label=_("Unit"), required=False,
                                               empty_label=_("All units"))
-        self.order_fields(["q", "unit", "state", "passed"])
+        self.order_fields(["q", "unit", "unit_only", "state", "passed"])
 
     def passed_value(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("passed") or "")

@@ -53,16 +53,19 @@ STATE_LABELS = dict(STATE_CHOICES)
 @dataclass(frozen=True)
 class ResultFilters:
     unit: Unit | None = None
+    subtree: bool = True  # the unit with its sub-units; False: the people who sat in the unit itself
     state: str = ""
     passed: bool | None = None
     query: str = ""
 
 
-def _attempt_condition(quiz: Quiz, scope: UnitScope, unit: Unit | None, prefix: str) -> Q:
+def _attempt_condition(quiz: Quiz, scope: UnitScope, filters: ResultFilters, prefix: str) -> Q:
     """Which attempts count, written against `prefix` ('attempts__' from Learner, '' from Attempt)."""
     condition = Q(**{f"{prefix}quiz": quiz}) & scope.q(f"{prefix}unit__path")
-    if unit is not None:
-        condition &= Q(**{f"{prefix}unit__path__startswith": unit.path})
+    if filters.unit is not None and filters.subtree:
+        condition &= Q(**{f"{prefix}unit__path__startswith": filters.unit.path})
+    elif filters.unit is not None:
+        condition &= Q(**{f"{prefix}unit": filters.unit})
     return condition
 
 
@@ -76,8 +79,8 @@ def result_rows(*, actor: Actor, quiz: Quiz, filters: ResultFilters = ResultFilt
     if scope.is_empty:
         return Learner.objects.none()
     graded = Q(attempts__state=AttemptState.GRADED)
-    qs = Learner.objects.filter(_attempt_condition(quiz, scope, filters.unit, "attempts__"))
-    own = Attempt.objects.filter(_attempt_condition(quiz, scope, filters.unit, ""), learner=OuterRef("pk"))
+    qs = Learner.objects.filter(_attempt_condition(quiz, scope, filters, "attempts__"))
+    own = Attempt.objects.filter(_attempt_condition(quiz, scope, filters, ""), learner=OuterRef("pk"))
     percent = DecimalField(max_digits=6, decimal_places=2)
     method = quiz.grading_method
     if method == GradingMethod.AVERAGE:

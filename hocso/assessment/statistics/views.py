@@ -47,7 +47,8 @@ def _result_filters(request: HttpRequest, quiz: Quiz) -> tuple[ResultFilterForm,
     if not form.is_valid():
         return form, selectors.ResultFilters()
     data = form.cleaned_data
-    return form, selectors.ResultFilters(unit=data.get("unit"), state=data.get("state") or "",
+    return form, selectors.ResultFilters(unit=data.get("unit"), subtree=not data.get("unit_only"),
+                                       state=data.get("state") or "",
                                        passed=form.passed_value(), query=data.get("q") or "")
 
 

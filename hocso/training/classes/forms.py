@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hocso.core.forms import apply_service_errors
 from hocso.core.uploads import clean_upload_size, human_size
+from hocso.org.forms import UnitPickerField
 from hocso.org.models import TargetGroup, Unit
 
 from ..courses.forms import HttpsURLField
@@ -41,7 +42,7 @@ class ClassForm(forms.ModelForm):
 
 
 class BulkEnrolForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit (with its sub-units)"), queryset=Unit.objects.none())
+    unit = UnitPickerField(label=_("Unit (with its sub-units)"), queryset=Unit.objects.none())
     target_group = forms.ModelChoiceField(label=_("Target group"), required=False,
                                           queryset=TargetGroup.objects.filter(is_active=True),
                                           empty_label=_("Every target group"))

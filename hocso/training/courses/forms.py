@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hocso.assessment.quizzes.selectors import quizzes_authored
+from hocso.assessment.quizzes.widgets import QuizPicker
 from hocso.core.forms import apply_service_errors
 from hocso.org.models import TargetGroup
 
-from ..models import Course, Lesson, Module
+from ..models import Course, Lesson, LessonKind, Module
 from .services import check_course
 
 
@@ -20,6 +21,14 @@ class HttpsURLField(forms.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         super().__init__(**kwargs)
+
+
+def _quiz_picker(field: forms.ModelChoiceField, quizzes, empty_label) -> None:
+    """A quiz field of a model form searched as the user types (few quizzes: all in the page)."""
+    field.widget = QuizPicker()
+    field.widget.is_required = field.required
+    field.empty_label = empty_label
+    field.queryset = quizzes  # also gives the widget its choices
 
 
 class CourseFilterForm(forms.Form):
@@ -40,7 +49,7 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["final_quiz"].queryset = quizzes_authored(actor=actor)
+        _quiz_picker(self.fields["final_quiz"], quizzes_authored(actor=actor), _("— No final quiz —"))
 
     def clean(self):
         # The service's checks, here too, so that every problem is reported at once.
@@ -75,5 +84,6 @@ class LessonForm(forms.ModelForm):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quiz"].queryset = quizzes_authored(actor=actor)
+        _quiz_picker(self.fields["quiz"], quizzes_authored(actor=actor), _("— Choose a quiz —"))
+        self.fields["kind"].choices = [("", _("— Choose a kind —")), *LessonKind.choices]
         self.fields["position"].required = False

@@ -95,6 +95,9 @@ def test_rows_are_in_vietnamese_order_and_filter_by_passed_and_unit(sat, commune
         "Nguyễn Văn An", "Trần Văn Bình"]
     assert names(result_rows(actor=province_admin, quiz=quiz, filters=ResultFilters(unit=commune_a))) == [
         "Nguyễn Văn An", "Lê Thị Ánh"]
+    # "Without its sub-units": only who sat in the commune itself, not in its school.
+    assert names(result_rows(actor=province_admin, quiz=quiz, filters=ResultFilters(unit=commune_a, subtree=False))
+                 ) == ["Lê Thị Ánh"]
     only = names(result_rows(actor=province_admin, quiz=quiz, filters=ResultFilters(unit=school_a)))
     assert only == ["Nguyễn Văn An"]
     found = names(result_rows(actor=province_admin, quiz=quiz, filters=ResultFilters(query="binh")))
@@ -194,3 +197,13 @@ def test_quiz_for_another_commune_is_hidden_from_a_focal_point(client, five, com
     client.force_login(focal_a)
     assert client.get(f"/kiem-tra/de-thi/{quiz.pk}/ket-qua/").status_code == 404
     assert client.get(f"/kiem-tra/de-thi/{quiz.pk}/ket-qua/xuat-excel/").status_code == 404
+
+
+def test_results_page_filters_a_unit_with_or_without_its_sub_units(client, sat, commune_a, province_admin):
+    quiz, _people = sat
+    client.force_login(province_admin)
+    url = f"/kiem-tra/de-thi/{quiz.pk}/ket-qua/"
+    with_subunits = client.get(url, {"unit": commune_a.pk}).content.decode()
+    assert "Nguyễn Văn An" in with_subunits and "Lê Thị Ánh" in with_subunits
+    alone = client.get(url, {"unit": commune_a.pk, "unit_only": "on"}).content.decode()
+    assert "Nguyễn Văn An" not in alone and "Lê Thị Ánh" in alone
