@@ -56,7 +56,10 @@ def test_public_board_carries_chart_data_and_keeps_the_table(client, two_publish
     assert sum(data["distribution"]["counts"]) == 4 and len(data["distribution"]["labels"]) == 10
     assert data["trend"]["periods"] == ["Quý III/2026", "Quý IV/2026"]
     assert "campaigns/vendor/chart.umd.min.js" in body and "campaigns/charts.js" in body
-    assert "data-charts hidden" in body  # shown by the script only: without JavaScript the table is the view
+    # Drawn in boxes the page reserves (no layout shift); without JavaScript a <noscript> style sheet hides them and
+    # the table is the view.
+    assert "data-charts hidden" not in body
+    assert re.search(r'<noscript><link rel="stylesheet" href="[^"]*campaigns/charts-noscript\.css"></noscript>', body)
     assert "<table>" in body and inline_scripts(body) == []
 
 
