@@ -387,7 +387,8 @@ def chart_tables(charts: dict) -> dict:
     distribution = charts["distribution"]
     return {
         "units": rows,
-        "distribution": list(zip(distribution["labels"], distribution["counts"])) if distribution["counts"] else [],
+        "distribution": list(zip(distribution["labels"], distribution["counts"], strict=True))
+        if distribution["counts"] else [],
         "trend": [(line["name"], line["pass_rate"]) for line in charts["trend"]["units"]],
         "texts": chart_texts(charts),
     }
