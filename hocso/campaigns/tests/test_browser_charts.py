@@ -3,19 +3,14 @@ off the board is still the table. Skipped without Debian's /usr/bin/chromium unl
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 
 from hocso.access.models import Role, RoleAssignment
-from hocso.assessment.tests.factories import make_quiz
-from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
-from hocso.core.actors import SYSTEM
+from hocso.campaigns.services import campaign_publish
 from hocso.tests.browser import serialise_live_server_requests, sign_in
-from hocso.tests.factories import make_learner, make_unit, make_user
+from hocso.tests.factories import make_user
 
-from .helpers import CLOSES, OPENS, build_world, make_attempt
+from .helpers import LONG_NAME, UNITS, build_world, many_units
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,8 +43,6 @@ def test_public_board_draws_charts_without_csp_errors(page, live_server, provinc
 
 # --- a board with many units ---------------------------------------------------------------------------------
 
-LONG_NAME = "Trung tâm Chuyển đổi số và Ứng dụng khoa học công nghệ tỉnh Thái Nguyên (tên rất dài để thử)"
-UNITS = 30  # more than the 20 bars shown before "show all"
 CHART = "Chart.getChart(document.querySelector('canvas[data-chart=\"%s\"]'))"
 # Layout shifts without recent input, summed since the page started loading (what Lighthouse calls CLS, unwindowed).
 LAYOUT_SHIFT = """() => new Promise(resolve => {
@@ -70,30 +63,6 @@ LABEL_EDGES = """() => {
     return {label: lines.join(" "), left: left, right: left + width, canvas: chart.width};
   });
 }""" % (CHART % "units")
-
-
-def many_units(province, admin):
-    """UNITS units under the province, 4 people each with a result (0 to 4 passes: pass rates 0 to 100 %) and 0 to 3
-    without an attempt, and a unit with a very long name passing everyone; two published campaigns (Q3 and Q4)."""
-    quiz = make_quiz(pass_percent=Decimal(50))
-    units = []
-    for i in range(UNITS):
-        unit = make_unit(LONG_NAME if i == 0 else f"Xã Thử Nghiệm {i:02d}", province)
-        units.append(unit)
-        passes = 4 if i == 0 else i % 5
-        for j in range(4 + i % 4):
-            learner = make_learner(unit, f"Người Thử {i:02d}-{j}")
-            if j < 4:
-                make_attempt(quiz, learner, percent=80 if j < passes else 30)
-                make_attempt(quiz, learner, percent=80 if j < (i + 2) % 5 else 30, day=dt.date(2026, 8, 10),
-                             number=2)
-    earlier = campaign_create(actor=SYSTEM, title="Quý III/2026", quiz=quiz, opens_on=dt.date(2026, 7, 1),
-                              closes_on=dt.date(2026, 9, 30), lines=[AudienceLine(unit=province)])
-    campaign = campaign_create(actor=SYSTEM, title="Quý IV/2026", quiz=quiz, opens_on=OPENS, closes_on=CLOSES,
-                               lines=[AudienceLine(unit=province)])
-    campaign_publish(actor=admin, campaign=earlier)
-    campaign_publish(actor=admin, campaign=campaign)
-    return campaign, units
 
 
 def box_height(page) -> float:
