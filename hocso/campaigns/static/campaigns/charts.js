@@ -72,7 +72,7 @@
 
   function unitsChart(root, data, texts) {
     var canvas = root.querySelector('canvas[data-chart="units"]');
-    if (!canvas || !data.units.names.length) return;
+    if (!canvas || data.units.names.length < 2) return;
     var box = canvas.parentNode;
     var figure = box.closest("figure");
     var note = figure.querySelector("[data-bars-note]");
