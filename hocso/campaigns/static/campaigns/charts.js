@@ -83,6 +83,23 @@
     var picked = figure.querySelector('input[name="chart-measure"]:checked');
     if (picked) state.measure = picked.value;
     var chart = null;
+    var gap = -1; // the top and the bottom bars shown: a dashed line between them, where the others are left out
+    var gapLine = {
+      id: "gapLine",
+      afterDatasetsDraw: function (c) {
+        if (gap < 0) return;
+        var y = (c.scales.y.getPixelForValue(gap - 1) + c.scales.y.getPixelForValue(gap)) / 2;
+        var ctx = c.ctx;
+        ctx.save();
+        ctx.strokeStyle = "#5b6475";
+        ctx.setLineDash([4, 4]);
+        ctx.beginPath();
+        ctx.moveTo(0, y);
+        ctx.lineTo(c.chartArea.right, y);
+        ctx.stroke();
+        ctx.restore();
+      }
+    };
 
     function ranked() {
       var values = data.units[state.measure] || [];
@@ -99,6 +116,7 @@
       var items = ranked();
       var cut = !state.all && items.length > 2 * each;
       var bars = cut ? items.slice(0, each).concat(items.slice(-each)) : items;
+      gap = cut ? each : -1;
       var label = state.measure === "participation_rate" ? root.dataset.participation : root.dataset.passRate;
       var colour = state.measure === "participation_rate" ? COLOURS[1] : COLOURS[0];
       box.style.setProperty("--bars", String(Math.max(bars.length, 1)));
@@ -113,6 +131,7 @@
         chart = new window.Chart(canvas, {
           type: "bar",
           data: { labels: labels, datasets: [dataset] },
+          plugins: [gapLine],
           options: {
             indexAxis: "y", maintainAspectRatio: false, animation: STILL ? false : { duration: 300 },
             plugins: {
