@@ -160,3 +160,15 @@ def test_a_focal_points_trend_starts_with_their_units(page, live_server, provinc
     lines = page.evaluate(f"() => {CHART % 'trend'}.data.datasets.map(d => [d.label, d.tension])")
     assert lines == [["Xã Thử Nghiệm 05", 0], ["Xã Thử Nghiệm 12", 0]]
     assert page.locator('input[name="trend-unit"]:checked').count() == 2
+
+
+def test_without_javascript_the_board_is_its_tables(page, live_server, province, province_admin, exact_figures):
+    campaign, _units = many_units(province, province_admin)
+    context = page.context.browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    try:
+        board = context.new_page()
+        board.goto(f"{live_server.url}/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}")
+        assert board.evaluate("() => getComputedStyle(document.querySelector('[data-charts]')).display") == "none"
+        assert board.locator("main > .table-wrap table tbody tr").count() == UNITS
+    finally:
+        context.close()
