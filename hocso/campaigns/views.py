@@ -151,11 +151,13 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     overall = sel_results.results_overall(actor=request.user, campaign=campaign, unit=unit)
     labels = [f"{10 * i}–{10 * i + 10}" for i in range(sel.BINS)]
     children = sel_results.results_children(actor=request.user, campaign=campaign, parent=unit)
-    trend_ids = ([unit.pk] if unit is not None else []) + [r.unit.pk for r in children]
+    mine = sel_results.viewer_units(request.user)  # the trend's first lines: the viewer's units and this one
+    chosen = [*mine, *([unit.pk] if unit is not None else [])]
+    trend = sel_results.published_trend([*chosen, *(r.unit.pk for r in children)], chosen=chosen)
     charts = sel_results.chart_data(units=[(r.unit.name, r.total.as_dict()) for r in children],
-                                    distribution=overall.distribution, trend=sel_results.published_trend(trend_ids))
+                                    distribution=overall.distribution, trend=trend)
     return render(request, "campaigns/results.html", {
-        "charts": charts,
+        "charts": charts, "chart_tables": sel_results.chart_tables(charts),
         "campaign": campaign, "unit": unit, "crumbs": crumbs, "overall": overall,
         "distribution": list(zip(labels, overall.distribution, strict=True)),
         "children": children,

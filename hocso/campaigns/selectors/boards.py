@@ -15,7 +15,7 @@ from django.http import Http404
 
 from ..disclosure import marked, min_group_size, suppression_rule
 from ..models import Campaign, Snapshot, SnapshotRow
-from .results import chart_data, published_trend
+from .results import TREND_LINES, chart_data, chart_tables, published_trend
 
 # --- snapshots ------------------------------------------------------------------------------------------
 
@@ -129,14 +129,17 @@ def board_context(pk: int, unit_id: int | None) -> dict:
     figures = cache.get(key)
     if figures is None:
         current, rows = board_rows(snap, unit_id)
-        trend_ids = [r.unit_id for r in [*([current] if current else []), *rows] if r.unit_id]
+        # The trend's first lines: the unit viewed (or the top of the tree); the viewer adds others from below it.
+        viewed = [current] if current is not None else rows[:TREND_LINES]
+        chosen = [r.unit_id for r in viewed if r.unit_id]
+        trend_ids = [*chosen, *(r.unit_id for r in rows if r.unit_id)]
         charts = chart_data(units=[(r.unit_name, r.total) for r in rows],
                             distribution=_board_distribution([current] if current is not None else rows),
-                            trend=published_trend(trend_ids))
+                            trend=published_trend(trend_ids, chosen=chosen))
         figures = {"current": current, "rows": rows, "charts": charts}
         cache.set(key, figures, BOARD_CACHE_SECONDS)
     return {"campaign": campaign, "snapshot": snap, "suppression_rule": suppression_rule(snapshot_k(snap)),
-            **figures}
+            "chart_tables": chart_tables(figures["charts"]), **figures}
 
 
 def board_row(snap: Snapshot, unit_id: int) -> PublicRow:

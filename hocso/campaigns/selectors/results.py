@@ -18,7 +18,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
+from hocso.core.formatting import number
 from hocso.core.scoping import scope_of
 from hocso.org.models import TargetGroup, Unit
 from hocso.people.models import Membership
@@ -282,20 +284,23 @@ def results_all_units(campaign: Campaign) -> list[UnitResult]:
 
 # --- charts ----------------------------------------------------------------------------------------------
 
-CHART_UNITS = 30  # bars in the units chart (the tables below list them all)
-TREND_UNITS = 8  # lines in the trend chart
+CHART_UNITS = 500  # bars in the units chart at most (a level of the tree has far fewer; the table lists them all)
+TREND_UNITS = 300  # units offered in the trend chart's chooser at most
+TREND_LINES = 8  # lines drawn at once (static/campaigns/charts.js keeps to it)
+BARS_SHOWN = 10  # the units chart shows the top and the bottom BARS_SHOWN until "show all"
 
 
-def published_trend(unit_ids: list[int]) -> dict:
+def published_trend(unit_ids: list[int], *, chosen: list[int] | None = None) -> dict:
     """The same units across every published campaign, oldest first, from each campaign's newest snapshot:
-    {"periods": [...], "units": [{"name", "pass_rate": [...], "participation_rate": [...]}]}; a unit missing
-    from a snapshot, or whose figures are withheld there (small group), gets None. Two queries, however many
-    campaigns there are."""
+    {"periods": [...], "units": [{"id", "name", "pass_rate": [...], "participation_rate": [...]}], "chosen": [...]};
+    a unit missing from a snapshot, or whose figures are withheld there (small group), gets None. "chosen" are the
+    units drawn until the viewer picks others (`chosen`, or the first unit; at most TREND_LINES). Two queries,
+    however many campaigns there are."""
     newest = Snapshot.objects.filter(campaign_id=OuterRef("campaign_id")).order_by("-version").values("pk")[:1]
     snaps = list(
         Snapshot.objects.filter(pk=Subquery(newest)).order_by("opens_on", "campaign_id").values_list("pk", "period")
     )
-    ids = list(unit_ids)[:TREND_UNITS]
+    ids = list(dict.fromkeys(unit_ids))[:TREND_UNITS]
     index = {pk: i for i, (pk, _period) in enumerate(snaps)}
     series: dict[int, dict] = {}
     rows = (
@@ -304,22 +309,95 @@ def published_trend(unit_ids: list[int]) -> dict:
     )
     for snap_id, unit_id, name, figures, suppression in rows:
         total = public_figures(figures, suppression.get("total"))  # published figures: small groups withheld
-        line = series.setdefault(unit_id, {"name": name, "pass_rate": [None] * len(snaps),
+        line = series.setdefault(unit_id, {"id": unit_id, "name": name, "pass_rate": [None] * len(snaps),
                                            "participation_rate": [None] * len(snaps)})
         line["pass_rate"][index[snap_id]] = total.get("pass_rate")
         line["participation_rate"][index[snap_id]] = total.get("participation_rate")
-    return {"periods": [period for _pk, period in snaps], "units": [series[i] for i in ids if i in series]}
+    units = [series[i] for i in ids if i in series]
+    offered = {line["id"] for line in units}
+    picked = [i for i in dict.fromkeys(chosen or []) if i in offered][:TREND_LINES]
+    if not picked and units:
+        picked = [units[0]["id"]]
+    return {"periods": [period for _pk, period in snaps], "units": units, "chosen": picked}
 
 
 def chart_data(*, units: list[tuple[str, dict]], distribution: list[int], trend: dict) -> dict:
-    """What static/campaigns/charts.js draws: plain numbers and names, nothing personal."""
+    """What static/campaigns/charts.js draws: plain numbers and names, nothing personal. `units` are (name,
+    figures) with withheld figures already None (a published snapshot's rows go through disclosure.public_figures):
+    a withheld figure is never charted, only left out. "bars" is how many bars the units chart shows before "show
+    all" (the page reserves their height, so nothing moves when the chart is drawn)."""
     shown = units[:CHART_UNITS]
+    counts = {m: sum(1 for _n, f in shown if f.get(m) is not None) for m in ("pass_rate", "participation_rate")}
+    measure = "pass_rate" if counts["pass_rate"] or not counts["participation_rate"] else "participation_rate"
     return {
         "units": {
             "names": [name for name, _f in shown],
             "pass_rate": [f.get("pass_rate") for _n, f in shown],
             "participation_rate": [f.get("participation_rate") for _n, f in shown],
+            "measure": measure,
+            "bars": min(counts[measure], 2 * BARS_SHOWN),
+            "each_end": BARS_SHOWN,
         },
         "distribution": {"labels": [f"{10 * i}–{10 * i + 10}" for i in range(BINS)], "counts": list(distribution)},
-        "trend": trend if len(trend.get("periods", [])) > 1 else {"periods": [], "units": []},
+        "trend": trend if len(trend.get("periods", [])) > 1 else {"periods": [], "units": [], "chosen": []},
+        "trend_lines": TREND_LINES,
     }
+
+
+def chart_texts(charts: dict) -> dict:
+    """What the page says around the charts, in the viewer's language, and the same sentences with {placeholders}
+    for static/campaigns/charts.js to fill when the viewer sorts by another measure or shows every bar. The first
+    note is written here so that the script changes nothing on the page until the viewer acts."""
+    units = charts["units"]
+    measure = units.get("measure", "pass_rate")
+    charted = sum(1 for value in units.get(measure, []) if value is not None)
+    each = units.get("each_end", BARS_SHOWN)
+    measures = {"pass_rate": _("pass rate"), "participation_rate": _("participation")}
+    ends = _("Units charted: the %(each)s highest and the %(each)s lowest of %(total)s, by %(measure)s.")
+    every = _("Units charted: all %(total)s, by %(measure)s, highest first.")
+    left_out = _("Not charted for want of a figure (nobody with a result yet, or withheld to protect a small "
+                 "group): %(n)s.")
+    show_all = _("Show all %(total)s units")
+    show_ends = _("Show only the %(each)s highest and the %(each)s lowest")
+    placeholders = {"each": "{each}", "total": "{total}", "measure": "{measure}", "n": "{n}"}
+    values = {"each": number(each), "total": number(charted), "measure": measures[measure],
+              "n": number(len(units.get("names", [])) - charted)}
+    note = (ends if charted > 2 * each else every) % values
+    if charted < len(units.get("names", [])):
+        note = f"{note} {left_out % values}"
+    return {
+        "note": note,
+        "more": charted > 2 * each,
+        "show_all": show_all % values,
+        "templates": {"ends": ends % placeholders, "every": every % placeholders, "left_out": left_out % placeholders,
+                      "show_all": show_all % placeholders, "show_ends": show_ends % placeholders, **{
+                          f"measure_{key}": name for key, name in measures.items()}},
+    }
+
+
+def chart_tables(charts: dict) -> dict:
+    """The charts' figures as the tables under each chart (for screen readers and anyone who prefers numbers):
+    the units charted, by pass rate then participation (highest first); the score bands; the trend of every
+    unit offered, one row per unit and a column per period. Withheld figures are None here as in the charts."""
+    units = charts["units"]
+    rows = [(name, rate, share) for name, rate, share in
+            zip(units["names"], units["pass_rate"], units["participation_rate"], strict=True)
+            if rate is not None or share is not None]
+    rows.sort(key=lambda r: (r[1] is None, -(r[1] or 0), r[2] is None, -(r[2] or 0), r[0]))
+    distribution = charts["distribution"]
+    return {
+        "units": rows,
+        "distribution": list(zip(distribution["labels"], distribution["counts"], strict=True))
+        if distribution["counts"] else [],
+        "trend": [(line["name"], line["pass_rate"]) for line in charts["trend"]["units"]],
+        "texts": chart_texts(charts),
+    }
+
+
+def viewer_units(actor) -> list[int]:
+    """The units a signed-in viewer answers for, the trend chart's first lines: a focal point's own units, the
+    top of the tree for the province."""
+    scope = scope_of(actor)
+    if scope.everything:
+        return list(Unit.objects.filter(parent__isnull=True).order_by("sort_key").values_list("pk", flat=True))
+    return list(Unit.objects.filter(path__in=scope.paths).order_by("sort_key").values_list("pk", flat=True))

@@ -24,7 +24,7 @@ from django.utils import timezone
 from hocso.assessment.models import Attempt, AttemptState
 from hocso.assessment.tests.factories import make_quiz
 from hocso.campaigns.models import Snapshot
-from hocso.campaigns.services import AudienceLine, campaign_create
+from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
 from hocso.core.actors import SYSTEM
 from hocso.org.models import UnitKind
 from hocso.org.services import units_merge
@@ -103,3 +103,32 @@ def chart_data(body: str) -> dict:
     match = CHART_JSON.search(body)
     assert match, "no chart data"
     return json.loads(match.group(1))
+
+
+# A board with many units (the charts' tests).
+LONG_NAME = "Trung tâm Chuyển đổi số và Ứng dụng khoa học công nghệ tỉnh Thái Nguyên (tên rất dài để thử)"
+UNITS = 30  # more than the 20 bars the units chart shows before "show all"
+
+
+def many_units(province, admin):
+    """UNITS units under the province, 4 people each with a result (0 to 4 passes: pass rates 0 to 100 %) and 0 to 3
+    without an attempt, and a unit with a very long name passing everyone; two published campaigns (Q3 and Q4)."""
+    quiz = make_quiz(pass_percent=Decimal(50))
+    units = []
+    for i in range(UNITS):
+        unit = make_unit(LONG_NAME if i == 0 else f"Xã Thử Nghiệm {i:02d}", province)
+        units.append(unit)
+        passes = 4 if i == 0 else i % 5
+        for j in range(4 + i % 4):
+            learner = make_learner(unit, f"Người Thử {i:02d}-{j}")
+            if j < 4:
+                make_attempt(quiz, learner, percent=80 if j < passes else 30)
+                make_attempt(quiz, learner, percent=80 if j < (i + 2) % 5 else 30, day=dt.date(2026, 8, 10),
+                             number=2)
+    earlier = campaign_create(actor=SYSTEM, title="Quý III/2026", quiz=quiz, opens_on=dt.date(2026, 7, 1),
+                              closes_on=dt.date(2026, 9, 30), lines=[AudienceLine(unit=province)])
+    campaign = campaign_create(actor=SYSTEM, title="Quý IV/2026", quiz=quiz, opens_on=OPENS, closes_on=CLOSES,
+                               lines=[AudienceLine(unit=province)])
+    campaign_publish(actor=admin, campaign=earlier)
+    campaign_publish(actor=admin, campaign=campaign)
+    return campaign, units

@@ -74,7 +74,7 @@ def test_admin_publishes_and_the_public_board_shows_it(page, live_server, provin
         assert figures == {"Audience": "6", "Participants": "5 (83.3 %)", "With a result": "4",
                            "Passed": "3 (75.0 %)", "Mean score": "67.5", "Median score": "70.0"}
         # The table lists the units below the province with their published figures.
-        cells = board.locator("table tbody tr").evaluate_all(
+        cells = board.locator("main > .table-wrap table tbody tr").evaluate_all(
             "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
         by_name = {row[0]: row[1:] for row in cells}
         assert set(by_name) == {commune_a.name, commune_b.name, unit_m.name}
@@ -90,7 +90,11 @@ def test_admin_publishes_and_the_public_board_shows_it(page, live_server, provin
             assert drawn is not None, f"no Chart.js chart on the {name} canvas"
             assert drawn["w"] > 0 and drawn["h"] > 0
             if name == "units":
-                assert set(drawn["labels"]) == {commune_a.name, commune_b.name, unit_m.name}
+                # Ranked: "1. Xã …"
+                ranks = {label.split(". ", 1)[0] for label in drawn["labels"]}
+                assert {label.split(". ", 1)[1] for label in drawn["labels"]} == {commune_a.name, commune_b.name,
+                                                                                  unit_m.name}
+                assert ranks == {"1", "2", "3"}
         assert board.evaluate("() => window.__cspViolations") == []
     finally:
         visitor.close()

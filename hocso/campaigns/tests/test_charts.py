@@ -13,7 +13,7 @@ from hocso.campaigns.selectors.results import published_trend
 from hocso.campaigns.services import AudienceLine, campaign_create, campaign_publish
 from hocso.core.actors import SYSTEM
 
-from .helpers import build_world, chart_data, make_attempt
+from .helpers import LONG_NAME, UNITS, build_world, chart_data, make_attempt, many_units
 
 
 @pytest.fixture
@@ -56,7 +56,10 @@ def test_public_board_carries_chart_data_and_keeps_the_table(client, two_publish
     assert sum(data["distribution"]["counts"]) == 4 and len(data["distribution"]["labels"]) == 10
     assert data["trend"]["periods"] == ["Quý III/2026", "Quý IV/2026"]
     assert "campaigns/vendor/chart.umd.min.js" in body and "campaigns/charts.js" in body
-    assert "data-charts hidden" in body  # shown by the script only: without JavaScript the table is the view
+    # Drawn in boxes the page reserves (no layout shift); without JavaScript a <noscript> style sheet hides them and
+    # the table is the view.
+    assert "data-charts hidden" not in body
+    assert re.search(r'<noscript><link rel="stylesheet" href="[^"]*campaigns/charts-noscript\.css"></noscript>', body)
     assert "<table>" in body and inline_scripts(body) == []
 
 
@@ -87,3 +90,41 @@ def test_published_subtree_figures_include_the_units_below(two_published, commun
     row = snap.rows.get(unit=commune_a)
     assert (row.own["audience"], row.total["audience"], row.total["passed"]) == (1, 2, 1)
     assert snap.rows.get(unit=school_a).total["audience"] == 1
+
+
+def test_a_board_with_many_units_reserves_twenty_bars_and_offers_all(client, province, province_admin, exact_figures):
+    campaign, _units = many_units(province, province_admin)
+    client.cookies["hocso_language"] = "en"
+    body = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}").content.decode()
+    data = chart_data(body)
+    assert len(data["units"]["names"]) == UNITS
+    assert (data["units"]["measure"], data["units"]["bars"]) == ("pass_rate", 20)
+    # The box's height is the page's before any script runs: 20 bars, a rule in charts.css.
+    assert 'class="chart-box chart-bars" data-bars="20"' in body
+    css = Path(finders.find("campaigns/charts.css")).read_text()
+    assert '.chart-bars[data-bars="20"] { --bars: 20; }' in css and "var(--bars) * 28px" in css
+    assert f"Show all {UNITS} units" in body and f"the 10 lowest of {UNITS}, by pass rate" in body
+    # The trend offers the unit viewed and every unit below it, and starts with the unit viewed.
+    assert data["trend"]["chosen"] == [province.pk] and len(data["trend"]["units"]) == UNITS + 1
+    assert body.count('name="trend-unit"') == UNITS + 1
+    assert re.search(rf'value="{province.pk}" checked>', body)
+    # The table under the chart: every unit, highest pass rate first, Vietnamese-style numbers in Vietnamese.
+    client.cookies["hocso_language"] = "vi"
+    body = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}").content.decode()
+    rows = re.findall(r'<tr><td>(\d+)</td><th scope="row">([^<]+)</th><td class="num">([^<]*)</td>', body)
+    assert len(rows) == UNITS and rows[0][1] == LONG_NAME and rows[0][2] == "100,0%" and rows[-1][2] == "0,0%"
+    assert "10 đơn vị cao nhất và 10 đơn vị thấp nhất" in body
+
+
+def test_the_results_trend_starts_with_the_viewers_units(client, province, province_admin, exact_figures):
+    from hocso.access.models import Role
+    from hocso.tests.factories import make_user
+
+    campaign, units = many_units(province, province_admin)
+    focal = make_user(Role.FOCAL_POINT, units[7], username="daumoi_7")
+    client.force_login(focal)
+    data = chart_data(client.get(f"/dot-kiem-tra/{campaign.pk}/ket-qua/").content.decode())
+    assert data["trend"]["chosen"] == [units[7].pk]
+    client.force_login(province_admin)
+    data = chart_data(client.get(f"/dot-kiem-tra/{campaign.pk}/ket-qua/?unit={units[3].pk}").content.decode())
+    assert data["trend"]["chosen"] == [province.pk, units[3].pk]  # the province's top, then the unit viewed

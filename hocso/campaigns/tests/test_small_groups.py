@@ -33,7 +33,7 @@ from hocso.core.tests.disclosure_attack import equations, fixpoint
 from hocso.identity.services import api_key_issue
 from hocso.tests.factories import make_learner, make_unit
 
-from .helpers import CLOSES, OPENS, chart_data, make_attempt
+from .helpers import CHART_JSON, CLOSES, OPENS, chart_data, make_attempt
 
 K = 5
 MARKS = {"small_group": "< 5", "complementary": "*"}
@@ -393,3 +393,47 @@ def test_the_rule_is_stated_in_vietnamese_on_the_board_and_the_widget(client, sm
     assert "Tỷ lệ đạt = số người đạt / số người đã có kết quả" in board
     widget = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/widget/{units['centre'].pk}/").content.decode()
     assert "không công bố, để bảo vệ nhóm dưới 5 người" in widget
+
+
+CHART_TABLE_ROW = re.compile(r'<tr><td>\d+</td><th scope="row">([^<]+)</th><td class="num">([^<]*)</td>'
+                             r'<td class="num">([^<]*)</td></tr>')
+
+
+def test_the_charts_never_hold_a_withheld_figure(client, small_world, province_admin):
+    """The charts' data (the JSON the script draws from) and the tables under the charts carry a withheld figure
+    neither as a number nor as its mark: the unit's bar or point is left out (None), on every board page, with a
+    second campaign published so that the trend has two periods."""
+    campaign, snapshot, units = small_world
+    again = campaign_create(actor=SYSTEM, title="Quý IV/2026 (bổ sung)", quiz=campaign.quiz, opens_on=OPENS,
+                            closes_on=CLOSES, lines=[AudienceLine(unit=units[None])])
+    campaign_publish(actor=province_admin, campaign=again)
+    public = {row.unit_name: row.public("total") for row in snapshot.rows.all()}
+    withheld_rates = {name for name, f in public.items() if f["pass_rate"] is None and f["suppressed"]}
+    assert {"Trung tâm CĐS", "Trường Mầm non", "Trường Tiểu học", "Trạm Y tế"} <= withheld_rates
+    client.cookies["hocso_language"] = "en"
+    seen_withheld, table_rows, table_gaps = set(), 0, 0
+    for unit_id in [None, *(u.pk for u in units.values())]:
+        body = client.get(f"/dot-kiem-tra/cong-khai/{again.pk}/" + (f"?unit={unit_id}" if unit_id else "")).content
+        body = body.decode()
+        charts = chart_data(body)
+        raw = CHART_JSON.search(body).group(1)
+        assert "< 5" not in raw and '"*"' not in raw and "\\u003C 5" not in raw
+        for name, rate, share in zip(charts["units"]["names"], charts["units"]["pass_rate"],
+                                     charts["units"]["participation_rate"], strict=True):
+            assert (rate, share) == (public[name]["pass_rate"], public[name]["participation_rate"]), name
+            if name in withheld_rates:
+                seen_withheld.add(name)
+        assert len(charts["trend"]["periods"]) == 2
+        for line in charts["trend"]["units"]:
+            expected = public[line["name"]]
+            assert line["pass_rate"] == [expected["pass_rate"]] * 2, line["name"]
+            assert line["participation_rate"] == [expected["participation_rate"]] * 2, line["name"]
+        for name, rate, share in CHART_TABLE_ROW.findall(body):
+            table_rows += 1
+            table_gaps += "—" in (rate, share)
+            for text, figure in ((rate, public[name]["pass_rate"]), (share, public[name]["participation_rate"])):
+                assert text == ("—" if figure is None else f"{figure:.1f}%"), (name, text)
+        assert not any(name in withheld_rates and public[name]["participation_rate"] is None
+                       for name, _r, _s in CHART_TABLE_ROW.findall(body))
+    assert seen_withheld == withheld_rates  # every withheld unit was on some board's chart, as a gap
+    assert table_rows >= 3 and table_gaps > 0  # the tables were read, and withheld rates are gaps there too
