@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404
 
 from hocso.access.scoping import scope_for_user
@@ -43,16 +43,20 @@ def plan_get(*, actor: Actor, pk: int) -> TrainingPlan:
 
 
 def achieved_counts(*, scope: UnitScope, years: list[int]) -> dict[tuple[int, int], int]:
-    """{(year, target group id): distinct learners who achieved}, one aggregated query per year."""
+    """{(year, target group id): distinct learners who achieved}, one aggregated query per year.
+
+    Who achieved is asked as `id IN (the year's certified or counted learners)`, subqueries that do not depend on
+    the person: each is computed once, where an EXISTS per person re-ran the campaign check for every attempt of
+    every person (28 s on the demo's SQLite with 7,700 attempts; now well under a second)."""
     result: dict[tuple[int, int], int] = {}
     for year in years:
-        certified = Certificate.objects.filter(learner_id=OuterRef("pk"), revoked_at__isnull=True,
-                                               issued_at__year=year)
-        achieved = scope.q("unit__path") & Exists(certified)
-        passed = Attempt.objects.filter(scope.q("unit__path"), learner_id=OuterRef("pk"), state=AttemptState.GRADED,
-                                        passed=True, submitted_at__year=year)
+        certified = Certificate.objects.filter(revoked_at__isnull=True, issued_at__year=year)
+        # A certificate counts where the person works now, an attempt where it was sat (its own unit).
+        achieved = scope.q("unit__path") & Q(pk__in=certified.values("learner_id"))
+        passed = Attempt.objects.filter(scope.q("unit__path"), state=AttemptState.GRADED, passed=True,
+                                        submitted_at__year=year)
         for counted in counted_attempts(passed):
-            achieved |= Exists(counted)
+            achieved |= Q(pk__in=counted.values("learner_id"))
         rows = (
             Learner.objects.filter(target_group__isnull=False).filter(achieved)
             .values("target_group_id").annotate(n=Count("pk", distinct=True)).order_by()
