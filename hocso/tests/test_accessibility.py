@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hocso.access.models import Role
-from hocso.assessment.tests.factories import make_category, make_question
+from hocso.assessment.tests.factories import make_category, make_question, make_quiz
 from hocso.campaigns.services import campaign_publish
 from hocso.campaigns.tests.helpers import build_world
 from hocso.tests.browser import sign_in
@@ -27,7 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WIDTHS = (390, 1366)
 RUN_AXE = """async () => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+  const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
   return result.violations.map(v => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.nodes[0].target.join(" ")}`);
 }"""
 
@@ -119,6 +120,15 @@ def test_learner_pages_and_the_consent_step(page, live_server, world, learner_us
     quiz = world["campaign"].quiz_id
     paths = ["/", "/kiem-tra/", f"/kiem-tra/{quiz}/", "/dao-tao/", "/tai-khoan/du-lieu-cua-toi/"]
     assert audit(page, live_server.url, paths) == []
+
+    # The exam page (no menu there, but a heading).
+    open_quiz = make_quiz(questions=[make_question(world["category"], name="Câu 1")], title="Kiểm tra nhanh")
+    page.goto(f"{live_server.url}/kiem-tra/{open_quiz.pk}/")
+    page.click(f"form[action='/kiem-tra/{open_quiz.pk}/bat-dau/'] button")
+    page.wait_for_url("**/bai-lam/**")
+    attempt = page.url.removeprefix(live_server.url)
+    assert page.locator("h1").inner_text() == "Kiểm tra nhanh"
+    assert audit(page, live_server.url, [attempt]) == []
 
 
 def test_public_pages(page, live_server, world, province_admin):
