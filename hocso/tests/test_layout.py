@@ -29,6 +29,9 @@ def test_every_page_links_a_favicon_that_exists_and_has_a_description(client, le
     description = re.search(r'<meta name="description" content="([^"]+)">', page)
     assert description and "Học Số" in description.group(1)
     assert finders.find("hocso/favicon.svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/hocso/favicon.svg"
+    assert client.get("/static/hocso/favicon.svg").status_code == 200
 
 
 def test_admin_menu_is_grouped_and_a_learner_menu_is_flat(client, province_admin, learner_user):
