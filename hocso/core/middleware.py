@@ -102,12 +102,15 @@ class ProductNotFoundMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.DEBUG:
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404:
+            # An address no URL pattern matches: Django answered with its technical page. Other 404s come from
+            # views (an Http404, handled below, or the API's own JSON answer) and resolve.
             try:
                 resolve(request.path_info, getattr(request, "urlconf", None))
             except Resolver404 as exc:
                 return page_not_found(request, exc)
-        return self.get_response(request)
+        return response
 
     def process_exception(self, request, exception):
         if settings.DEBUG and isinstance(exception, Http404):
