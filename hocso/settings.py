@@ -78,6 +78,9 @@ MIDDLEWARE = [
     # reads the session or the database.
     "hocso.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # DEBUG only: the product's 404 page rather than Django's technical one (after CommonMiddleware, whose
+    # APPEND_SLASH redirect then still applies).
+    "hocso.core.middleware.ProductNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.defaults import page_not_found
 
 from .api_common import error_response
 from .input_guard import BadInput, find_nul, nul_message
@@ -89,3 +91,28 @@ def bad_input_page(problem: BadInput) -> HttpResponse:
         with translation.override(language):
             messages[f"message_{language}"] = nul_message(problem.location, problem.name)
     return HttpResponseBadRequest(render_to_string("core/bad_input.html", messages))
+
+
+class ProductNotFoundMiddleware:
+    """In demo mode (DEBUG) too, a page that does not exist or is out of the person's scope answers with Học Số's
+    own 404 page in Vietnamese and English, not Django's technical page in English (which also lists every URL
+    pattern). Production (DEBUG off) gets that page from Django's handler already; this changes nothing there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404:
+            # An address no URL pattern matches: Django answered with its technical page. Other 404s come from
+            # views (an Http404, handled below, or the API's own JSON answer) and resolve.
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return page_not_found(request, exc)
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

@@ -1,6 +1,9 @@
 """The root URLs (ROOT_URLCONF): every app's pages under its Vietnamese prefix, the public index and the API."""
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from hocso.campaigns.views_public import public_index
@@ -23,4 +26,7 @@ urlpatterns = [
     path("cong-khai/", public_index, name="public_index"),  # published results: no login
     path("ngon-ngu/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    # Pages link the icon (base.html); browsers that ask for /favicon.ico anyway get it rather than a 404. Lazy:
+    # in production the static file's hashed name is read from the manifest when first asked, not at import.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("hocso/favicon.svg"), permanent=True)),
 ]

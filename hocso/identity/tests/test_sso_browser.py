@@ -62,6 +62,7 @@ def test_sign_in_and_out_through_the_provider(browser_page, live_server, live_ss
     learner = Learner.objects.select_related("user").get(pk=learner_in_a.pk)
     assert learner.user is not None and learner.user.oidc_identities.count() == 1
 
+    page.click(".site-nav .account summary")  # the account menu holds "Sign out"
     page.click("form[action='/dang-xuat/'] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/dang-nhap/**")
     assert page.locator("input[name=password]").count() == 1
