@@ -92,6 +92,12 @@
       settings.score = function () { return function () { return 1; }; };
       settings.onType = function () { this.clearOptions(); };
     }
+    // Tom Select moves the <label for> to its own input; the hidden <select> (still submitted, and read by
+    // assistive technology in some browsers) keeps the label's text as its name.
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.trim());
+    }
     new window.TomSelect(select, settings);
   }
 
