@@ -32,7 +32,6 @@ from ..models import AttemptQuestion, QuestionType, Quiz
 from ..option_ids import OptionIds, choice_ids
 from ..permissions import can_grade_essay, can_regrade, can_see_quiz_as_author
 from ..quizzes import selectors as quiz_selectors
-from ..quizzes.forms import plain_number
 from . import exports, item_analysis, selectors
 from .forms import EssayGradeForm, RegradeForm, ResultFilterForm, StatisticsForm
 
@@ -151,8 +150,6 @@ def _attempt_context(request: HttpRequest, quiz: Quiz, attempt_pk: int, forms: d
     ids = attempt.option_ids
     for aq in paper:
         aq.view = _describe(aq, ids)
-        aq.mark_text = plain_number(aq.mark)
-        aq.score_text = plain_number(aq.score) if aq.score is not None else None
         if can_grade and aq.version.question.qtype == QuestionType.ESSAY and attempt.state != "in_progress":
             initial = {"score": aq.score, "comment": aq.comment} if aq.score is not None else None
             aq.grade_form = (forms or {}).get(aq.slot) or EssayGradeForm(mark=aq.mark, initial=initial,
