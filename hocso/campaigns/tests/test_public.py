@@ -33,6 +33,9 @@ def test_public_board_shows_the_snapshot_not_live_data(client, published, provin
     client.cookies["hocso_language"] = "en"
     body = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}").content.decode()
     assert "<dd>3 (75.0% of those with a result)</dd>" in body  # still 3 passed, as published
+    # every rate says what it divides by
+    assert "<dd>5 (83.3% of the audience)</dd>" in body
+    assert "Participation rate = participants / audience." in body and "Pass rate = passed / people with" in body
 
 
 def test_unpublished_campaign_has_no_board(client, province, commune_a, commune_b, school_a, learner_in_a,
