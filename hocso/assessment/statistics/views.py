@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hocso.core.exporting import XLSX_TYPE
+from hocso.core.formatting import number
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
@@ -204,6 +205,6 @@ def quiz_regrade(request: HttpRequest, pk: int) -> HttpResponse:
         count = call_service(form, attempts_regrade, actor=request.user, quiz=quiz, question=question)
         if count is not None:
             messages.success(request, _("%(count)s attempts were regraded with the corrected “%(name)s”.")
-                             % {"count": count, "name": question.name})
+                             % {"count": number(count), "name": question.name})
             return redirect("assessment:quiz_results", pk=quiz.pk)
     return render(request, "assessment/statistics/regrade.html", {"quiz": quiz, "form": form, "questions": questions})
