@@ -49,10 +49,12 @@ def achieved_counts(*, scope: UnitScope, years: list[int]) -> dict[tuple[int, in
         certified = Certificate.objects.filter(learner_id=OuterRef("pk"), revoked_at__isnull=True,
                                                issued_at__year=year)
         achieved = scope.q("unit__path") & Exists(certified)
-        passed = Attempt.objects.filter(scope.q("unit__path"), learner_id=OuterRef("pk"), state=AttemptState.GRADED,
-                                        passed=True, submitted_at__year=year)
+        # The year's counted attempts as one uncorrelated IN (…): a correlated EXISTS per learner let SQLite scan
+        # every graded attempt for each learner (25 s for 2,500 people).
+        passed = Attempt.objects.filter(scope.q("unit__path"), state=AttemptState.GRADED, passed=True,
+                                        submitted_at__year=year)
         for counted in counted_attempts(passed):
-            achieved |= Exists(counted)
+            achieved |= Q(pk__in=counted.values("learner_id"))
         rows = (
             Learner.objects.filter(target_group__isnull=False).filter(achieved)
             .values("target_group_id").annotate(n=Count("pk", distinct=True)).order_by()
