@@ -21,8 +21,12 @@ from hocso.core.exporting import (
 from .models import Campaign, Snapshot
 from .selectors.boards import public_rows
 
+SCORE_FORMAT = "0.0"  # a score as a number with one decimal shown (Excel writes the separator of the reader's locale)
 
-def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+
+def _xlsx(title: str, header: list[str], rows: list[list[Any]], *, formats: dict[int, str] | None = None) -> bytes:
+    """`formats`: {column index: Excel number format} for numeric columns shown a fixed way (a score's "0.0"); the
+    cells stay numbers."""
     from openpyxl.styles import Font
 
     book = new_workbook(write_only=True)
@@ -31,6 +35,9 @@ def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     bold = Font(bold=True)
     append_row(sheet, [cell(sheet, label, font=bold) for label in header])
     for row in rows:
+        if formats:
+            row = [cell(sheet, value, number_format=formats[i]) if i in formats and value is not None else value
+                   for i, value in enumerate(row)]
         append_row(sheet, row)
     return workbook_bytes(book)
 
@@ -58,7 +65,7 @@ def follow_up_xlsx(*, actor, campaign: Campaign, rows, status: str = "") -> byte
             float(row.grade) if row.grade is not None else None,
         ])
     audit(actor, "campaign.export_follow_up", campaign, extra={"rows": len(data), "status": status})
-    return _xlsx(_("Follow-up"), header, data)
+    return _xlsx(_("Follow-up"), header, data, formats={len(header) - 1: SCORE_FORMAT})
 
 
 def _bands(figures: dict) -> list[Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.exporting import XLSX_TYPE, add_sheet, append_row, new_workbook, workbook_bytes
+from hocso.core.formatting import day, number
 from hocso.training.certificates.pdf import font_path
 
 from .disclosure import suppression_rule
@@ -79,6 +81,7 @@ def _values(line: ReportLine) -> list[Any]:
 def _notes(snapshot: Snapshot) -> str:
     """The rules under every report's table: what the rates mean and which figures are withheld."""
     return " ".join([
+        _("Participation rate = participants / audience."),
         _("Pass rate = passed / people with a result (graded); people still sitting the test or waiting for an "
           "essay to be graded count as participants only. Figures for a unit include the units below it."),
         suppression_rule(snapshot_k(snapshot)),
@@ -99,13 +102,13 @@ def _title(snapshot: Snapshot) -> str:
 
 def _period(snapshot: Snapshot) -> str:
     return _("From %(start)s to %(end)s; published results, version %(version)s of %(published)s.") % {
-        "start": snapshot.opens_on.strftime("%d/%m/%Y"), "end": snapshot.closes_on.strftime("%d/%m/%Y"),
-        "version": snapshot.version, "published": timezone.localtime(snapshot.published_at).strftime("%d/%m/%Y"),
+        "start": day(snapshot.opens_on), "end": day(snapshot.closes_on),
+        "version": snapshot.version, "published": day(snapshot.published_at),
     }
 
 
 def _dated(today: dt.date) -> str:
-    return _("Date: %(date)s") % {"date": today.strftime("%d/%m/%Y")}
+    return _("Date: %(date)s") % {"date": day(today)}
 
 
 def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
@@ -132,11 +135,11 @@ def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    number = 0
+    position = 0
     for line in report_lines(snapshot):
         if line.kind == "unit":
-            number += 1
-        append_row(sheet, [number if line.kind == "unit" else None, _label(line), line.code, *_values(line)])
+            position += 1
+        append_row(sheet, [position if line.kind == "unit" else None, _label(line), line.code, *_values(line)])
         row = sheet.max_row
         sheet.cell(row=row, column=2).alignment = Alignment(indent=line.level * 2 if line.kind == "unit" else 0)
         if line.kind != "unit":
@@ -158,11 +161,13 @@ def report_xlsx(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
 
 
 def _fmt(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+    """A figure of the PDF: a rate or a mean (a float) with one decimal, a count with a thousands separator, a
+    withheld figure as its mark ("< 5", "*")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float | Decimal):
+        return number(value, 1)
+    return number(value)
 
 
 def report_pdf(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:

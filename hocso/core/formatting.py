@@ -4,7 +4,8 @@ Vietnamese (the default): 2.500 people, 68,1%, a score of 7,5, 30/09/2026, 30/09
 68.1%, 7.5, the same day-first dates (the province's documents are dated that way in both languages).
 Templates use the filters of `{% load formatting %}` (hocso/core/templatetags/formatting.py); Python code that
 writes display text (PDFs, export display columns, chart labels sent as data) calls these functions. Every rate
-and score has one decimal, every count a thousands separator; None is an em dash.
+and score has one decimal, a mark (points) at most two without trailing zeros, every count a thousands separator;
+None is an em dash.
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ def percent(value) -> str:
 def score(value) -> str:
     """A score or an average score: one decimal."""
     return number(value, 1)
+
+
+def points(value) -> str:
+    """A mark or raw score (points, not a percentage): at most two decimals, no trailing zeros (1,5; 2; 0,33)."""
+    amount = _decimal(value)
+    if amount is None:
+        return MISSING
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    places = 0 if amount == amount.to_integral() else -amount.normalize().as_tuple().exponent
+    return number(amount, places)
 
 
 def day(value: dt.date | dt.datetime | None) -> str:

@@ -205,9 +205,15 @@ def unit_members_now(*, unit: Unit) -> QuerySet:
     return unit_members().current(unit)
 
 
-def unit_member_history(*, unit: Unit, predecessors: list[Unit]) -> QuerySet:
-    """Memberships of `unit` and of the units it came from (merges, splits), newest first."""
-    return unit_members().history(unit=unit, predecessors=predecessors)
+def unit_member_history(*, unit: Unit, predecessors: list[Unit], subtree: bool = False) -> QuerySet:
+    """Memberships of `unit` and of the units it came from (merges, splits), newest first; with `subtree`, those of
+    its sub-units too."""
+    return unit_members().history(unit=unit, predecessors=predecessors, subtree=subtree)
+
+
+def direct_member_counts(units: list[Unit]) -> dict[int, int]:
+    """{unit pk: the people now in the unit itself, not in its sub-units}."""
+    return unit_members().direct_counts(units)
 
 
 def target_group_list(*, actor: Actor | None) -> QuerySet[TargetGroup]:

@@ -139,7 +139,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     reorganisations = list(selectors.unit_reorganisations(unit))
     _mark_linkable(actor, [u for r in reorganisations for u in (*r.sources.all(), *r.targets.all())])
     predecessors = _mark_linkable(actor, selectors.unit_predecessors(unit))
-    history = paginate(request, selectors.unit_member_history(unit=unit, predecessors=predecessors))
+    # The history covers the sub-units too unless asked for the unit itself (?history=own): a commune whose people
+    # all work in its offices and schools is not a unit "nobody has worked in".
+    own_only = request.GET.get("history") == "own"
+    history = paginate(request, selectors.unit_member_history(unit=unit, predecessors=predecessors,
+                                                              subtree=not own_only))
+    unit.direct_count = selectors.direct_member_counts([unit]).get(unit.pk, 0)
+    unit.below_count = unit.learner_count - unit.direct_count
     if unit.successor is not None:
         _mark_linkable(actor, [unit.successor])
     is_current = unit.is_current
@@ -151,6 +157,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reorganisations": reorganisations,
         "predecessors": predecessors,
         "page": history,
+        "own_only": own_only,
         "querystring": querystring_without_page(request),
         "people_url": f"{reverse('people:list')}?unit={unit.pk}",
         "can_manage": is_current and can_manage_unit(actor, unit),

@@ -61,8 +61,9 @@ def learner_memberships(*, learner: Learner) -> QuerySet[Membership]:
     return learner.memberships.select_related("unit").order_by("-start_date", "-id")
 
 
-def unit_history(*, unit: Unit, predecessors: list[Unit]) -> QuerySet[Membership]:
-    """Memberships of `unit` and of the units it came from.
+def unit_history(*, unit: Unit, predecessors: list[Unit], subtree: bool = False) -> QuerySet[Membership]:
+    """Memberships of `unit` and of the units it came from; with `subtree`, of its sub-units too (the units whose
+    path starts with its own, former ones included).
 
     A unit merged into this one brings its whole history. A unit split into several parts brings to each part
     only the history of the people who went to that part.
@@ -78,6 +79,8 @@ def unit_history(*, unit: Unit, predecessors: list[Unit]) -> QuerySet[Membership
     if split_ids:
         arrived = Membership.objects.filter(unit__in=merged_ids).values("learner")
         condition |= Q(unit__in=split_ids, learner__in=arrived)
+    if subtree:
+        condition |= Q(unit__path__startswith=unit.path)
     return (
         Membership.objects.filter(condition)
         .select_related("learner", "unit")

@@ -93,7 +93,13 @@ class QuestionFilterForm(forms.Form):
                                         empty_value=None,
                                         choices=[("", gettext_lazy("All")), *Difficulty.choices])
     archived = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=ARCHIVED_CHOICES)
-    sub = forms.BooleanField(label=gettext_lazy("Include sub-categories"), required=False)
+    # A category shows what it holds, its sub-categories' questions included, unless asked for its own only: a top
+    # category holding nothing itself but 66 questions below does not open on "no question matches".
+    sub = forms.ChoiceField(label=gettext_lazy("Questions from"), required=False, choices=[
+        ("on", gettext_lazy("This category and its sub-categories")), ("off", gettext_lazy("This category only"))])
+
+    def includes_subcategories(self) -> bool:
+        return (self.cleaned_data.get("sub") or "on") == "on"
 
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)

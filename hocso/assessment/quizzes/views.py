@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from hocso.core.formatting import points
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
@@ -35,7 +36,6 @@ from .forms import (
     QuizForm,
     RandomSlotForm,
     SlotEditForm,
-    plain_number,
 )
 
 
@@ -125,7 +125,7 @@ def _slot_rows(quiz: Quiz) -> list[dict]:
             row["questions"] = 1
             version = slot.question.current_version
             mark = slot.mark if slot.mark is not None else (version.default_mark if version else None)
-        row["mark"] = plain_number(mark) if mark is not None else _("question's default")
+        row["mark"] = points(mark) if mark is not None else _("question's default")
     return rows
 
 

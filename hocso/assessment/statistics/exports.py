@@ -39,7 +39,9 @@ def results_xlsx(*, actor: Actor, quiz: Quiz, filters: ResultFilters | None = No
         append_row(sheet, [
             number, family, person.given_name, person.masked_cccd, person.sat_unit_name or "",
             person.target_group.name if person.target_group_id else "", person.attempt_count,
-            float(person.grade) if person.grade is not None else None, _yes_no(person.passed),
+            # a number (Excel computes with it) shown with one decimal, as on the page
+            cell(sheet, float(person.grade), number_format="0.0") if person.grade is not None else None,
+            _yes_no(person.passed),
             str(STATE_LABELS.get(person.result_state, "")), person.last_submitted_at,  # a real date and time, local
         ])
     return workbook_bytes(workbook)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from hocso.core.formatting import points
 from hocso.org.models import Unit
 from hocso.people.forms import UnitChoiceField
 
@@ -45,7 +46,7 @@ class EssayGradeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["score"].validators.append(MaxValueValidator(mark))
         self.fields["score"].widget.attrs.update({"max": plain_number(mark), "step": "0.25"})
-        self.fields["score"].help_text = _("From 0 to %(mark)s") % {"mark": plain_number(mark)}
+        self.fields["score"].help_text = _("From 0 to %(mark)s") % {"mark": points(mark)}
 
 
 class RegradeForm(forms.Form):

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hocso.core.exporting import XLSX_TYPE
+from hocso.core.formatting import number
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
@@ -32,7 +33,6 @@ from ..models import AttemptQuestion, QuestionType, Quiz
 from ..option_ids import OptionIds, choice_ids
 from ..permissions import can_grade_essay, can_regrade, can_see_quiz_as_author
 from ..quizzes import selectors as quiz_selectors
-from ..quizzes.forms import plain_number
 from . import exports, item_analysis, selectors
 from .forms import EssayGradeForm, RegradeForm, ResultFilterForm, StatisticsForm
 
@@ -152,8 +152,6 @@ def _attempt_context(request: HttpRequest, quiz: Quiz, attempt_pk: int, forms: d
     ids = attempt.option_ids
     for aq in paper:
         aq.view = _describe(aq, ids)
-        aq.mark_text = plain_number(aq.mark)
-        aq.score_text = plain_number(aq.score) if aq.score is not None else None
         if can_grade and aq.version.question.qtype == QuestionType.ESSAY and attempt.state != "in_progress":
             initial = {"score": aq.score, "comment": aq.comment} if aq.score is not None else None
             aq.grade_form = (forms or {}).get(aq.slot) or EssayGradeForm(mark=aq.mark, initial=initial,
@@ -208,6 +206,6 @@ def quiz_regrade(request: HttpRequest, pk: int) -> HttpResponse:
         count = call_service(form, attempts_regrade, actor=request.user, quiz=quiz, question=question)
         if count is not None:
             messages.success(request, _("%(count)s attempts were regraded with the corrected “%(name)s”.")
-                             % {"count": count, "name": question.name})
+                             % {"count": number(count), "name": question.name})
             return redirect("assessment:quiz_results", pk=quiz.pk)
     return render(request, "assessment/statistics/regrade.html", {"quiz": quiz, "form": form, "questions": questions})

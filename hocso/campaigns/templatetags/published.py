@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from hocso.campaigns.disclosure import AUDIENCE, AUDIENCE_FIGURES, RESULTS, SMALL_GROUP
+from hocso.core.formatting import number, score
 
 register = template.Library()
 
@@ -15,7 +15,8 @@ register = template.Library()
 @register.filter
 def figure(shown: dict, name: str) -> str:
     """`shown` is a PublicRow's shown_total or shown_own. A withheld figure reads as its mark ("< 5" or "*") with
-    the reason on hover; a figure about nobody as "—"; any other in the page's number format (54,0)."""
+    the reason on hover; a figure about nobody as "—"; a rate as 54,0 (its heading says %), a mean or median as
+    71,6, a count as 1.474 (hocso.core.formatting)."""
     group = AUDIENCE if name in AUDIENCE_FIGURES else RESULTS
     reason = shown["suppression"][group]
     if reason:
@@ -23,4 +24,6 @@ def figure(shown: dict, name: str) -> str:
                  else _("Not published: it would let a small group be worked out by subtraction"))
         return format_html('<span class="withheld" title="{}">{}</span>', title, shown[name])
     value = shown.get(name)
-    return "—" if value is None else localize(value)
+    if name.endswith("_rate"):
+        return number(value, 1)  # under a "(%)" heading
+    return score(value) if name in ("mean", "median") else number(value)

@@ -71,8 +71,9 @@ def test_admin_publishes_and_the_public_board_shows_it(page, live_server, provin
         # The province's own card: the hand-computed figures of helpers.build_world, as published.
         card = board.locator(".card", has=board.locator("h2", has_text=province.name))
         figures = dict(zip(card.locator("dt").all_inner_texts(), card.locator("dd").all_inner_texts(), strict=True))
-        assert figures == {"Audience": "6", "Participants": "5 (83.3 %)", "With a result": "4",
-                           "Passed": "3 (75.0 %)", "Mean score": "67.5", "Median score": "70.0"}
+        assert figures == {"Audience": "6", "Participants": "5 (83.3% of the audience)", "With a result": "4",
+                           "Passed": "3 (75.0% of those with a result)", "Mean score": "67.5",
+                           "Median score": "70.0"}
         # The table lists the units below the province with their published figures.
         cells = board.locator("main > .table-wrap table tbody tr").evaluate_all(
             "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")

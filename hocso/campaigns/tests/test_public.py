@@ -32,7 +32,10 @@ def test_public_board_shows_the_snapshot_not_live_data(client, published, provin
     make_attempt(campaign.quiz, people["dung"], percent=100)
     client.cookies["hocso_language"] = "en"
     body = client.get(f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}").content.decode()
-    assert "<dd>3 (75.0 %)</dd>" in body  # still 3 passed, as published
+    assert "<dd>3 (75.0% of those with a result)</dd>" in body  # still 3 passed, as published
+    # every rate says what it divides by
+    assert "<dd>5 (83.3% of the audience)</dd>" in body
+    assert "Participation rate = participants / audience." in body and "Pass rate = passed / people with" in body
 
 
 def test_unpublished_campaign_has_no_board(client, province, commune_a, commune_b, school_a, learner_in_a,
@@ -73,7 +76,7 @@ def test_board_figures_are_cached_until_something_is_published(client, published
     url = f"/dot-kiem-tra/cong-khai/{campaign.pk}/?unit={province.pk}"
     client.cookies["hocso_language"] = "en"
     first = client.get(url)
-    assert "<dd>3 (75.0 %)</dd>" in first.content.decode()
+    assert "<dd>3 (75.0% of those with a result)</dd>" in first.content.decode()
     with django_assert_max_num_queries(2):  # the snapshot and the cache key; the figures come from the cache
         again = client.get(url)
     assert again.context["rows"] == first.context["rows"] and again.context["charts"] == first.context["charts"]
@@ -81,7 +84,7 @@ def test_board_figures_are_cached_until_something_is_published(client, published
     make_attempt(campaign.quiz, people["dung"], percent=100, number=1)
     campaign_publish(actor=province_admin, campaign=campaign)
     body = client.get(url).content.decode()
-    assert "<dd>4 (80.0 %)</dd>" in body and "version 2" in body  # Dũng now sat and passed
+    assert "<dd>4 (80.0% of those with a result)</dd>" in body and "version 2" in body  # Dũng now sat and passed
 
     other = campaign.__class__.objects.get(pk=campaign.pk)
     other.pk = None

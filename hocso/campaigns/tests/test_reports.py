@@ -71,7 +71,7 @@ def test_pdf_summary_has_vietnamese_text(client, published, province_admin):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     flat = re.sub(r"\s+", " ", text)
     assert "TỈNH THÁI NGUYÊN" in flat and "Quý IV/2026" in flat
-    assert "Total: Tỉnh Thái Nguyên 6 5 83,3 4 3 75,0" in flat
+    assert "Total: Tỉnh Thái Nguyên 6 5 83.3 4 3 75.0" in flat  # English here: the page's language, its separators
     assert "Subtotal: Xã Đại Phúc" in flat and "Subtotal: Xã Minh Tiến" in flat
     assert_no_personal_data(flat, people)
     assert not CCCD_RE.search(flat)
@@ -85,6 +85,7 @@ def test_pdf_in_vietnamese_by_default(client, published, province_admin):
     response = client.get(f"/dot-kiem-tra/{campaign.pk}/bao-cao/{snap.version}.pdf")
     text = re.sub(r"\s+", " ", PdfReader(io.BytesIO(response.content)).pages[0].extract_text())
     assert "Điểm trung bình" in text and "Xã Yên Trạch" in text
+    assert "83,3" in text and "83.3" not in text  # Vietnamese decimals (hocso.core.formatting)
 
 
 def test_reports_are_for_staff_in_scope(client, published, learner_user, province_admin):

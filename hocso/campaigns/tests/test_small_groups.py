@@ -221,12 +221,12 @@ def assert_props(props: dict[str, str], figures: dict, where: str) -> None:
                               ("With a result", "graded", props["With a result"]), ("", "passed", passed),
                               ("Mean score", "mean", props["Mean score"]),
                               ("Median score", "median", props["Median score"])):
-        assert_shows(text, figures, name, f"{where} {label or name}")
+        assert_shows(text, figures, name, f"{where} {label or name}", decimals=1)  # pages: one decimal
     for text, name in ((rate, "participation_rate"), (pass_rate, "pass_rate")):
         if figures[name] is None:
             assert not text, f"{where}: a rate shown for a withheld or empty group"
         else:
-            assert_shows(text.removesuffix(" %)"), figures, name, where)
+            assert_shows(text.partition("%")[0], figures, name, where, decimals=1)  # "75.0% of those with a result)"
 
 
 def test_every_public_page_and_widget_shows_only_the_published_figures(client, small_world):
@@ -246,7 +246,7 @@ def test_every_public_page_and_widget_shows_only_the_published_figures(client, s
                 continue  # "No units below."
             total = by_name[row[0]]["total"]
             for text, name in zip(row[1:], ("audience", "participation_rate", "pass_rate", "mean"), strict=True):
-                assert_shows(text, total, name, f"board {url} row {row[0]}")
+                assert_shows(text, total, name, f"board {url} row {row[0]}", decimals=1)
         if unit_id:
             assert_props(page.props[0], published[unit_id]["total"], f"board {url}")
         charts = chart_data(body)

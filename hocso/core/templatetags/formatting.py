@@ -1,5 +1,5 @@
 """Template filters for numbers and dates (hocso.core.formatting): {% load formatting %} then {{ count|number }},
-{{ amount|number:2 }}, {{ rate|percent }}, {{ average|score }}, {{ when|day }}, {{ when|moment }}."""
+{{ amount|number:2 }}, {{ rate|percent }}, {{ average|score }}, {{ mark|points }}, {{ when|day }}, {{ when|moment }}."""
 
 from django import template
 
@@ -10,5 +10,6 @@ register = template.Library()
 register.filter("number", formatting.number)
 register.filter("percent", formatting.percent)
 register.filter("score", formatting.score)
+register.filter("points", formatting.points)
 register.filter("day", formatting.day)
 register.filter("moment", formatting.moment)

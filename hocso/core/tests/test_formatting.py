@@ -57,3 +57,12 @@ def test_template_filters():
         rendered = template.render(Context({"n": 14600, "r": 52.345, "s": 7.25, "d": dt.date(2026, 12, 7),
                                             "a": 1.5}))
     assert rendered == "14.600 52,3% 7,3 07/12/2026 1,50"
+
+
+def test_marks_have_at_most_two_decimals_and_no_trailing_zeros():
+    with translation.override("vi"):
+        assert [formatting.points(v) for v in (Decimal("1.500"), Decimal("2.000"), Decimal("0.333"), 1250,
+                                                Decimal("16.250"), None)] == ["1,5", "2", "0,33", "1.250", "16,25", "—"]
+        assert Template("{% load formatting %}{{ m|points }}").render(Context({"m": Decimal("8.0")})) == "8"
+    with translation.override("en"):
+        assert formatting.points(Decimal("1250.5")) == "1,250.5"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import segno
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from hocso.core.formatting import day, points
 
 from ..models import Certificate
 
@@ -63,9 +64,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, province: str)
     pdf.set_font("DejaVu", "B", 18)
     pdf.multi_cell(0, 10, certificate.course_title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 12)
-    local = timezone.localtime(certificate.issued_at)
     pdf.cell(0, 8, _("Duration: %(hours)s hours. Issued on %(date)s.") % {
-        "hours": f"{certificate.hours:g}", "date": local.strftime("%d/%m/%Y")}, align="C", new_x="LMARGIN",
+        "hours": points(certificate.hours), "date": day(certificate.issued_at)}, align="C", new_x="LMARGIN",
         new_y="NEXT")
     buffer = io.BytesIO()
     segno.make(verify_url, error="m").save(buffer, kind="png", scale=4, border=1)

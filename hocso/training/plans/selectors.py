@@ -72,15 +72,16 @@ class Cell:
     achieved: int
 
     @property
-    def percent(self) -> int | None:
+    def percent(self) -> float | None:
+        """achieved / target in percent, one decimal; None without a target."""
         if not self.target:
             return None
-        return round(100 * self.achieved / self.target)
+        return round(100 * self.achieved / self.target, 1)
 
     @property
     def bar(self) -> int:
-        """The <progress> value: capped at 100 so over-achievement shows a full bar."""
-        return min(self.percent or 0, 100)
+        """The <progress> value: a whole number capped at 100 so over-achievement shows a full bar."""
+        return min(round(self.percent or 0), 100)
 
 
 @dataclass
@@ -92,11 +93,17 @@ class YearRow:
 
 @dataclass
 class Progress:
+    """`total` is the plan as a whole: the targets of every year against the people achieved in the years that
+    have a target (a year without one, say before the plan set any, counts towards nothing; a person who achieved
+    in two such years counts in both). `targeted_years` are those years, `untargeted_years` the others."""
+
     plan: TrainingPlan
     groups: list[TargetGroup]
     years: list[YearRow]
     total: Cell
     scoped: bool
+    targeted_years: list[int] = field(default_factory=list)
+    untargeted_years: list[int] = field(default_factory=list)
 
 
 def plan_progress(*, actor: Actor, plan: TrainingPlan) -> Progress:
@@ -115,7 +122,10 @@ def plan_progress(*, actor: Actor, plan: TrainingPlan) -> Progress:
             row.cells.append((group, cell))
             row.total.target += cell.target
             row.total.achieved += cell.achieved
-        grand.target += row.total.target
-        grand.achieved += row.total.achieved
+        if row.total.target:
+            grand.target += row.total.target
+            grand.achieved += row.total.achieved
         rows.append(row)
-    return Progress(plan=plan, groups=groups, years=rows, total=grand, scoped=not scope.everything)
+    return Progress(plan=plan, groups=groups, years=rows, total=grand, scoped=not scope.everything,
+                    targeted_years=[r.year for r in rows if r.total.target],
+                    untargeted_years=[r.year for r in rows if not r.total.target])

@@ -265,9 +265,12 @@ def test_search_and_filters(author, category):
     phishing = make_question(category, name="Thư lừa đảo", qtype=QuestionType.TRUE_FALSE, data={"correct": True})
     nested = make_question(child, name="Mật mã", difficulty=3)
     base = url("bank_category", category.pk)
-    assert shown(author.get(base)) == {password.pk, phishing.pk}
-    assert shown(author.get(base + "?q=mat")) == {password.pk}  # accent-blind, word start
+    # A category opens with its sub-categories' questions; "this category only" leaves them out.
+    assert shown(author.get(base)) == {password.pk, phishing.pk, nested.pk}
+    assert shown(author.get(base + "?sub=off")) == {password.pk, phishing.pk}
+    assert shown(author.get(base + "?q=mat&sub=off")) == {password.pk}  # accent-blind, word start
     assert shown(author.get(base + "?q=mat&sub=on")) == {password.pk, nested.pk}
+    assert shown(author.get(base + "?q=mat")) == {password.pk, nested.pk}
     assert shown(author.get(base + "?q=khau")) == {password.pk}
     assert shown(author.get(base + "?q=hau")) == set()
     assert shown(author.get(base + "?qtype=truefalse")) == {phishing.pk}

@@ -61,7 +61,7 @@ def category_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     filters = form.cleaned_data
     questions = selectors.question_list(
-        actor=actor, category=category, include_subcategories=bool(filters.get("sub")),
+        actor=actor, category=category, include_subcategories=form.includes_subcategories(),
         query=filters.get("q", ""), qtype=filters.get("qtype", ""), difficulty=filters.get("difficulty"),
         tag=filters.get("tag"), archived=filters.get("archived") or selectors.ACTIVE,
     )

@@ -125,6 +125,24 @@ def test_random_draws_are_analysed_per_question_version(commune_a):
     assert stats.alpha is None  # people had different questions
 
 
+def test_alpha_reads_as_a_value_or_a_whole_sentence(client, commune_a, dataset, province_admin):
+    """Cronbach's alpha shows its value (one decimal, as every rate); when the draws differ, a dash and why."""
+    client.cookies["hocso_language"] = "en"
+    client.force_login(province_admin)
+    quiz, _questions, _people = dataset
+    body = client.get(f"/kiem-tra/de-thi/{quiz.pk}/thong-ke/").content.decode()
+    alpha = body.split("Cronbach's alpha)</dt>", 1)[1].split("</dd>", 1)[0]
+    assert alpha == "<dd>0.0%"
+    category = make_category("Rút ngẫu nhiên")
+    bank = [make_question(category, name=f"Câu {i}") for i in range(6)]
+    drawn = make_quiz(random_from=category, random_count=3)
+    for i in range(3):
+        sit(drawn, make_learner(commune_a, f"Người Số {i}"), {q: A for q in bank})
+    body = client.get(f"/kiem-tra/de-thi/{drawn.pk}/thong-ke/").content.decode()
+    alpha = body.split("Cronbach's alpha)</dt>", 1)[1].split("</dd>", 1)[0]
+    assert alpha.startswith("<dd>—") and "these attempts drew different ones." in alpha
+
+
 def test_empty_quiz_and_bounded_queries(dataset, django_assert_max_num_queries):
     quiz, _questions, _people = dataset
     with django_assert_max_num_queries(6):
@@ -139,5 +157,5 @@ def test_statistics_page_states_the_rule(client, dataset, province_admin):
     client.force_login(province_admin)
     body = client.get(f"/kiem-tra/de-thi/{quiz.pk}/thong-ke/").content.decode()
     assert "facility index is below 10%" in body and "discrimination index is below 20%" in body
-    assert "57.74%" in body  # Q2's discrimination index
+    assert "57.7%" in body  # Q2's discrimination index, one decimal
     assert body.count('class="flagged"') == 3

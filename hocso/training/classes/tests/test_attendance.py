@@ -140,7 +140,7 @@ def test_rates_per_learner_and_class_and_completion(client, instructor, focal_a,
 
     client.force_login(instructor)
     body = client.get(reverse("training:class_attendance", args=[klass.pk])).content.decode()
-    assert "100%" in body and "50%" in body
+    assert "100,0%" in body and "50,0%" in body
     client.force_login(focal_a)
     body = client.get(reverse("training:class_attendance", args=[klass.pk])).content.decode()
     assert learner_in_a.full_name in body and learner_in_b.full_name not in body

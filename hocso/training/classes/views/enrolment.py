@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocso.core.formatting import number
 from hocso.core.text import is_digits
 from hocso.core.uploads import FileRejected
 
@@ -21,9 +22,10 @@ from ..forms import BulkEnrolForm, EnrolListForm
 
 
 def _report(request: HttpRequest, result: services.EnrolResult) -> None:
-    messages.success(request, _("Enrolled: %(enrolled)d; on the waiting list: %(waiting)d; already there: "
-                                "%(skipped)d.") % {"enrolled": result.enrolled, "waiting": result.waiting,
-                                                   "skipped": result.skipped})
+    messages.success(request, _("Enrolled: %(enrolled)s; on the waiting list: %(waiting)s; already there: "
+                                "%(skipped)s.") % {"enrolled": number(result.enrolled),
+                                                   "waiting": number(result.waiting),
+                                                   "skipped": number(result.skipped)})
 
 
 @login_required

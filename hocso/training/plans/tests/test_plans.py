@@ -101,6 +101,27 @@ def test_achieved_matches_the_hand_computed_fixture(world, province_admin, djang
     assert not progress.scoped
 
 
+def test_the_plan_total_counts_only_years_with_a_target_and_says_so(world, client, province_admin):
+    """A year without a target (2025 here: b2's certificate) is shown but counts towards no rate: the total is
+    the people achieved in the targeted years against those targets, and the page says what each figure counts."""
+    civil, health = world["civil"], world["health"]
+    plan = plan_create(actor=province_admin, title="Kế hoạch chỉ có chỉ tiêu năm 2026", start_year=2025,
+                       end_year=2026, targets={(2026, civil.pk): 4, (2026, health.pk): 2})
+    progress = plan_progress(actor=province_admin, plan=plan)
+    assert cell(progress, 2025, civil).achieved == 1 and cell(progress, 2025, civil).percent is None
+    assert (progress.total.achieved, progress.total.target) == (2, 6)  # not 3 / 6: 2025 had no target
+    assert progress.total.percent == pytest.approx(33.3)
+    assert (progress.targeted_years, progress.untargeted_years) == ([2026], [2025])
+
+    client.cookies["hocso_language"] = "en"
+    client.force_login(province_admin)
+    html = client.get(reverse("training:plan_progress") + f"?plan={plan.pk}").content.decode()
+    assert 'id="plan-total">2 / 6</strong> (33.3%)' in html
+    assert "People who achieved in the years with a target (2026)" in html
+    assert "No target was set for 2025" in html
+    assert "Rate = achieved / target for 2026." in html and "Total 2026" in html
+
+
 def test_focal_points_see_their_subtree(world, focal_a, focal_b):
     civil = world["civil"]
     a = plan_progress(actor=focal_a, plan=world["plan"])
