@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from hocso.core import audit_actions as log
+from hocso.core.formatting import number
 
 
 def register() -> None:
@@ -13,7 +14,7 @@ def register() -> None:
                  group=group)
     log.register("demo.reset", _("{actor} deleted the demo province"), label=_("Demo province deleted"), group=group)
     log.register_key("units", _("Units"), object_type="org.unit")
-    log.register_key("seed", _("Random seed"), show=str)
+    log.register_key("seed", _("Random seed"), show=number)  # a number like any other on the page
     for key, label in (("units", _("Units")), ("memberships", _("Unit memberships")),
                        ("reorganisations", _("Reorganisations")), ("accounts", _("Accounts"))):
         log.register_key(key, label)
