@@ -210,6 +210,7 @@ def test_a_focal_point_reads_only_the_entries_about_their_subtree(client, provin
                      ("privacy.consent", str(learner_user.pk))}
     html = response.content.decode()
     assert "Địa chỉ IP" not in html  # the addresses are the province administrators'
+    assert f'href="{reverse("core:audit")}"' in html  # the menu leads them here
     # The unit filter cannot reach outside their subtree either.
     response = client.get(reverse("core:audit"), {"unit": commune_b.code})
     assert response.context["rows"] == [] and response.context["form"].errors
@@ -222,6 +223,7 @@ def test_a_focal_point_reads_only_the_entries_about_their_subtree(client, provin
 def test_people_without_a_managing_role_cannot_read_the_log(client, learner_user, commune_a):
     audit(learner_user, "privacy.consent", learner_user)
     client.force_login(learner_user)
+    assert f'href="{reverse("core:audit")}"' not in client.get("/").content.decode()
     for name in ("core:audit", "core:audit_export_xlsx", "core:audit_export_csv"):
         assert client.get(reverse(name)).status_code == 403
     client.logout()
