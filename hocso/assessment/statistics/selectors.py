@@ -20,6 +20,7 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
+    F,
     Max,
     OuterRef,
     Q,
@@ -186,3 +187,26 @@ def learner_attempts(*, quiz: Quiz, learner_ids: list[int]) -> dict[int, list[At
     for attempt in Attempt.objects.filter(quiz=quiz, learner_id__in=learner_ids).order_by("number"):
         by_learner[attempt.learner_id].append(attempt)
     return by_learner
+
+
+# --- the home page -------------------------------------------------------------------------------------------
+
+
+def essays_waiting(*, actor: Actor, limit: int = 5) -> list[Quiz]:
+    """The actor's own quizzes with attempts waiting for an essay to be graded (`waiting`), the most first."""
+    waiting = Count("attempts", filter=Q(attempts__state=AttemptState.NEEDS_GRADING))
+    return list(Quiz.objects.filter(owner_id=getattr(actor, "pk", None)).annotate(waiting=waiting)
+                .filter(waiting__gt=0).order_by("-waiting", "pk")[:limit])
+
+
+def quizzes_latest_results(*, actor: Actor, limit: int = 5) -> list[Quiz]:
+    """The actor's own quizzes, the one with the latest submission first, with `graded`, `passed` (graded attempts
+    at or above the pass mark) and `last_submitted`."""
+    graded = Q(attempts__state=AttemptState.GRADED)
+    return list(
+        Quiz.objects.filter(owner_id=getattr(actor, "pk", None))
+        .annotate(graded=Count("attempts", filter=graded),
+                  passed=Count("attempts", filter=graded & Q(attempts__passed=True)),
+                  last_submitted=Max("attempts__submitted_at"))
+        .order_by(F("last_submitted").desc(nulls_last=True), "-pk")[:limit]
+    )
