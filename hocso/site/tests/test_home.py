@@ -165,3 +165,31 @@ def test_no_role_no_profile(client, english, db):
     client.force_login(make_user(username="khach"))
     body = text(client.get("/"))
     assert "not yet linked to a staff profile" in body
+
+
+def test_failed_background_jobs_for_the_administrator_only(client, english, settings, province_admin, focal_a):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    common = {"args_kwargs": {"args": [], "kwargs": {}}, "backend_name": "default", "exception_class_path": "",
+              "traceback": ""}
+    DBTaskResult.objects.create(status=TaskResultStatus.FAILED, task_path="hocso.people.tasks.import_preview",
+                                run_after=now, finished_at=now - dt.timedelta(hours=2), **common)
+    DBTaskResult.objects.create(status=TaskResultStatus.READY, task_path="hocso.campaigns.tasks.send_reminders",
+                                run_after=now - dt.timedelta(hours=3), **common)
+    DBTaskResult.objects.create(status=TaskResultStatus.FAILED, task_path="hocso.old.task", run_after=now,
+                                finished_at=now - dt.timedelta(days=30), **common)  # too old to show
+    DBTaskResult.objects.create(status=TaskResultStatus.READY, task_path="hocso.just.queued", run_after=now,
+                                **common)  # waiting a moment is normal
+    client.force_login(province_admin)
+    imports = section(client.get("/"), "imports")
+    assert "2 background jobs failed or are waiting for a worker" in imports
+    assert "hocso.people.tasks.import_preview" in imports and "hocso.campaigns.tasks.send_reminders" in imports
+    assert "hocso.old.task" not in imports and "hocso.just.queued" not in imports
+    client.force_login(focal_a)
+    assert "No import or background job needs your attention." in section(client.get("/"), "imports")
