@@ -39,6 +39,7 @@ def open_campaigns_visible(*, actor, today: dt.date | None = None) -> list[Campa
 class UnitFigures:
     unit: Unit
     figures: Figures
+    direct: bool = False  # the people directly in the viewer's own unit, not in one of its sub-units
 
 
 @dataclass
@@ -88,9 +89,10 @@ def _cache_key(actor, campaign: Campaign, behind: int, people: int) -> str:
 
 
 def campaign_summary(*, actor, campaign: Campaign, behind: int = 5, people: int = 0) -> CampaignSummary:
-    """The campaign seen from the actor's scope: counts per status, the `behind` units (one level below the
-    viewer's highest unit) with the lowest participation, and the first `people` not started or failed (by name).
-    Cached for HOME_CACHE_SECONDS; `computed_at` says when it was read."""
+    """The campaign seen from the actor's scope: counts per status; the `behind` units (one level below the
+    viewer's highest unit, or the people directly in it) with the lowest participation, leaving out those where
+    everyone passed; the first `people` not started or failed (by name). Cached for HOME_CACHE_SECONDS;
+    `computed_at` says when it was read."""
     key = _cache_key(actor, campaign, behind, people)
     summary = cache.get(key)
     if summary is not None:
@@ -104,8 +106,11 @@ def campaign_summary(*, actor, campaign: Campaign, behind: int = 5, people: int 
                 .annotate(n=Count("pk")).order_by()):
         per_unit.setdefault(row["group_key"], {})[row["status"]] = row["n"]
         counts[row["status"]] += row["n"]
-    units = {u.path: u for u in Unit.objects.filter(path__in=list(per_unit), depth=depth)} if behind else {}
-    ranked = [UnitFigures(unit=units[p], figures=_figures(c)) for p, c in per_unit.items() if p in units]
+    # A key shorter than the level's is a unit above it: the people directly in it (a commune's own staff).
+    units = {u.path: u for u in Unit.objects.filter(path__in=list(per_unit))} if behind else {}
+    ranked = [UnitFigures(unit=units[p], figures=_figures(c), direct=units[p].depth < depth)
+              for p, c in per_unit.items() if p in units]
+    ranked = [r for r in ranked if r.figures.passed < r.figures.audience]  # everyone passed: not behind
     ranked.sort(key=lambda r: (r.figures.participation_rate or 0, r.figures.pass_rate or 0, r.unit.sort_key))
     to_follow = []
     if people:

@@ -70,6 +70,10 @@ def test_focal_point_home(client, english, world, focal_a, django_assert_max_num
     follow = unit[unit.index("Not started or not passed"):]
     assert follow.index("Ngô Thị Lan") < follow.index("Lê Văn Cường")
     assert "Dương Văn Bình" not in unit
+    # Behind: the commune's own people (Cường failed, Lan not started); the school, where Ánh passed, is not behind.
+    behind = unit[unit.index("Units furthest behind"):unit.index("Not started or not passed")]
+    assert "Xã Đại Phúc (its own people): participation 50.0%, pass rate 0.0%" in behind
+    assert "Trường Tiểu học Đại Phúc" not in behind
     html = response.content.decode()
     follow_up = f"/dot-kiem-tra/{world.campaign.pk}/theo-doi/"
     assert f'href="{follow_up}?status=not_started"' in html
