@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Sequence
@@ -10,13 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
 from hocso.core.scoping import scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 
-from .models import Learner, Membership
+from .models import ImportJob, ImportJobStatus, Learner, Membership
 
 
 def learner_of(user) -> Learner | None:
@@ -165,3 +167,29 @@ def learners_with_accounts(*, actor: Actor, query: str, limit: int = 10) -> list
         Learner.objects.in_scope(scope).filter(user__isnull=False, user__is_active=True)
         .search(query).select_related("user", "unit").order_by("sort_key", "id")[:limit]
     )
+
+
+# --- the home page -------------------------------------------------------------------------------------------
+
+# Imports that wait for their author: still being read or written, ready to confirm, or failed.
+IMPORTS_NEEDING_ATTENTION = (ImportJobStatus.QUEUED, ImportJobStatus.READING, ImportJobStatus.PREVIEW,
+                             ImportJobStatus.APPLYING, ImportJobStatus.FAILED)
+
+
+def imports_needing_attention(*, actor: Actor, days: int = 30, limit: int = 5) -> list[ImportJob]:
+    """The actor's own staff imports of the last `days` days that wait for something (an upload is personal data
+    of the people in it, so each person sees only theirs), newest first."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(ImportJob.objects.filter(created_by_id=getattr(actor, "pk", None), created_at__gte=since,
+                                         status__in=IMPORTS_NEEDING_ATTENTION)
+                .defer("content", "error_report", "preview", "summary", "result").order_by("-created_at")[:limit])
+
+
+def membership_changes(*, actor: Actor, days: int = 30, limit: int = 8,
+                       today: dt.date | None = None) -> list[Membership]:
+    """Memberships in the actor's units that began or ended in the last `days` days (arrivals, transfers,
+    departures), the latest written first."""
+    since = (today or timezone.localdate()) - dt.timedelta(days=days)
+    return list(Membership.objects.filter(scope_of(actor).q("unit__path"))
+                .filter(Q(start_date__gte=since) | Q(end_date__gte=since))
+                .select_related("learner", "unit").order_by("-pk")[:limit])

@@ -1,4 +1,4 @@
-"""The home page: what each person has to do or to look at, by role."""
+"""The home page: what each person has to do or to look at, by role (the panels are read in site.panels)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hocso.access.permissions import can_manage_people
-from hocso.access.scoping import roles_of
-from hocso.campaigns.selectors import open_campaigns_for
-from hocso.org.selectors import unit_roots, with_counts
-from hocso.people.selectors import learner_of
+from .panels import FOLLOW_STATUSES, home_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    learner = learner_of(request.user)
-    context = {"roles": roles_of(request.user), "learner": learner}
-    if learner is not None:
-        context["open_campaigns"] = open_campaigns_for(learner=learner)
-    if can_manage_people(request.user):
-        context["my_units"] = with_counts(unit_roots(actor=request.user))
-    return render(request, "site/home.html", context)
+    home = home_for(request.user)
+    return render(request, "site/home.html", {
+        "home": home, "panels": home.panels, "learner": home.learner, "follow_statuses": FOLLOW_STATUSES,
+    })

@@ -5,8 +5,11 @@ Non-authors see nothing here (the views answer them 403 first). Objects an autho
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
@@ -206,3 +209,10 @@ def bank_matches(
     if tag_id:
         qs = qs.filter(tags=tag_id)
     return qs
+
+
+def question_imports_pending(*, actor: Actor, days: int = 30, limit: int = 5) -> list[QuestionImport]:
+    """The actor's question imports read but not confirmed yet (the last `days` days), newest first."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(QuestionImport.objects.filter(owner=getattr(actor, "pk", None), applied_at__isnull=True,
+                                              created_at__gte=since).defer("payload").order_by("-created_at")[:limit])

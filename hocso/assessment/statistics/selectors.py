@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     BooleanField,
@@ -20,6 +21,7 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
+    F,
     Max,
     OuterRef,
     Q,
@@ -189,3 +191,43 @@ def learner_attempts(*, quiz: Quiz, learner_ids: list[int]) -> dict[int, list[At
     for attempt in Attempt.objects.filter(quiz=quiz, learner_id__in=learner_ids).order_by("number"):
         by_learner[attempt.learner_id].append(attempt)
     return by_learner
+
+
+# --- the home page -------------------------------------------------------------------------------------------
+
+
+HOME_CACHE_SECONDS = 300
+
+
+def essays_waiting(*, actor: Actor, limit: int = 5) -> list[Quiz]:
+    """The actor's own quizzes with attempts waiting for an essay to be graded (`waiting`), the most first. Counted
+    from the attempts in that state only (the index on quiz and state), not from every attempt of the quizzes."""
+    rows = (Attempt.objects.filter(quiz__owner_id=getattr(actor, "pk", None), state=AttemptState.NEEDS_GRADING)
+            .values("quiz_id").annotate(n=Count("pk")).order_by("-n", "quiz_id")[:limit])
+    waiting = {row["quiz_id"]: row["n"] for row in rows}
+    quizzes = Quiz.objects.in_bulk(list(waiting))
+    result = []
+    for pk, n in waiting.items():
+        quiz = quizzes[pk]
+        quiz.waiting = n
+        result.append(quiz)
+    return result
+
+
+def quizzes_latest_results(*, actor: Actor, limit: int = 5) -> list[Quiz]:
+    """The actor's own quizzes, the one with the latest submission first, with `graded`, `passed` (graded attempts
+    at or above the pass mark) and `last_submitted`. Counting reads every attempt of the quizzes (a quarterly test
+    has tens of thousands), so the list is cached for HOME_CACHE_SECONDS per actor."""
+    key = f"home:quizzes:{getattr(actor, 'pk', None)}:{limit}"
+    quizzes = cache.get(key)
+    if quizzes is None:
+        graded = Q(attempts__state=AttemptState.GRADED)
+        quizzes = list(
+            Quiz.objects.filter(owner_id=getattr(actor, "pk", None))
+            .annotate(graded=Count("attempts", filter=graded),
+                      passed=Count("attempts", filter=graded & Q(attempts__passed=True)),
+                      last_submitted=Max("attempts__submitted_at"))
+            .order_by(F("last_submitted").desc(nulls_last=True), "-pk")[:limit]
+        )
+        cache.set(key, quizzes, HOME_CACHE_SECONDS)
+    return quizzes

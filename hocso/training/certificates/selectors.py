@@ -64,3 +64,8 @@ def stored_pdf(certificate: Certificate) -> bytes | None:
             return handle.read()
     except OSError:
         return None  # the storage is unreachable: the caller draws the PDF afresh
+
+
+def recent_certificates(learner: Learner, limit: int = 5) -> list[Certificate]:
+    """The learner's newest certificates (revoked ones too: the page says so), with their course."""
+    return list(certificates_of(learner).select_related("course")[:limit])

@@ -179,3 +179,49 @@ def learner_course_rate(*, course: Course, learner: Learner, today: dt.date | No
     if not count:
         return None
     return rate(Attendance.objects.filter(session__in=held, learner=learner).count(), count)
+
+
+# --- the home page -------------------------------------------------------------------------------------------
+
+
+def sessions_upcoming(*, actor: Actor, days: int = 14, limit: int = 8, today: dt.date | None = None) -> list[Session]:
+    """Sessions from today for `days` days, soonest first, of the classes the actor sees (every class for admins
+    and focal points, an instructor's own)."""
+    today = today or timezone.localdate()
+    if can_see_every_class(actor):
+        qs = Session.objects.all()
+    elif can_author(actor):
+        qs = Session.objects.filter(
+            klass_id__in=CourseClass.objects.filter(Q(instructors=actor) | Q(course__owner=actor)).values("pk"))
+    else:
+        return []
+    qs = qs.filter(date__gte=today, date__lt=today + dt.timedelta(days=days))
+    return list(qs.select_related("klass__course").order_by("date", "start_time", "pk")[:limit])
+
+
+def sessions_taught(*, actor: Actor, limit: int = 6, today: dt.date | None = None) -> list[Session]:
+    """An instructor's sessions from today on (their classes' or their courses'), soonest first."""
+    today = today or timezone.localdate()
+    classes = CourseClass.objects.filter(Q(instructors=actor) | Q(course__owner=actor)).values("pk")
+    return list(Session.objects.filter(klass_id__in=classes, date__gte=today).select_related("klass__course")
+                .order_by("date", "start_time", "pk")[:limit])
+
+
+def classes_taught(*, actor: Actor, limit: int = 8, today: dt.date | None = None) -> list[CourseClass]:
+    """An instructor's classes not finished for more than a month, the newest first, with their enrolled count."""
+    today = today or timezone.localdate()
+    ids = CourseClass.objects.filter(Q(instructors=actor) | Q(course__owner=actor)).values("pk")
+    qs = CourseClass.objects.filter(pk__in=ids).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today - dt.timedelta(days=30)))
+    return list(qs.select_related("course").annotate(
+        active_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE)),
+    ).order_by("-start_date", "-pk")[:limit])
+
+
+def sessions_for_learner(*, learner: Learner, limit: int = 5, today: dt.date | None = None) -> list[Session]:
+    """The next sessions of the classes the learner is enrolled in (enrolment active), soonest first."""
+    today = today or timezone.localdate()
+    classes = Enrolment.objects.filter(learner=learner, status=EnrolmentStatus.ACTIVE,
+                                       klass__isnull=False).values("klass_id")
+    return list(Session.objects.filter(klass_id__in=classes, date__gte=today).select_related("klass__course")
+                .order_by("date", "start_time", "pk")[:limit])

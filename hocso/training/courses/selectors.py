@@ -4,7 +4,7 @@ see."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -137,3 +137,12 @@ def authored_lesson(*, actor: Actor, pk: int) -> Lesson:
 def module_progress_count(module: Module) -> int:
     """How many progress records (learners who opened or finished a lesson) the module's lessons carry."""
     return LessonProgress.objects.filter(lesson__module=module).count()
+
+
+def courses_in_progress(*, learner: Learner, limit: int = 5) -> list[Enrolment]:
+    """The learner's active enrolments not completed yet, the one opened last first (the home page's "continue")."""
+    return list(
+        enrolments_of(learner).filter(status=EnrolmentStatus.ACTIVE, completed_at__isnull=True)
+        .select_related("course", "last_lesson")
+        .order_by(F("last_opened_at").desc(nulls_last=True), "-enrolled_at", "-pk")[:limit]
+    )

@@ -11,8 +11,10 @@ and attempts by the unit recorded on the attempt when it was started.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -129,3 +131,33 @@ def plan_progress(*, actor: Actor, plan: TrainingPlan) -> Progress:
     return Progress(plan=plan, groups=groups, years=rows, total=grand, scoped=not scope.everything,
                     targeted_years=[r.year for r in rows if r.total.target],
                     untargeted_years=[r.year for r in rows if not r.total.target])
+
+
+HOME_CACHE_SECONDS = 300
+
+
+def plan_year_progress(*, actor: Actor, year: int) -> tuple[TrainingPlan, YearRow] | None:
+    """The newest plan covering `year` and its progress that year per target group, in the actor's units (the home
+    page). The achieved counts read every learner, so the row is cached for HOME_CACHE_SECONDS per plan (and its last
+    change), year and scope."""
+    plan = plans(actor=actor).filter(start_year__lte=year, end_year__gte=year).first()
+    if plan is None:
+        return None
+    scope = scope_for_user(actor)
+    paths = "*" if scope.everything else ",".join(sorted(scope.paths))
+    digest = hashlib.sha256(paths.encode()).hexdigest()[:16]
+    key = f"home:plan:{plan.pk}:{plan.updated_at.timestamp()}:{year}:{digest}"
+    row = cache.get(key)
+    if row is None:
+        targets = {t.target_group_id: t.target_count for t in plan.targets.filter(year=year)}
+        groups = list(TargetGroup.objects.filter(Q(pk__in=list(targets)) | Q(is_active=True)))
+        achieved = achieved_counts(scope=scope, years=[year])
+        row = YearRow(year=year)
+        for group in groups:
+            cell = Cell(targets.get(group.pk, 0), achieved.get((year, group.pk), 0))
+            if cell.target or cell.achieved:
+                row.cells.append((group, cell))
+                row.total.target += cell.target
+                row.total.achieved += cell.achieved
+        cache.set(key, row, HOME_CACHE_SECONDS)
+    return plan, row

@@ -1,0 +1,154 @@
+"""The home page's panels: what each role has to do now or to look at, read through the selectors of the apps that
+own the data (site sits above them all and writes nothing).
+
+A person with several roles gets each panel once: the province panel for administrators, the unit panel for focal
+points who are not administrators (the province panel already covers the whole tree), the imports panel for both,
+the teaching panel for instructors, the learning panel for anyone with a staff profile, the bridge-site panel for
+coordinators. Every list is bounded; the figures read from every person (the plan's progress, the campaigns') are
+cached for a few minutes by their selectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from hocso.access.models import Role
+from hocso.access.scoping import roles_of
+from hocso.access.selectors import user_role_assignments
+from hocso.assessment.bank.selectors import question_imports_pending
+from hocso.assessment.exam.selectors import QuizStatus, my_quizzes
+from hocso.assessment.statistics.selectors import essays_waiting, quizzes_latest_results
+from hocso.campaigns.selectors import Status, open_campaigns_for
+from hocso.campaigns.selectors.home import campaign_summary, open_campaigns_visible
+from hocso.core.selectors import background_tasks_needing_attention
+from hocso.org.selectors import unit_roots, with_counts
+from hocso.people.selectors import imports_needing_attention, learner_of, membership_changes
+from hocso.training.certificates.selectors import recent_certificates
+from hocso.training.classes.selectors import (
+    classes_taught,
+    sessions_for_learner,
+    sessions_taught,
+    sessions_upcoming,
+)
+from hocso.training.courses.selectors import courses_in_progress
+from hocso.training.plans.selectors import plan_year_progress
+
+# The campaign statuses the follow-up lists by (the home page links to each).
+FOLLOW_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.FAILED)
+
+
+@dataclass
+class OpenTest:
+    """A test open to the learner now: a quiz row (their window, attempts) and the open campaign on that quiz, if
+    any. A campaign whose quiz the learner cannot open (not published, closed) comes without a row."""
+
+    quiz: object  # assessment.models.Quiz
+    row: object | None = None  # assessment.exam.selectors.QuizRow
+    campaign: object | None = None
+    campaign_status: str = ""
+
+    @property
+    def closes_at(self):
+        """The quiz's own closing time (with the learner's override), if it has one."""
+        return self.row.window.close_at if self.row is not None else None
+
+    @property
+    def closes_on(self):
+        """The campaign's last day, if the quiz is in an open campaign."""
+        return self.campaign.closes_on if self.campaign is not None else None
+
+
+@dataclass
+class Home:
+    roles: set[str]
+    learner: object | None
+    assignments: list = field(default_factory=list)
+    panels: dict[str, dict] = field(default_factory=dict)
+
+
+def province_panel(user, today) -> dict:
+    plan = plan_year_progress(actor=user, year=today.year)
+    return {
+        "year": today.year,
+        "plan": plan[0] if plan else None,
+        "plan_row": plan[1] if plan else None,
+        "campaigns": [campaign_summary(actor=user, campaign=c, behind=5)
+                      for c in open_campaigns_visible(actor=user, today=today)],
+        "sessions": sessions_upcoming(actor=user, days=14, limit=8, today=today),
+    }
+
+
+def unit_panel(user, today) -> dict:
+    return {
+        "units": with_counts(unit_roots(actor=user)),
+        "campaigns": [campaign_summary(actor=user, campaign=c, behind=5, people=8)
+                      for c in open_campaigns_visible(actor=user, today=today)],
+        "changes": membership_changes(actor=user, days=30, limit=8, today=today),
+    }
+
+
+def imports_panel(user) -> dict:
+    task_count, tasks = background_tasks_needing_attention(actor=user)
+    panel = {
+        "people_imports": imports_needing_attention(actor=user),
+        "question_imports": question_imports_pending(actor=user),
+        "task_count": task_count,
+        "tasks": tasks,
+    }
+    panel["empty"] = not (panel["people_imports"] or panel["question_imports"] or task_count)
+    return panel
+
+
+def teaching_panel(user, today) -> dict:
+    sessions = sessions_taught(actor=user, limit=6, today=today)
+    return {
+        "today": [s for s in sessions if s.date == today],
+        "next": [s for s in sessions if s.date != today],
+        "essays": essays_waiting(actor=user),
+        "classes": classes_taught(actor=user, today=today),
+        "quizzes": quizzes_latest_results(actor=user),
+    }
+
+
+def learning_panel(learner, today) -> dict:
+    campaigns = {c.quiz_id: (c, status) for c, status in open_campaigns_for(learner=learner, today=today)}
+    tests = []
+    for row in my_quizzes(learner=learner, status=QuizStatus.OPEN):
+        if not (row.can_start or row.can_continue or row.quiz.pk in campaigns):
+            continue
+        campaign, status = campaigns.pop(row.quiz.pk, (None, ""))
+        tests.append(OpenTest(quiz=row.quiz, row=row, campaign=campaign, campaign_status=status))
+    tests += [OpenTest(quiz=c.quiz, campaign=c, campaign_status=status) for c, status in campaigns.values()]
+    return {
+        "tests": tests,
+        "courses": courses_in_progress(learner=learner),
+        "sessions": sessions_for_learner(learner=learner, limit=5, today=today),
+        "certificates": recent_certificates(learner),
+    }
+
+
+def bridge_panel(assignments: list) -> dict:
+    return {"assignments": [a for a in assignments if a.role == Role.COORDINATOR]}
+
+
+def home_for(user) -> Home:
+    """The panels for this user's roles and profile, each once."""
+    today = timezone.localdate()
+    roles = roles_of(user)
+    learner = learner_of(user)
+    home = Home(roles=roles, learner=learner, assignments=list(user_role_assignments(user=user)) if roles else [])
+    if Role.PROVINCE_ADMIN in roles:
+        home.panels["province"] = province_panel(user, today)
+    elif Role.FOCAL_POINT in roles:
+        home.panels["unit"] = unit_panel(user, today)
+    if roles & {Role.PROVINCE_ADMIN, Role.FOCAL_POINT}:
+        home.panels["imports"] = imports_panel(user)
+    if Role.INSTRUCTOR in roles:
+        home.panels["teaching"] = teaching_panel(user, today)
+    if learner is not None:
+        home.panels["learning"] = learning_panel(learner, today)
+    if Role.COORDINATOR in roles:
+        home.panels["bridge"] = bridge_panel(home.assignments)
+    return home
