@@ -12,7 +12,7 @@ from .actors import Actor
 from .audit_actions import in_units_q
 from .models import AuditEntry
 from .permissions import can_read_audit_log, ensure
-from .scoping import UnitScope, scope_of
+from .scoping import UnitScope, acts_for_whole_province, scope_of
 
 
 def audit_entries(
@@ -54,9 +54,10 @@ def audit_entries(
 def background_tasks_needing_attention(*, actor: Actor, days: int = 7, stuck_minutes: int = 30,
                                        limit: int = 5) -> tuple[int, list[DBTaskResult]]:
     """Background tasks (django-tasks' database queue) that failed in the last `days` days or have waited longer than
-    `stuck_minutes` to run (no worker?): (how many, the newest `limit`). For whoever reads the audit log; nothing
-    when the tasks run inside the request (tests, demo)."""
-    if not can_read_audit_log(actor) or not isinstance(task_backends["default"], DatabaseBackend):
+    `stuck_minutes` to run (no worker?): (how many, the newest `limit`). For those who act for the whole province
+    (the jobs are everyone's: a focal point reads only their units' audit entries); nothing when the tasks run
+    inside the request (tests, demo)."""
+    if not acts_for_whole_province(actor) or not isinstance(task_backends["default"], DatabaseBackend):
         return 0, []
     now = timezone.now()
     failed = Q(status=TaskResultStatus.FAILED, finished_at__gte=now - dt.timedelta(days=days))
