@@ -28,14 +28,13 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from benchlib import StatementCounter, ensure_database
+from benchlib import StatementCounter, ensure_database, start_django_worker, stop_server
 from campaign_bench import (
     _cpu_seconds,
     free_port,
@@ -211,26 +210,13 @@ def measure_http(args: argparse.Namespace, database_url: str, keys: dict[str, st
                          percentile(served, 0.99), percentile(client, 0.5), percentile(client, 0.95), cpu_ms,
                          sorted(set(statuses))))
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     return rows
 
 
 def worker(args: argparse.Namespace) -> None:
     """One database, in its own process: Django's settings are read once, from the environment set here."""
-    WORK.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = args.worker
-    os.environ["HOCSO_DEMO"] = "1"  # allows the demo builder
-    os.environ["DEBUG"] = "0"  # no debug cursor: time what production runs
-    os.environ["HOCSO_VAR_DIR"] = str(WORK)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocso.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    start_django_worker(args.worker, WORK)
     from django.conf import settings
     from django.db import connection
 
