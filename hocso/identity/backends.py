@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 
 class PlainUserRead:
-    """`get_user` as one plain query (for ModelBackend and the backends built on it)."""
+    """`get_user` as one plain query, for ModelBackend."""
 
     def get_user(self, user_id):
         model = get_user_model()

@@ -16,15 +16,13 @@ from django.shortcuts import render
 
 from hocso.core.request_context import ip_from_request
 
-from .backends import PlainUserRead
-
 
 def client_ip(request) -> str | None:
     """The address axes records: the same one the audit log uses (X-Forwarded-For only when trusted)."""
     return ip_from_request(request)
 
 
-class AxesBackend(PlainUserRead, AxesStandaloneBackend):
+class AxesBackend(AxesStandaloneBackend):
     """Refuses locked-out accounts before the password is checked.
 
     Authentication without a request (a management command, the test client's login()) does not come from the
