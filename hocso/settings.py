@@ -98,8 +98,10 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "identity:login"
 AUTHENTICATION_BACKENDS = [
     "hocso.identity.throttling.AxesBackend",  # refuses locked-out accounts first
-    "django.contrib.auth.backends.ModelBackend",
+    "hocso.identity.backends.AccountBackend",  # ModelBackend, the account read as one plain query
 ]
+# Sessions signed in under an older backend's name are read as signed in under the new one's (hocso.core.sessions).
+HOCSO_RENAMED_AUTH_BACKENDS = {"django.contrib.auth.backends.ModelBackend": "hocso.identity.backends.AccountBackend"}
 
 TEMPLATES = [
     {

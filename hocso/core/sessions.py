@@ -7,12 +7,23 @@ once. Same table, same data and the same rules (an expired session is not found)
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
 
 class SessionStore(db.SessionStore):
+    def load(self):
+        data = super().load()
+        # A session signed in under a backend's former name (the account read became one plain query in
+        # hocso.identity.backends) stays signed in under its new name.
+        renamed = getattr(settings, "HOCSO_RENAMED_AUTH_BACKENDS", {}).get(data.get(BACKEND_SESSION_KEY))
+        if renamed:
+            data[BACKEND_SESSION_KEY] = renamed
+        return data
+
     def _get_session_from_db(self):
         model = self.model
         connection = connections[router.db_for_read(model)]

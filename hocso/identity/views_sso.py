@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 ID_TOKEN_KEY = "hocso_oidc_id_token"
 NEXT_KEY = "hocso_sso_next"
 PENDING_KEY = "hocso_sso_pending"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "hocso.identity.backends.AccountBackend"
 
 
 def _require_sso() -> oidc.OidcConfig:

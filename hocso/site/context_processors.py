@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hocso.access.permissions import can_author, can_manage_people, can_see_quizzes_and_classes
@@ -33,6 +33,12 @@ def navigation(request) -> dict:
     }
 
 
+# The menu of a person without roles (a learner: nearly everyone), built once per worker and script prefix. Every
+# entry follows from the roles (the predicates below read nothing else), and the labels are lazy, so the same
+# entries serve every learner in every language.
+_NO_ROLES_MENU: dict[str, tuple[list[tuple[str, str]], list[MenuEntry]]] = {}
+
+
 def _menu(request) -> tuple[list[tuple[str, str]], set[str], list[MenuEntry]]:
     cached = getattr(request, "_hocso_menu", None)
     if cached is not None:
@@ -42,6 +48,9 @@ def _menu(request) -> tuple[list[tuple[str, str]], set[str], list[MenuEntry]]:
     groups: list[MenuEntry] = []
     if user is not None and user.is_authenticated:
         roles = roles_of(user)  # read once per request; the predicates below reuse it
+        if not roles and (learner_menu := _NO_ROLES_MENU.get(get_script_prefix())) is not None:
+            request._hocso_menu = (learner_menu[0], roles, learner_menu[1])
+            return request._hocso_menu
         # Everyone may be a learner (managers sit the tests too); the page explains when an account has no profile.
         # Not checked here: that would cost a query on every page.
         learning = MenuEntry(_("Learning"), items=[
@@ -77,5 +86,7 @@ def _menu(request) -> tuple[list[tuple[str, str]], set[str], list[MenuEntry]]:
     else:
         entries = home + groups
     items = [(entry.url, entry.label) for entry in home] + [item for group in groups for item in group.items]
+    if user is not None and user.is_authenticated and not roles:
+        _NO_ROLES_MENU[get_script_prefix()] = (items, entries)
     request._hocso_menu = (items, roles, entries)
     return request._hocso_menu

@@ -8,7 +8,7 @@ import itertools
 import pytest
 from django.http import Http404
 
-from hocso.assessment.exam.selectors import quiz_for_learner, quizzes_for_learner
+from hocso.assessment.exam.selectors import my_quizzes, quiz_for_learner, quizzes_for_learner
 from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.models import QuizOverride
 from hocso.assessment.tests.factories import make_category, make_question, make_quiz
@@ -55,6 +55,11 @@ def test_the_quiz_row_agrees_with_the_quiz_list_for_every_audience(province, com
     assert titles[learners[0]] == {"Mọi người", "Cả tỉnh", "Xã Đại Phúc", "Trường", "Công chức",
                                    "Lãnh đạo và công chức ở Đại Phúc"}
     assert titles[learners[1]] == {"Mọi người", "Cả tỉnh", "Xã Đại Phúc", "Lãnh đạo và công chức ở Đại Phúc"}
+
+    # The learner's list (my quizzes, the home page's open tests) is the same rule as one plain query.
+    for learner in learners:
+        expected = {q.pk: q.in_audience for q in quizzes_for_learner(learner=learner)}
+        assert {row.quiz.pk: row.eligible for row in my_quizzes(learner=learner)} == expected, learner
 
     seen = set()
     for learner, each in itertools.product(learners, quizzes):
