@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from ...models import Attempt, AttemptState
 from ..deadlines import is_overdue
 from ..errors import ExamError
 from .save import SaveResult, answer_save
-from .submit import attempt_submit
+from .submit import attempt_submit, submit_locked
 
 MAX_PENDING = 500  # more answers than any paper has: a bigger submit is not from our page
 
@@ -68,3 +69,19 @@ def attempt_submit_with_pending(*, attempt: Attempt, pending: Any = None, auto: 
     if attempt.state == AttemptState.IN_PROGRESS and pending:
         save_pending(attempt=attempt, pending=pending, now=now)
     return attempt_submit(attempt=attempt, auto=auto or is_overdue(attempt, now), now=now)
+
+
+@transaction.atomic
+def attempt_submit_own(*, user_id: int, attempt_id: int, pending: Any = None, auto: bool = False,
+                       now: dt.datetime | None = None) -> Attempt:
+    """The exam page's submit: the signed-in person's own attempt found and locked with one statement (someone
+    else's, or none, is ExamError("not_found")), what the browser still held saved, then submitted and graded, all
+    in one transaction. Submitting twice is harmless."""
+    now = now or timezone.now()
+    attempt = (Attempt.objects.select_for_update(of=("self",)).select_related("quiz")
+               .filter(pk=attempt_id, learner__user_id=user_id).first())
+    if attempt is None:
+        raise ExamError("not_found")
+    if attempt.state == AttemptState.IN_PROGRESS and pending:
+        save_pending(attempt=attempt, pending=pending, now=now)
+    return submit_locked(attempt=attempt, auto=auto or is_overdue(attempt, now), now=now)

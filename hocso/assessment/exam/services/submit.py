@@ -17,7 +17,12 @@ from .grading import grade_attempt, grade_attempts
 def attempt_submit(*, attempt: Attempt, auto: bool = False, now: dt.datetime | None = None) -> Attempt:
     """Submit and grade. Submitting twice, from two tabs, or after an automatic submit is harmless."""
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+    return submit_locked(attempt=attempt, auto=auto, now=now)
+
+
+def submit_locked(*, attempt: Attempt, auto: bool, now: dt.datetime) -> Attempt:
+    """Stamp and grade an attempt this transaction has locked (with its quiz); a submitted one is left as it is."""
     if attempt.state != AttemptState.IN_PROGRESS:
         return attempt
     attempt.submitted_at = min(now, attempt.deadline + grace()) if attempt.deadline else now
