@@ -119,54 +119,49 @@ def grade_attempts(*, attempts: list[Attempt], also_save: tuple[str, ...] = ()) 
                      for aq in paper}
         grade_paper(attempt, paper, responses, pass_percent=attempt.quiz.pass_percent)
         rows.extend(paper)
-    _write_grades(rows)
     fields = ["score", "percent", "state", "passed", *also_save]
+    if connection.vendor == "postgresql":
+        _write_postgresql(rows, attempts, fields)
+        return
+    _write_grades(rows)
     if len(attempts) == 1:
         attempts[0].save(update_fields=fields)
-    elif connection.vendor == "postgresql":
-        _update_attempts(attempts, fields)
     else:
         Attempt.objects.bulk_update(attempts, fields, batch_size=500)
 
 
-def _update_attempts(attempts: list[Attempt], fields: list[str]) -> None:
-    """PostgreSQL: one UPDATE … FROM unnest(arrays) for the attempts' totals (and submit time)."""
-    types = {"score": "numeric", "percent": "numeric", "state": "text", "passed": "boolean",
-             "submitted_at": "timestamptz", "auto_submitted": "boolean"}
-    table = Attempt._meta.db_table
-    columns = ", ".join(f"%s::{types[name]}[]" for name in fields)
-    sets = ", ".join(f"{name} = g.{name}" for name in fields)
-    ids = [attempt.pk for attempt in attempts]
+_ARRAY_TYPES = {"score": "numeric", "percent": "numeric", "state": "text", "passed": "boolean",
+                "submitted_at": "timestamptz", "auto_submitted": "boolean"}
+
+
+def _write_postgresql(questions: list[PaperRow], attempts: list[Attempt], fields: list[str]) -> None:
+    """One statement for the questions' fraction, score and options chosen and the attempts' totals: an UPDATE …
+    FROM unnest(arrays) of each table, the first in a WITH (the ORM's bulk_update, a CASE per column over thirty
+    rows, cost more CPU than grading the paper)."""
+    aq, table = AttemptQuestion._meta.db_table, Attempt._meta.db_table
+    question_ids, attempt_ids = [row.pk for row in questions], [attempt.pk for attempt in attempts]
+    columns = ", ".join(f"%s::{_ARRAY_TYPES[name]}[]" for name in fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {sets} FROM unnest(%s::bigint[], {columns}) AS g(id, {', '.join(fields)}) "
-            f"WHERE {table}.id = g.id AND {table}.id = ANY(%s::bigint[])",
-            [ids, *[[getattr(attempt, name) for attempt in attempts] for name in fields], ids],
+            f"WITH q AS (UPDATE {aq} SET fraction = g.fraction, score = g.score, chosen = g.chosen "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::jsonb[]) AS g(id, fraction, score, chosen) "
+            # The explicit id lists give the planner an index condition whatever its statistics say (a table that
+            # was empty when last analysed must not be scanned in full for each submit).
+            f"WHERE {aq}.id = g.id AND {aq}.id = ANY(%s::bigint[]) RETURNING 1) "
+            f"UPDATE {table} SET {', '.join(f'{name} = t.{name}' for name in fields)} "
+            f"FROM unnest(%s::bigint[], {columns}) AS t(id, {', '.join(fields)}) "
+            f"WHERE {table}.id = t.id AND {table}.id = ANY(%s::bigint[])",
+            [question_ids, [row.fraction for row in questions], [row.score for row in questions],
+             [None if row.chosen is None else json.dumps(row.chosen) for row in questions], question_ids,
+             attempt_ids, *[[getattr(attempt, name) for attempt in attempts] for name in fields], attempt_ids],
         )
 
 
 def _write_grades(questions: list[PaperRow]) -> None:
-    """Store each question's fraction, score and options chosen. On PostgreSQL one UPDATE … FROM unnest(arrays):
-    the ORM's bulk_update (a CASE per column over thirty rows) cost more CPU than grading the paper."""
-    if not questions:
-        return
-    if connection.vendor != "postgresql":
-        AttemptQuestion.objects.bulk_update(
-            [AttemptQuestion(pk=aq.pk, fraction=aq.fraction, score=aq.score, chosen=aq.chosen) for aq in questions],
-            ["fraction", "score", "chosen"], batch_size=500)
-        return
-    table = AttemptQuestion._meta.db_table
-    ids = [aq.pk for aq in questions]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET fraction = g.fraction, score = g.score, chosen = g.chosen "
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::jsonb[]) AS g(id, fraction, score, chosen) "
-            # The explicit id list gives the planner an index condition whatever its statistics say (a table
-            # that was empty when last analysed must not be scanned in full for each submit).
-            f"WHERE {table}.id = g.id AND {table}.id = ANY(%s::bigint[])",
-            [ids, [aq.fraction for aq in questions], [aq.score for aq in questions],
-             [None if aq.chosen is None else json.dumps(aq.chosen) for aq in questions], ids],
-        )
+    """Store each question's fraction, score and options chosen (SQLite: the ORM's bulk update)."""
+    AttemptQuestion.objects.bulk_update(
+        [AttemptQuestion(pk=row.pk, fraction=row.fraction, score=row.score, chosen=row.chosen) for row in questions],
+        ["fraction", "score", "chosen"], batch_size=500)
 
 
 @transaction.atomic
