@@ -4,20 +4,96 @@ for each question."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
 from hocso.core.audit import audit
 
-from ...models import Answer, Attempt, AttemptQuestion, AttemptState, Question, Quiz
+from ...models import Attempt, AttemptQuestion, AttemptState, Question, QuestionVersion, Quiz
 from ...option_ids import answer_signature
 from ..grading import grade_paper, quantize_score
+
+
+class PaperRow:
+    """What grading reads and writes of one question of a paper, without building ORM instances: a row of the
+    paper's query (exam.grading.PaperQuestion), the version shared from a per-process cache."""
+
+    __slots__ = ("attempt_id", "chosen", "fraction", "mark", "pk", "response", "score", "slot", "version")
+
+    def __init__(self, attempt_id, pk, slot, version, mark, fraction, score, response) -> None:
+        self.attempt_id, self.pk, self.slot, self.version = attempt_id, pk, slot, version
+        self.mark, self.fraction, self.score, self.chosen, self.response = mark, fraction, score, None, response
+
+
+# Question versions are immutable (editing a question adds one), so what grading reads of them (type and data) is
+# kept per process. The key holds the creation time as well as the id: a test database rolled back reuses ids.
+_VERSIONS: dict[tuple, QuestionVersion] = {}
+_VERSIONS_MAX = 4096
+
+
+def _versions(keys: set[tuple]) -> dict[tuple, QuestionVersion]:
+    missing = [pk for pk, created in keys if (pk, created) not in _VERSIONS]
+    if missing:
+        if len(_VERSIONS) + len(missing) > _VERSIONS_MAX:
+            _VERSIONS.clear()
+        for version in (QuestionVersion.objects.filter(pk__in=missing).select_related("question")
+                        .only("id", "data", "created_at", "question__id", "question__qtype")):
+            _VERSIONS[(version.pk, _stamp(version.created_at))] = version
+    return _VERSIONS
+
+
+def _stamp(value):
+    """A creation time equal whether it came from the ORM or a raw cursor (SQLite's is naive, or text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _decimal(value, places: Decimal) -> Decimal | None:
+    """A numeric column as the ORM reads it (SQLite's raw cursor gives floats)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(places)
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def paper_rows(attempt_ids: list[int]) -> dict[int, list[PaperRow]]:
+    """The papers of these attempts with each question's stored answer: one query (plus one for versions this
+    process has not seen yet)."""
+    if not attempt_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(attempt_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT aq.attempt_id, aq.id, aq.slot, aq.version_id, v.created_at, aq.mark, aq.fraction, aq.score, "
+            "an.response FROM assessment_attemptquestion aq "
+            "JOIN assessment_questionversion v ON v.id = aq.version_id "
+            "LEFT JOIN assessment_answer an ON an.attempt_id = aq.attempt_id AND an.slot = aq.slot "
+            f"WHERE aq.attempt_id IN ({marks}) ORDER BY aq.attempt_id, aq.slot", attempt_ids)
+        rows = cursor.fetchall()
+    keys = {(row[3], _stamp(row[4])) for row in rows}
+    versions = _versions(keys)
+    papers: dict[int, list[PaperRow]] = {pk: [] for pk in attempt_ids}
+    mark_q, fraction_q = Decimal("0.001"), Decimal("0.00001")
+    for attempt_id, pk, slot, version_id, created, mark, fraction, score, response in rows:
+        papers[attempt_id].append(PaperRow(
+            attempt_id, pk, slot, versions[(version_id, _stamp(created))], _decimal(mark, mark_q),
+            _decimal(fraction, fraction_q), _decimal(score, mark_q), _json(response),
+        ))
+    return papers
 
 
 def grade_attempt(*, attempt: Attempt, also_save: tuple[str, ...] = ()) -> Attempt:
@@ -25,40 +101,67 @@ def grade_attempt(*, attempt: Attempt, also_save: tuple[str, ...] = ()) -> Attem
 
     `also_save` names other attempt fields the caller has changed (the submit's time), written in the same UPDATE.
     """
-    questions = list(attempt.questions.select_related("version__question").only(
-        "id", "attempt_id", "slot", "mark", "fraction", "score", "chosen", "version__id", "version__data",
-        "version__question__id", "version__question__qtype",
-    ))
-    answers = dict(Answer.objects.filter(attempt=attempt).values_list("slot", "response"))
-    ids = attempt.option_ids
-    # Answers are stored as the page sent them, under the attempt's option aliases: decoded here, once.
-    responses = {aq.slot: ids.decode(aq.slot, aq.version.question.qtype, aq.version.data, answers.get(aq.slot))
-                 for aq in questions}
-    grade_paper(attempt, questions, responses, pass_percent=attempt.quiz.pass_percent)
-    _write_grades(questions)
-    attempt.save(update_fields=["score", "percent", "state", "passed", *also_save])
+    grade_attempts(attempts=[attempt], also_save=also_save)
     return attempt
 
 
-def _write_grades(questions: list[AttemptQuestion]) -> None:
-    """Store each question's fraction, score and options chosen. On PostgreSQL one UPDATE … FROM unnest(arrays):
-    the ORM's bulk_update (a CASE per column over thirty rows) cost more CPU than grading the paper."""
-    if connection.vendor != "postgresql":
-        AttemptQuestion.objects.bulk_update(questions, ["fraction", "score", "chosen"])
+def grade_attempts(*, attempts: list[Attempt], also_save: tuple[str, ...] = ()) -> None:
+    """Grade many attempts at once (the deadline's automatic submission): one query for their papers and answers,
+    one UPDATE for all their questions and one for the attempts, whatever their number. Each `attempt` needs its
+    quiz's pass_percent (select_related("quiz"))."""
+    papers = paper_rows([attempt.pk for attempt in attempts])
+    rows: list[PaperRow] = []
+    for attempt in attempts:
+        paper = papers[attempt.pk]
+        ids = attempt.option_ids
+        # Answers are stored as the page sent them, under the attempt's option aliases: decoded here, once.
+        responses = {aq.slot: ids.decode(aq.slot, aq.version.question.qtype, aq.version.data, aq.response)
+                     for aq in paper}
+        grade_paper(attempt, paper, responses, pass_percent=attempt.quiz.pass_percent)
+        rows.extend(paper)
+    fields = ["score", "percent", "state", "passed", *also_save]
+    if connection.vendor == "postgresql":
+        _write_postgresql(rows, attempts, fields)
         return
-    table = AttemptQuestion._meta.db_table
-    ids = [aq.pk for aq in questions]
+    _write_grades(rows)
+    if len(attempts) == 1:
+        attempts[0].save(update_fields=fields)
+    else:
+        Attempt.objects.bulk_update(attempts, fields, batch_size=500)
+
+
+_ARRAY_TYPES = {"score": "numeric", "percent": "numeric", "state": "text", "passed": "boolean",
+                "submitted_at": "timestamptz", "auto_submitted": "boolean"}
+
+
+def _write_postgresql(questions: list[PaperRow], attempts: list[Attempt], fields: list[str]) -> None:
+    """One statement for the questions' fraction, score and options chosen and the attempts' totals: an UPDATE …
+    FROM unnest(arrays) of each table, the first in a WITH (the ORM's bulk_update, a CASE per column over thirty
+    rows, cost more CPU than grading the paper)."""
+    aq, table = AttemptQuestion._meta.db_table, Attempt._meta.db_table
+    question_ids, attempt_ids = [row.pk for row in questions], [attempt.pk for attempt in attempts]
+    columns = ", ".join(f"%s::{_ARRAY_TYPES[name]}[]" for name in fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET fraction = g.fraction, score = g.score, chosen = g.chosen "
+            f"WITH q AS (UPDATE {aq} SET fraction = g.fraction, score = g.score, chosen = g.chosen "
             "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::jsonb[]) AS g(id, fraction, score, chosen) "
-            # The explicit id list gives the planner an index condition whatever its statistics say (a table
-            # that was empty when last analysed must not be scanned in full for each submit).
-            f"WHERE {table}.id = g.id AND {table}.id = ANY(%s::bigint[])",
-            [ids, [aq.fraction for aq in questions], [aq.score for aq in questions],
-             [None if aq.chosen is None else json.dumps(aq.chosen) for aq in questions], ids],
+            # The explicit id lists give the planner an index condition whatever its statistics say (a table that
+            # was empty when last analysed must not be scanned in full for each submit).
+            f"WHERE {aq}.id = g.id AND {aq}.id = ANY(%s::bigint[]) RETURNING 1) "
+            f"UPDATE {table} SET {', '.join(f'{name} = t.{name}' for name in fields)} "
+            f"FROM unnest(%s::bigint[], {columns}) AS t(id, {', '.join(fields)}) "
+            f"WHERE {table}.id = t.id AND {table}.id = ANY(%s::bigint[])",
+            [question_ids, [row.fraction for row in questions], [row.score for row in questions],
+             [None if row.chosen is None else json.dumps(row.chosen) for row in questions], question_ids,
+             attempt_ids, *[[getattr(attempt, name) for attempt in attempts] for name in fields], attempt_ids],
         )
 
+
+def _write_grades(questions: list[PaperRow]) -> None:
+    """Store each question's fraction, score and options chosen (SQLite: the ORM's bulk update)."""
+    AttemptQuestion.objects.bulk_update(
+        [AttemptQuestion(pk=row.pk, fraction=row.fraction, score=row.score, chosen=row.chosen) for row in questions],
+        ["fraction", "score", "chosen"], batch_size=500)
 
 
 @transaction.atomic

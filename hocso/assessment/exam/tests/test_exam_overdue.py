@@ -77,3 +77,11 @@ def test_task_submits_overdue_attempts(overdue_and_running):
     result = tasks.submit_overdue_attempts.enqueue()  # the immediate backend runs it here and now
     assert result.return_value == 1
     assert Attempt.objects.get(pk=overdue.pk).state == AttemptState.GRADED
+
+
+def test_command_batches(overdue_and_running, learner_in_a):
+    overdue, _running = overdue_and_running
+    out = StringIO()
+    call_command("submit_overdue_attempts", batch=1, limit=5, stdout=out)  # a batch of one, then an empty one
+    assert "Submitted 1 overdue attempt(s)." in out.getvalue()
+    assert Attempt.objects.get(pk=overdue.pk).state == AttemptState.GRADED

@@ -28,7 +28,7 @@ from ..paper import attempt_paper
 from ..render import nav_html, questions_html
 from ..review import attempt_review, review_policy
 from ..selectors import QuizStatus, attempt_for_learner, my_quizzes, quiz_for_learner
-from ..services import attempt_start, attempt_submit_with_pending, settle_if_overdue
+from ..services import attempt_start, attempt_submit_own, settle_if_overdue
 
 
 def _learner_or_404(request: HttpRequest):
@@ -157,13 +157,15 @@ def _exam_page(request: HttpRequest, attempt) -> HttpResponse:
 def submit_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Submit (from the page's form or its script). Answers the script could not save yet come along in
     `pending`; a second submit, from another tab or a retry, just shows the same result."""
-    learner = _learner_or_404(request)
-    attempt = attempt_for_learner(learner=learner, pk=attempt_id)
     try:
         pending = json.loads(request.POST.get("pending") or "[]")
     except ValueError:
         pending = []
-    attempt = attempt_submit_with_pending(attempt=attempt, pending=pending, auto=request.POST.get("auto") == "1")
+    try:  # the person's own attempt, looked up and locked with one statement (a learner's, by their account)
+        attempt = attempt_submit_own(user_id=request.user.pk, attempt_id=attempt_id, pending=pending,
+                                     auto=request.POST.get("auto") == "1")
+    except ExamError:
+        raise Http404(_("Attempt not found.")) from None
     result_url = reverse("assessment:exam_result", kwargs={"attempt_id": attempt.pk})
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"ok": True, "state": attempt.state, "result_url": result_url})

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 from hocso.assessment.exam.services import submit_overdue_attempts
+from hocso.assessment.exam.services.submit import OVERDUE_BATCH
 
 logger = logging.getLogger("hocso.assessment")
 
@@ -35,11 +36,15 @@ class Command(BaseCommand):
                             help="Keep running, checking every SECONDS seconds (a worker process).")
         parser.add_argument("--limit", type=int, default=1000,
                             help="At most this many attempts per round (the next round takes the rest).")
+        parser.add_argument("--batch", type=int, default=OVERDUE_BATCH,
+                            help="Attempts graded per transaction (default %(default)s): a short lock, few statements.")
         parser.add_argument("--max-rounds", type=int, default=0,
                             help="With --every: stop after this many rounds (0: run until stopped).")
 
-    def handle(self, *args, every: float = 0, limit: int = 1000, max_rounds: int = 0, **options) -> None:
+    def handle(self, *args, every: float = 0, limit: int = 1000, max_rounds: int = 0, batch: int = OVERDUE_BATCH,
+               **options) -> None:
         self.verbosity = options.get("verbosity", 1)
+        self.batch = max(1, batch)
         if every <= 0:
             self._round(limit)
             return
@@ -62,7 +67,7 @@ class Command(BaseCommand):
             self.stdout.write("Stopped.")
 
     def _round(self, limit: int) -> int:
-        count = submit_overdue_attempts(limit=limit)
+        count = submit_overdue_attempts(limit=limit, batch=self.batch)
         if count or self.verbosity > 1:
             self.stdout.write(f"Submitted {count} overdue attempt(s).")
         return count
