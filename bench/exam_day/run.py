@@ -395,6 +395,11 @@ def main() -> None:
         connection.close()
         opening = time.monotonic() + (opening_wall - timezone.now()).total_seconds()
         overdue = OverdueWorker(env, max(1.0, 30 * scale), opening)
+        # The worker's CPU from the deadline on is the automatic submission's (before it, idle rounds).
+        worker_before: list[float] = []
+        snapshot = threading.Timer(max(0.0, opening + exam_seconds - time.monotonic()), lambda: worker_before.extend(
+            (overdue.cpu(), backend_cpu(args.database_url, "hocso-overdue-bench"))))
+        snapshot.start()
         servers = _server_processes(server)
         before = (_cpu_seconds(servers), database_cpu(database), resource.getrusage(resource.RUSAGE_SELF))
         stop = threading.Event()
@@ -415,7 +420,6 @@ def main() -> None:
         client_cpu = (client_usage.ru_utime - before[2].ru_utime) + (client_usage.ru_stime - before[2].ru_stime)
         # The server submits the rest: wait until no attempt is in progress (at most 5 minutes after the deadline).
         deadline_at = exam_seconds + 5
-        worker_before = (overdue.cpu(), backend_cpu(args.database_url, "hocso-overdue-bench"))
         from hocso.assessment.models import Attempt, AttemptState
 
         while time.monotonic() - opening < deadline_at + 300:
@@ -430,8 +434,6 @@ def main() -> None:
         stop.set()
         analyzer.join()
         overdue.stop()
-        time.sleep(1.5)
-        day_totals = hook_totals()
         machine = psutil.cpu_times()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         ok, seconds, healthz_ms = asyncio.run(healthz_ceiling(port, args.healthz_seconds, args.healthz_concurrency))
@@ -439,10 +441,9 @@ def main() -> None:
         spent = resource.getrusage(resource.RUSAGE_SELF)
         healthz_client = spent.ru_utime - usage.ru_utime + spent.ru_stime - usage.ru_stime
         idle = (machine.get("idle", 0) + machine.get("iowait", 0)) / (seconds * psutil.cpu_count())
-        time.sleep(1.5)
-        totals = hook_totals()
-
-    report(args, client, day_totals, warm, totals, ok, seconds, healthz_ms, overdue, worker_before,
+    snapshot.join()
+    totals = hook_totals()  # the workers wrote their last figures when gunicorn stopped them
+    report(args, client, totals, warm, totals, ok, seconds, healthz_ms, overdue, worker_before,
            (worker_cpu, worker_pg), client_cpu, before, after, learners_done, all_graded, exam_seconds)
     print(f"   during the ceiling: the client used {healthz_client / ok * 1000:.2f} ms of CPU per request, the machine "
           f"was {idle:.0%} idle")
@@ -474,7 +475,8 @@ def report(args, client: Client, day_totals, warm, totals, healthz_ok, healthz_s
         print("   " + f"{label:<16}" + "".join(f"{grid[k][i] / bucket:>12.1f}" for k in KINDS))
 
     print("\n== Per request kind (latency at the client; CPU per request: gunicorn + PostgreSQL backend)")
-    health = totals.get("healthz", [0, 0.0, 0.0])
+    health = [a - b for a, b in zip(totals.get("healthz", [0, 0.0, 0.0]), warm.get("healthz", [0, 0.0, 0.0]),
+                                    strict=True)]
     health_cpu = (health[1] + health[2]) / health[0] if health[0] else float("nan")
     print(f"   {'kind':<12}{'count':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
           f"{'CPU ms':>16}{'× healthz':>11}")
@@ -511,7 +513,7 @@ def report(args, client: Client, day_totals, warm, totals, healthz_ok, healthz_s
             print(f"   ! {n:,} × {error}")
 
     requests = len(records)
-    gunicorn_cpu, database_cpu = after[0] - before[0], after[1] - before[1]
+    gunicorn_cpu, database_cpu = after[0] - before[0], after[1]
     print(f"\n== CPU over the day ({learners_done:.0f} s of learners, every attempt graded at {all_graded:.0f} s)")
     print(f"   gunicorn {gunicorn_cpu:.1f} s, PostgreSQL (all its processes for this database) {database_cpu:.1f} s, "
           f"the overdue worker {worker_after[0]:.1f} s, the client {client_cpu:.1f} s "
