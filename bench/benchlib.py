@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -60,3 +61,37 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
     except subprocess.TimeoutExpired:
         server.kill()
+
+
+# --- the exam page, as a learner's browser reads it (Locust, the exam-day client) -----------------------------
+
+TOKEN_RE = re.compile(r'"token":\s*"([A-Za-z0-9_-]+)"')
+ATTEMPT_RE = re.compile(r'"url":\s*"/kiem-tra/bai-lam/(\d+)/"')
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The exam page's questions (hocso/assessment/exam/render.py): each section, its inputs' values, its selects.
+SECTION_RE = re.compile(r'<section class="card exam-q" id="q-(\d+)" data-slot="\d+" data-qtype="(\w+)"(.*?)</section>',
+                        re.S)
+VALUE_RE = re.compile(r'<input type="(?:radio|checkbox)"[^>]* value="([^"]*)"')
+LEFT_RE = re.compile(r'data-left="([^"]*)"')
+OPTION_RE = re.compile(r'<option value="([^"]+)"')
+
+
+def paper_answers(html: str) -> list[list[dict]]:
+    """Per slot, answers a learner could give, with the identifiers this attempt's page shows (each attempt has its
+    own option aliases: a bank id like "a" would be stored but name nothing)."""
+    answers: dict[int, list[dict]] = {}
+    for slot, qtype, body in SECTION_RE.findall(html):
+        values = VALUE_RE.findall(body)
+        if qtype == "single":
+            answers[int(slot)] = [{"choice": value} for value in values]
+        elif qtype == "multiple":
+            answers[int(slot)] = [{"choices": [value]} for value in values]
+        elif qtype == "truefalse":
+            answers[int(slot)] = [{"value": True}, {"value": False}]
+        elif qtype == "matching":
+            left = LEFT_RE.search(body)
+            rights = list(dict.fromkeys(OPTION_RE.findall(body)))
+            answers[int(slot)] = [{"pairs": {left.group(1): right}} for right in rights] if left else []
+        else:
+            answers[int(slot)] = [{"text": "Chuyển đổi số là dùng dữ liệu và công nghệ số"}]
+    return [answers.get(slot) or [{}] for slot in range(1, max(answers, default=0) + 1)]

@@ -22,11 +22,14 @@ import itertools
 import json
 import os
 import random
-import re
+import sys
 
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))  # bench/, for benchlib
+from benchlib import ATTEMPT_RE, CSRF_RE, TOKEN_RE, paper_answers
 
 with open(os.environ["BENCH_PLAN"], encoding="utf-8") as plan_file:
     PLAN = json.load(plan_file)
@@ -35,16 +38,6 @@ QUESTIONS = PLAN["questions"]
 THINK = float(os.environ.get("BENCH_THINK", "2"))
 SAVE_COOKIES = os.environ.get("BENCH_SAVE_COOKIES", "1") == "1"
 SAVE_URL = "/kiem-tra/luu-cau-tra-loi/"
-TOKEN_RE = re.compile(r'"token":\s*"([A-Za-z0-9_-]+)"')
-ATTEMPT_RE = re.compile(r'"url":\s*"/kiem-tra/bai-lam/(\d+)/"')
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# The exam page's questions (hocso/assessment/exam/render.py): each section, its inputs' values, its selects.
-SECTION_RE = re.compile(r'<section class="card exam-q" id="q-(\d+)" data-slot="\d+" data-qtype="(\w+)"(.*?)</section>',
-                        re.S)
-VALUE_RE = re.compile(r'<input type="(?:radio|checkbox)"[^>]* value="([^"]*)"')
-LEFT_RE = re.compile(r'data-left="([^"]*)"')
-OPTION_RE = re.compile(r'<option value="([^"]+)"')
-
 accounts = iter(PLAN.get("accounts", []))
 login_accounts = itertools.cycle(PLAN.get("login_accounts", []) or [None])
 attempts = PLAN.get("attempts", [])
@@ -55,27 +48,6 @@ to_submit = iter(attempts)
 sequence = itertools.count(int(os.environ.get("BENCH_SEQ_BASE", "0")) + 1)
 started: list[dict] = []
 live_users = {"count": 0}
-
-
-def paper_answers(html: str) -> list[list[dict]]:
-    """Per slot, answers a learner could give, with the identifiers this attempt's page shows (each attempt has its
-    own option aliases: a bank id like "a" would be stored but name nothing)."""
-    answers: dict[int, list[dict]] = {}
-    for slot, qtype, body in SECTION_RE.findall(html):
-        values = VALUE_RE.findall(body)
-        if qtype == "single":
-            answers[int(slot)] = [{"choice": value} for value in values]
-        elif qtype == "multiple":
-            answers[int(slot)] = [{"choices": [value]} for value in values]
-        elif qtype == "truefalse":
-            answers[int(slot)] = [{"value": True}, {"value": False}]
-        elif qtype == "matching":
-            left = LEFT_RE.search(body)
-            rights = list(dict.fromkeys(OPTION_RE.findall(body)))
-            answers[int(slot)] = [{"pairs": {left.group(1): right}} for right in rights] if left else []
-        else:
-            answers[int(slot)] = [{"text": "Chuyển đổi số là dùng dữ liệu và công nghệ số"}]
-    return [answers.get(slot) or [{}] for slot in range(1, max(answers, default=0) + 1)]
 
 
 def _cookies(person: dict) -> str:

@@ -289,8 +289,8 @@ def get(port: int, path: str, cookie: str = "") -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int):
-    server = psutil.Popen([sys.executable, "-m", "gunicorn", "-c", str(HERE / "gunicorn.conf.py"),
+def gunicorn(env: dict[str, str], port: int, workers: int, config: Path = HERE / "gunicorn.conf.py"):
+    server = psutil.Popen([sys.executable, "-m", "gunicorn", "-c", str(config),
                            "hocso.wsgi:application"], cwd=REPO, env=env)
     try:
         deadline = time.monotonic() + 60
