@@ -95,3 +95,18 @@ def paper_answers(html: str) -> list[list[dict]]:
         else:
             answers[int(slot)] = [{"text": "Chuyển đổi số là dùng dữ liệu và công nghệ số"}]
     return [answers.get(slot) or [{}] for slot in range(1, max(answers, default=0) + 1)]
+
+
+def machine_line(connection) -> str:
+    """The closing line of a bench's figures: cores, load, Python and the database's version."""
+    version = connection.vendor
+    if version == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        import sqlite3
+
+        version = f"SQLite {sqlite3.sqlite_version}"
+    return (f"\n   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; Python "
+            f"{sys.version.split()[0]}; {version}")

@@ -39,7 +39,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from benchlib import StatementCounter, ensure_database, start_django_worker, stop_server
+from benchlib import StatementCounter, ensure_database, machine_line, start_django_worker, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-campaigns"
@@ -433,17 +433,7 @@ def worker(args: argparse.Namespace) -> None:
         print(f"   {label:<42}{count:>6}{bad:>5}{rps:>8.0f}{p50:>11.1f}{p95:>7.1f}{p99:>7.1f}{c50:>12.1f}{c95:>7.1f}"
               f"{cpu:>8.1f}  {','.join(map(str, statuses))}{flag}")
     print(f"   load average before / after the HTTP run: {load_before:.1f} / {os.getloadavg()[0]:.1f}")
-    with connection.cursor() as cursor:
-        version = connection.vendor
-        if version == "postgresql":
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            import sqlite3
-
-            version = f"SQLite {sqlite3.sqlite_version}"
-    print(f"\n   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; Python "
-          f"{sys.version.split()[0]}; {version}", flush=True)
+    print(machine_line(connection), flush=True)
 
 
 def main() -> None:

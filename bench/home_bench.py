@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchlib import StatementCounter, ensure_database, start_django_worker, stop_server
+from benchlib import StatementCounter, ensure_database, machine_line, start_django_worker, stop_server
 from campaign_bench import (
     _cpu_seconds,
     free_port,
@@ -239,17 +239,7 @@ def worker(args: argparse.Namespace) -> None:
         print(f"   {label:<42}{count:>5}{bad:>5}{rps:>7.0f}{p50:>11.1f}{p95:>7.1f}{p99:>7.1f}{c50:>12.1f}{c95:>7.1f}"
               f"{cpu:>8.1f}  {','.join(map(str, statuses))}{flag}")
     print(f"   load average before / after the HTTP run: {load_before:.1f} / {os.getloadavg()[0]:.1f}")
-    version = engine
-    if engine == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-    else:
-        import sqlite3
-
-        version = f"SQLite {sqlite3.sqlite_version}"
-    print(f"\n   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; Python "
-          f"{sys.version.split()[0]}; {version}", flush=True)
+    print(machine_line(connection), flush=True)
 
 
 def main() -> None:
