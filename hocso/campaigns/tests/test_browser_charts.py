@@ -65,6 +65,12 @@ LABEL_EDGES = """() => {
 }""" % (CHART % "units")
 
 
+CANVAS_FILLS_BOX = """() => {
+  const canvas = document.querySelector('canvas[data-chart="units"]');
+  return Math.abs(canvas.getBoundingClientRect().height - canvas.parentNode.getBoundingClientRect().height) < 2;
+}"""
+
+
 def box_height(page) -> float:
     return page.locator('canvas[data-chart="units"]').locator("..").bounding_box()["height"]
 
@@ -119,7 +125,8 @@ def test_many_units_read_as_sorted_bars_and_straight_lines(page, live_server, pr
     expect(button).to_have_attribute("aria-expanded", "true")
     after = box_height(page)
     assert after >= before + (UNITS - 20) * 28 - 1
-    assert abs(page.locator('canvas[data-chart="units"]').bounding_box()["height"] - after) < 2
+    # Chart.js follows its box through a ResizeObserver, a frame or two after the box grew: wait for it.
+    page.wait_for_function(CANVAS_FILLS_BOX)
     edges = page.evaluate(LABEL_EDGES)
     assert len(edges) == UNITS and all(e["left"] >= 0 and e["right"] <= e["canvas"] for e in edges)
     button.click()
