@@ -9,10 +9,13 @@ django_application = get_wsgi_application()
 
 from django.urls import reverse  # noqa: E402 - needs the settings configured above
 
+from hocso.assessment.exam.views.save_wsgi import AnswerSaveApp  # noqa: E402
 from hocso.core.wsgi_paths import PathDispatcher  # noqa: E402
 
-# The exam's answer save skips the session/auth/CSRF middleware it does not use (hocso/core/wsgi_paths.py).
-application = PathDispatcher(django_application, lean_paths=[reverse("assessment:save_answer")])
+# The exam's answer save: a stored save is answered by a bare WSGI application, everything else about it by a
+# Django handler without the session/auth/CSRF middleware it does not use (hocso/core/wsgi_paths.py).
+application = PathDispatcher(django_application, lean_paths=[],
+                             front={reverse("assessment:save_answer"): AnswerSaveApp})
 
 # Serving (gunicorn, runserver) with the placeholder key would make sessions and signed links forgeable.
 if settings.SECRET_KEY_REQUIRED:

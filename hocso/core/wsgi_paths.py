@@ -10,7 +10,7 @@ character in the request; everything else goes through the full stack.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
@@ -55,13 +55,19 @@ class LeanHandler(WSGIHandler):
 
 
 class PathDispatcher:
-    """The WSGI application: `lean_paths` (exact paths) go to the lean handler, everything else to `full`."""
+    """The WSGI application: `lean_paths` (exact paths) go to the lean handler, everything else to `full`.
 
-    def __init__(self, full, lean_paths: Iterable[str], lean_middleware: Iterable[str] = LEAN_MIDDLEWARE):
+    `front` wraps the lean handler of some of those paths in an application of their own, which answers what it can
+    and hands the rest to the lean handler (the answer save: hocso.assessment.exam.views.save_wsgi)."""
+
+    def __init__(self, full, lean_paths: Iterable[str], lean_middleware: Iterable[str] = LEAN_MIDDLEWARE,
+                 front: Mapping[str, Callable] | None = None):
         self.full = full
-        self.lean_paths = frozenset(lean_paths)
+        self.lean_paths = frozenset(lean_paths) | frozenset(front or ())
         self.lean = LeanHandler(lean_middleware, self.lean_paths)
+        self.apps = {path: self.lean for path in self.lean_paths}
+        for path, wrap in (front or {}).items():
+            self.apps[path] = wrap(self.lean)
 
     def __call__(self, environ, start_response):
-        handler = self.lean if environ.get("PATH_INFO", "") in self.lean_paths else self.full
-        return handler(environ, start_response)
+        return self.apps.get(environ.get("PATH_INFO", ""), self.full)(environ, start_response)

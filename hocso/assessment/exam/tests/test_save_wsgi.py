@@ -1,11 +1,13 @@
-"""The answer save through the production WSGI application (hocso.wsgi.application): it takes the lean handler
-(security headers and language only) and still saves, refuses and explains exactly as through the full stack;
-other paths keep the full middleware."""
+"""The answer save through the production WSGI application (hocso.wsgi.application): a stored save is answered by
+the bare application in front (one statement, the same headers), everything else by the lean handler (security
+headers and language only), which saves, refuses and explains exactly as the full stack; other paths keep the full
+middleware."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 
 import pytest
@@ -14,9 +16,10 @@ from django.db import close_old_connections
 from django.urls import resolve
 
 from hocso.assessment.exam.services import attempt_start
+from hocso.assessment.exam.views.save_wsgi import AnswerSaveApp
 from hocso.assessment.models import Answer
 from hocso.assessment.tests.exam_helpers import make_mixed_quiz
-from hocso.core.wsgi_paths import LEAN_MIDDLEWARE, PathDispatcher
+from hocso.core.wsgi_paths import LEAN_MIDDLEWARE, LeanHandler, PathDispatcher
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,119 @@ def test_the_lean_save_refuses_bad_input_like_the_full_stack(application, learne
         assert (status, json.loads(content)["error"]["code"]) == (422, code)
     assert not Answer.objects.filter(attempt=attempt).exists()
     assert call(application, "POST", SAVE_PATH, good, x_attempt_token=attempt.token)[0] == 200
+
+
+# --- the bare WSGI application in front of the lean handler -------------------------------------------------------
+
+class CountingHandler:
+    """The lean Django handler, counting the requests it answers."""
+
+    def __init__(self, handler):
+        self.handler, self.calls = handler, 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+@pytest.fixture
+def front(application):
+    """The save path's application with its Django handler counted."""
+    app = application.apps[SAVE_PATH]
+    assert isinstance(app, AnswerSaveApp) and app.django is application.lean
+    counting = CountingHandler(app.django)
+    app.django = counting
+    try:
+        yield app, counting
+    finally:
+        app.django = counting.handler
+
+
+def test_a_stored_save_is_answered_without_django_in_one_statement(front, learner_in_a, django_assert_num_queries):
+    app, django_handler = front
+    attempt = attempt_start(learner=learner_in_a, quiz=make_mixed_quiz()[0])
+    body = json.dumps({"slot": 2, "seq": 5, "response": {"choices": ["a", "c"]}}).encode()
+    with django_assert_num_queries(1):
+        status, _headers, content = call(app, "POST", SAVE_PATH, body, x_attempt_token=attempt.token)
+    assert status == 200 and django_handler.calls == 0
+    reply = json.loads(content)
+    assert (reply["ok"], reply["slot"], reply["seq"]) == (True, 2, 5) and reply["saved_at"]
+    assert Answer.objects.get(attempt=attempt, slot=2).response == {"choices": ["a", "c"]}
+    # A repeated (older) save is answered here too, with the newer answer's sequence number.
+    old = json.dumps({"slot": 2, "seq": 4, "response": {"choices": ["b"]}}).encode()
+    assert json.loads(call(app, "POST", SAVE_PATH, old, x_attempt_token=attempt.token)[2])["seq"] == 5
+    assert django_handler.calls == 0
+    assert Answer.objects.get(attempt=attempt, slot=2).response == {"choices": ["a", "c"]}
+
+
+def test_everything_else_goes_to_django_with_the_body_intact(front, learner_in_a, settings):
+    """A refusal, a query string, a body Django must judge, a NUL in a header, a host Django refuses, plain HTTP
+    where HTTPS is required: Django answers each, as before, reading the same body."""
+    app, django_handler = front
+    attempt = attempt_start(learner=learner_in_a, quiz=make_mixed_quiz()[0])
+    body = json.dumps({"slot": 1, "seq": 1, "response": {"choice": "a"}}).encode()
+    cases = [
+        # (request, expected status, expected error code or None)
+        ({"x_attempt_token": "not-a-token"}, 404, "not_found"),  # refused: the body was read again to say why
+        ({"x_attempt_token": attempt.token, "query": "x=%00"}, 400, "bad_request"),
+        ({"x_attempt_token": attempt.token, "user_agent": "a\x00b"}, 400, "bad_request"),
+        ({"x_attempt_token": attempt.token, "host": "evil.example"}, 400, None),
+        ({"x_attempt_token": attempt.token, "body": b'{"slot": 1}'}, 422, "invalid_response"),
+        ({"x_attempt_token": attempt.token, "body": b"[1, 2]"}, 422, "invalid_response"),
+    ]
+    for number, (request, expected_status, code) in enumerate(cases, start=1):
+        request = dict(request)
+        status, _headers, content = call(app, "POST", SAVE_PATH, request.pop("body", body),
+                                         query=request.pop("query", ""), **request)
+        assert status == expected_status, (request, content)
+        if code:
+            assert json.loads(content)["error"]["code"] == code
+        assert django_handler.calls == number
+    assert not Answer.objects.filter(attempt=attempt).exists()
+    # Saved through Django when a query string rides along: the same save, the same answer.
+    status, _headers, content = call(app, "POST", SAVE_PATH, body, query="v=2", x_attempt_token=attempt.token)
+    assert status == 200 and django_handler.calls == len(cases) + 1
+    assert Answer.objects.get(attempt=attempt, slot=1).response == {"choice": "a"}
+
+    # HTTPS required: plain HTTP is Django's to redirect; through the proxy's HTTPS it is saved here.
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    counting = CountingHandler(LeanHandler(LEAN_MIDDLEWARE, [SAVE_PATH]))  # built with these settings, as at start-up
+    app = AnswerSaveApp(counting)
+    newer = json.dumps({"slot": 1, "seq": 2, "response": {"choice": "b"}}).encode()
+    assert call(app, "POST", SAVE_PATH, newer, x_attempt_token=attempt.token)[0] == 301
+    assert counting.calls == 1
+    assert call(app, "POST", SAVE_PATH, newer, x_attempt_token=attempt.token, x_forwarded_proto="https")[0] == 200
+    assert counting.calls == 1
+    assert Answer.objects.get(attempt=attempt, slot=1).response == {"choice": "b"}
+
+
+@pytest.mark.parametrize("variant", ["plain", "english", "https"])
+def test_the_reply_carries_the_headers_django_would_send(application, learner_in_a, settings, variant):
+    """The same save answered by the front application and by the lean Django handler: the same headers (the CSP
+    nonce aside, fresh for each reply)."""
+    extra = {}
+    if variant == "english":
+        extra["cookie"] = "hocso_language=en; sessionid=x"
+    if variant == "https":
+        settings.SECURE_HSTS_SECONDS = 3600
+        settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        settings.SECURE_HSTS_PRELOAD = True
+        settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        extra["x_forwarded_proto"] = "https"
+    lean = LeanHandler(LEAN_MIDDLEWARE, [SAVE_PATH])  # both built after the settings changed, as at start-up
+    app = AnswerSaveApp(lean)
+    attempt = attempt_start(learner=learner_in_a, quiz=make_mixed_quiz()[0])
+    replies = []
+    for slot, handler in ((1, app), (2, lean)):
+        body = json.dumps({"slot": slot, "seq": 1, "response": {"choice": "a"}}).encode()
+        status, headers, content = call(handler, "POST", SAVE_PATH, body, x_attempt_token=attempt.token, **extra)
+        assert status == 200, content
+        assert set(json.loads(content)) == {"ok", "slot", "seq", "saved_at"}
+        headers.pop("content-length")
+        csp = headers.pop("content-security-policy")[0]
+        replies.append((headers, re.sub(r"'nonce-[^']+'", "'nonce-*'", csp)))
+    assert replies[0] == replies[1]
+    fast_headers = replies[0][0]
+    assert fast_headers["content-language"] == ["en" if variant == "english" else "vi"]
+    assert ("strict-transport-security" in fast_headers) == (variant == "https")
