@@ -275,7 +275,8 @@ class AttemptState(models.TextChoices):
 
 
 class Attempt(models.Model):
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    # Lookups by quiz use the (quiz, state) index and the unique (quiz, learner, number) one.
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts", db_index=False)
     learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="attempts")
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              help_text=_("The unit the person belonged to when the attempt started"))
@@ -329,7 +330,9 @@ class AttemptQuestion(models.Model):
     attempt's aliases (hocso.assessment.option_ids). Matching papers show their right-hand items in alias order.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    # No index of its own: the unique (attempt, slot) index serves every lookup by attempt, and each index is one more
+    # write for the thirty rows of every start.
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions", db_index=False)
     slot = models.PositiveSmallIntegerField()
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
     mark = models.DecimalField(max_digits=7, decimal_places=3)
@@ -356,7 +359,8 @@ class AttemptQuestion(models.Model):
 class Answer(models.Model):
     """The learner's latest response to one slot. `seq` is the client's counter: an older save never wins."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    # Served by the unique (attempt, slot) index, as for AttemptQuestion: the answer table takes every save.
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers", db_index=False)
     slot = models.PositiveSmallIntegerField()
     response = models.JSONField(default=dict)
     seq = models.PositiveIntegerField(default=0)
