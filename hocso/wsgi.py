@@ -12,9 +12,9 @@ from django.urls import reverse  # noqa: E402 - needs the settings configured ab
 from hocso.assessment.exam.views.save_wsgi import AnswerSaveApp  # noqa: E402
 from hocso.core.wsgi_paths import PathDispatcher  # noqa: E402
 
-# The exam's answer save: a stored save is answered by a bare WSGI application, everything else about it by a
-# Django handler without the session/auth/CSRF middleware it does not use (hocso/core/wsgi_paths.py).
-application = PathDispatcher(django_application, lean_paths=[],
+# The exam's token-authorised paths skip the session/auth/CSRF middleware they do not use (hocso/core/wsgi_paths.py);
+# in front of the answer save, a bare WSGI application answers every save that is stored.
+application = PathDispatcher(django_application, lean_paths=[reverse("assessment:submit_attempt")],
                              front={reverse("assessment:save_answer"): AnswerSaveApp})
 
 # Serving (gunicorn, runserver) with the placeholder key would make sessions and signed links forgeable.

@@ -6,6 +6,7 @@ from .views import pages, save
 
 urlpatterns = [
     path("luu-cau-tra-loi/", save.save_answer, name="save_answer"),
+    path("nop-bai/", save.submit_attempt, name="submit_attempt"),
     path("", pages.my_quizzes_view, name="exam_my_quizzes"),
     path("<int:quiz_id>/", pages.quiz_view, name="exam_quiz"),
     path("<int:quiz_id>/bat-dau/", pages.start_view, name="exam_start"),

@@ -72,13 +72,16 @@ def attempt_submit_with_pending(*, attempt: Attempt, pending: Any = None, auto: 
     return attempt_submit(attempt=attempt, auto=auto or is_overdue(attempt, now), now=now)
 
 
-# The attempt by id and owner's account, with its quiz's pass mark: raw SQL, as the ORM spent more CPU building this
-# query than PostgreSQL spends running it.
-_OWN_ATTEMPT_SQL = (
+# The attempt with its quiz's pass mark, by id and owner's account (the page's form) or by its token (the page's
+# script): raw SQL, as the ORM spent more CPU building this query than PostgreSQL spends running it.
+_ATTEMPT_SQL = (
     "SELECT a.*, q.pass_percent AS quiz_pass_percent FROM assessment_attempt a "
     "JOIN assessment_quiz q ON q.id = a.quiz_id "
+)
+_OWN_ATTEMPT_SQL = _ATTEMPT_SQL + (
     "WHERE a.id = %s AND a.learner_id IN (SELECT l.id FROM people_learner l WHERE l.user_id = %s)"
 )
+_TOKEN_ATTEMPT_SQL = _ATTEMPT_SQL + "WHERE a.token = %s"
 
 
 def _lock() -> str:
@@ -88,11 +91,26 @@ def _lock() -> str:
 @transaction.atomic
 def attempt_submit_own(*, user_id: int, attempt_id: int, pending: Any = None, auto: bool = False,
                        now: dt.datetime | None = None) -> Attempt:
-    """The exam page's submit: the signed-in person's own attempt found and locked with one statement (someone
-    else's, or none, is ExamError("not_found")), what the browser still held saved, then submitted and graded, all
-    in one transaction. Submitting twice is harmless."""
+    """The exam page's form submit: the signed-in person's own attempt found and locked with one statement
+    (someone else's, or none, is ExamError("not_found")), what the browser still held saved, then submitted and
+    graded, all in one transaction. Submitting twice is harmless."""
+    return _submit_found(_OWN_ATTEMPT_SQL, [attempt_id, user_id], pending=pending, auto=auto, now=now)
+
+
+@transaction.atomic
+def attempt_submit_by_token(*, token: Any, pending: Any = None, auto: bool = False,
+                            now: dt.datetime | None = None) -> Attempt:
+    """The exam page script's submit, authorised like its saves by the attempt's token (a capability shown only to
+    the learner on that page): found and locked with one statement, no session or account read. A token that
+    names no attempt is ExamError("not_found"); a second submit, from a retry or another tab, changes nothing."""
+    if not isinstance(token, str) or not token or "\x00" in token:
+        raise ExamError("not_found")
+    return _submit_found(_TOKEN_ATTEMPT_SQL, [token], pending=pending, auto=auto, now=now)
+
+
+def _submit_found(sql: str, params: list, *, pending: Any, auto: bool, now: dt.datetime | None) -> Attempt:
     now = now or timezone.now()
-    attempt = next(iter(Attempt.objects.raw(_OWN_ATTEMPT_SQL + _lock(), [attempt_id, user_id])), None)
+    attempt = next(iter(Attempt.objects.raw(sql + _lock(), params)), None)
     if attempt is None:
         raise ExamError("not_found")
     # The quiz as far as grading needs it (its pass mark); any other field is read from the database if asked for.

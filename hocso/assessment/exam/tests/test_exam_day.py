@@ -26,6 +26,7 @@ from hocso.assessment.tests.factories import make_category, make_question, make_
 from hocso.tests.factories import make_learner, make_user
 
 SAVE_URL = "/kiem-tra/luu-cau-tra-loi/"
+SUBMIT_URL = "/kiem-tra/nop-bai/"
 LEARNERS = 24
 QUESTIONS = 6
 
@@ -166,6 +167,22 @@ def test_submit_costs_a_fixed_number_of_statements_whatever_the_paper(client, ex
         assert Attempt.objects.get(pk=attempt.pk).score == 3
 
 
+def test_the_scripts_submit_reads_no_session_and_no_account(client, exam, django_assert_num_queries):
+    """The exam page's script submits with the attempt's token, as it saves: two statements fewer than the form."""
+    quiz, users = exam
+    client.force_login(users[0])
+    attempt, token = _start(client, quiz)
+    assert _save(client, token, 1, pick(attempt, 1, "a"), 1).status_code == 200
+    client.logout()  # no session at all: the token is the authority
+    pending = [{"slot": 2, "seq": 1, "response": pick(attempt, 2, "a")}]
+    with django_assert_num_queries(SUBMIT_BY_TOKEN - one_write()):
+        response = client.post(SUBMIT_URL, {"pending": pending}, content_type="application/json",
+                               HTTP_X_ATTEMPT_TOKEN=token)
+    assert response.json() == {"ok": True, "state": AttemptState.GRADED,
+                               "result_url": f"/kiem-tra/bai-lam/{attempt.pk}/ket-qua/"}
+    assert Attempt.objects.get(pk=attempt.pk).score == 2  # the pending answer came along
+
+
 @pytest.mark.parametrize("count", [5, 20])
 def test_deadline_submission_of_many_attempts(exam, count, django_assert_num_queries):
     """The overdue worker's round at the deadline: attempts left open by `count` learners, each with two answers."""
@@ -190,6 +207,9 @@ START_WARM = 9  # the same without the three blueprint reads
 # with its answers, the question versions (cached per process once read), the graded questions' UPDATE, the
 # attempt's UPDATE, release: 9 for 6 questions as for 30. PostgreSQL writes both UPDATEs as one statement.
 SUBMIT = 9
+# The script's submit by the attempt's token: the same without the session and the account, plus the pending
+# answer's save (one statement each).
+SUBMIT_BY_TOKEN = SUBMIT - 2 + 1
 # The deadline's round, per batch of up to 200 attempts (the same 7 for 5 attempts as for 20): savepoint, the overdue
 # attempts locked (SKIP LOCKED on PostgreSQL), their papers and answers, the versions, the questions' UPDATE, the
 # attempts' UPDATE, release.

@@ -17,7 +17,7 @@ from django.urls import resolve
 
 from hocso.assessment.exam.services import attempt_start
 from hocso.assessment.exam.views.save_wsgi import AnswerSaveApp
-from hocso.assessment.models import Answer
+from hocso.assessment.models import Answer, Attempt, AttemptState
 from hocso.assessment.tests.exam_helpers import make_mixed_quiz
 from hocso.core.wsgi_paths import LEAN_MIDDLEWARE, LeanHandler, PathDispatcher
 
@@ -244,3 +244,47 @@ def test_the_reply_carries_the_headers_django_would_send(application, learner_in
     fast_headers = replies[0][0]
     assert fast_headers["content-language"] == ["en" if variant == "english" else "vi"]
     assert ("strict-transport-security" in fast_headers) == (variant == "https")
+
+
+SUBMIT_PATH = "/kiem-tra/nop-bai/"
+
+
+def test_the_scripts_submit_takes_the_lean_handler(application, learner_in_a, learner_in_b):
+    """Submitted by the attempt's token through the lean handler: no session, no CSRF cookie; refused with the
+    same JSON errors as a save; a second submit answers the same; the token submits its own attempt only."""
+    assert SUBMIT_PATH in application.lean_paths and application.apps[SUBMIT_PATH] is application.lean
+    quiz, _questions = make_mixed_quiz()
+    attempt = attempt_start(learner=learner_in_a, quiz=quiz)
+    other = attempt_start(learner=learner_in_b, quiz=quiz)
+    save = json.dumps({"slot": 1, "seq": 1, "response": {"choice": "a"}}).encode()
+    assert call(application, "POST", SAVE_PATH, save, x_attempt_token=attempt.token)[0] == 200
+
+    for body, token, expected in [
+        (b'{"pending": []}', "not-a-token", (404, "not_found")),
+        (b'{"pending": []}', "", (404, "not_found")),
+        (b"[]", attempt.token, (422, "invalid_response")),
+        (b"not json", attempt.token, (422, "invalid_response")),
+        (b'{"pending": []}', attempt.token + "\x00", (400, "bad_request")),
+    ]:
+        status, _headers, content = call(application, "POST", SUBMIT_PATH, body, x_attempt_token=token)
+        assert (status, json.loads(content)["error"]["code"]) == expected, (body, token)
+    assert call(application, "GET", SUBMIT_PATH, x_attempt_token=attempt.token)[0] == 405
+    assert Attempt.objects.get(pk=attempt.pk).state == AttemptState.IN_PROGRESS
+
+    body = json.dumps({"pending": [{"slot": 2, "seq": 1, "response": {"text": "x"}}], "auto": False}).encode()
+    status, headers, content = call(application, "POST", SUBMIT_PATH, body, x_attempt_token=attempt.token)
+    assert status == 200, content
+    reply = json.loads(content)
+    assert reply["ok"] is True and reply["result_url"] == f"/kiem-tra/bai-lam/{attempt.pk}/ket-qua/"
+    assert "set-cookie" not in headers and headers["x-frame-options"] == ["DENY"]
+    done = Attempt.objects.get(pk=attempt.pk)
+    assert done.state != AttemptState.IN_PROGRESS and done.submitted_at is not None and not done.auto_submitted
+    assert Attempt.objects.get(pk=other.pk).state == AttemptState.IN_PROGRESS  # someone else's, untouched
+
+    # Again (a retry, another tab): the same answer, nothing graded twice; saves are refused from now on.
+    status, _headers, content = call(application, "POST", SUBMIT_PATH, body, x_attempt_token=attempt.token)
+    assert status == 200 and json.loads(content)["result_url"] == reply["result_url"]
+    assert Attempt.objects.get(pk=attempt.pk).submitted_at == done.submitted_at
+    status, _headers, content = call(application, "POST", SAVE_PATH, save.replace(b'"seq": 1', b'"seq": 2'),
+                                     x_attempt_token=attempt.token)
+    assert (status, json.loads(content)["error"]["code"]) == (409, "submitted")
