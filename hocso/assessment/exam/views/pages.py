@@ -117,7 +117,7 @@ def _exam_page(request: HttpRequest, attempt) -> HttpResponse:
         "url": reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}),
         "token": attempt.token,
         "saveUrl": reverse("assessment:save_answer"),
-        "submitUrl": reverse("assessment:exam_submit", kwargs={"attempt_id": attempt.pk}),
+        "submitUrl": reverse("assessment:submit_attempt"),  # by the token, as the saves (the form posts to exam_submit)
         "resultUrl": reverse("assessment:exam_result", kwargs={"attempt_id": attempt.pk}),
         "now": _epoch_ms(timezone.now()),
         "startedAt": _epoch_ms(attempt.started_at),

@@ -288,14 +288,13 @@
     const pending = Object.keys(store.pending).map((slot) => ({
       slot: Number(slot), seq: store.pending[slot].seq, response: store.pending[slot].response,
     }));
-    const body = new URLSearchParams();
-    body.set("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-    body.set("pending", JSON.stringify(pending));
-    body.set("auto", autoSubmit ? "1" : "");
-    fetch(cfg.submitUrl, { method: "POST", body: body, headers: { Accept: "application/json" },
+    // Authorised by the attempt's token, as the saves are: a submit works even if the session has expired.
+    fetch(cfg.submitUrl, { method: "POST", body: JSON.stringify({ pending: pending, auto: autoSubmit }),
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Attempt-Token": cfg.token },
       credentials: "same-origin" })
       .then((res) => {
-        if (res.redirected || res.status === 403) return { result_url: cfg.resultUrl }; // signed out: let the page say so
+        // Refused for good (no such attempt, a body the server cannot read): the result page tells where it stands.
+        if (res.status >= 400 && res.status < 500 && res.status !== 429) return { result_url: cfg.resultUrl };
         if (!res.ok) throw new Error("HTTP " + res.status);
         return res.json();
       })
