@@ -40,6 +40,7 @@ from benchlib import ATTEMPT_RE, TOKEN_RE, ensure_database, paper_answers  # noq
 from exam_load.run import (  # noqa: E402
     QUESTIONS,
     SAVE_PATH,
+    SUBMIT_PATH,
     _autoanalyze,
     _cpu_seconds,
     _database_processes,
@@ -212,9 +213,10 @@ async def learner(client: Client, person: dict, quiz: int, plan: dict, rng: rand
     if person["submits"]:
         await sleep_until(max(time.monotonic(), close - rng.uniform(0, plan["last"]) - 2 * scale))
         if time.monotonic() < close:
-            status, text = await client.request("submit", "POST", f"/kiem-tra/bai-lam/{attempt}/nop-bai/", {
-                **cookies, "X-CSRFToken": person["csrf"], "Accept": "application/json",
-                "Content-Type": "application/x-www-form-urlencoded"}, b"pending=%5B%5D")
+            # As the exam page's script submits: by the attempt's token, with the browser's cookies along.
+            status, text = await client.request("submit", "POST", SUBMIT_PATH, {
+                **cookies, "X-Attempt-Token": token, "Accept": "application/json",
+                "Content-Type": "application/json"}, b'{"pending": [], "auto": false}')
             if status == 200 and '"ok": true' in text:
                 client.submitted.add(attempt)
 

@@ -38,6 +38,7 @@ QUESTIONS = PLAN["questions"]
 THINK = float(os.environ.get("BENCH_THINK", "2"))
 SAVE_COOKIES = os.environ.get("BENCH_SAVE_COOKIES", "1") == "1"
 SAVE_URL = "/kiem-tra/luu-cau-tra-loi/"
+SUBMIT_URL = "/kiem-tra/nop-bai/"
 accounts = iter(PLAN.get("accounts", []))
 login_accounts = itertools.cycle(PLAN.get("login_accounts", []) or [None])
 attempts = PLAN.get("attempts", [])
@@ -110,10 +111,11 @@ class _Bench(FastHttpUser):
                 response.failure(f"save: HTTP {response.status_code} {response.text[:200]}")
 
     def submit(self, attempt: dict) -> None:
-        headers = {"Cookie": _cookies(attempt), "X-CSRFToken": attempt["csrf"], "Accept": "application/json",
-                   "Content-Type": "application/x-www-form-urlencoded"}
-        with self.client.post(f"/kiem-tra/bai-lam/{attempt['attempt']}/nop-bai/", data="pending=%5B%5D",
-                              headers=headers, name="submit", catch_response=True) as response:
+        """As the exam page's script submits: by the attempt's token, with the browser's cookies along."""
+        headers = {"Cookie": _cookies(attempt), "X-Attempt-Token": attempt["token"], "Accept": "application/json",
+                   "Content-Type": "application/json"}
+        with self.client.post(SUBMIT_URL, data='{"pending": [], "auto": false}', headers=headers, name="submit",
+                              catch_response=True) as response:
             if response.status_code != 200 or '"ok": true' not in (response.text or ""):
                 response.failure(f"submit: HTTP {response.status_code} {(response.text or '')[:200]}")
 

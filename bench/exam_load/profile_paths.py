@@ -204,10 +204,11 @@ def main() -> None:
 
     def submit(k: int):
         attempt = attempts[k]
-        path = reverse("assessment:exam_submit", kwargs={"attempt_id": attempt["id"]})
+        # As the exam page's script submits: by the attempt's token, with the browser's cookies along.
         return lambda: call(app, environ(
-            "POST", path, b"pending=%5B%5D", "application/x-www-form-urlencoded", accept="application/json",
-            cookie=f"sessionid={attempt['session']}; csrftoken={attempt['csrf']}", x_csrftoken=attempt["csrf"]))
+            "POST", reverse("assessment:submit_attempt"), b'{"pending": [], "auto": false}', "application/json",
+            accept="application/json", cookie=f"sessionid={attempt['session']}; csrftoken={attempt['csrf']}",
+            x_attempt_token=attempt["token"]))
 
     for _ in range(20):  # warm up: templates, the prepared statement, the connection
         call(app, environ("GET", "/healthz"))

@@ -65,6 +65,7 @@ SESSION_PREFIX = "benchexam"
 UNIT_NAME = "Đơn vị đo tải kỳ thi"
 BANK_NAME = "Đo tải kỳ thi"
 SAVE_PATH = "/kiem-tra/luu-cau-tra-loi/"  # as in locustfile.py
+SUBMIT_PATH = "/kiem-tra/nop-bai/"  # the exam page script's submit, by the attempt's token
 QUIZ_PREFIX = "Đo tải kỳ thi"
 QUESTIONS = 30
 BANK_SIZE = 90
