@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
@@ -34,29 +35,22 @@ class PaperRow:
 
 
 # Question versions are immutable (editing a question adds one), so what grading reads of them (type and data) is
-# kept per process. The key holds the creation time as well as the id: a test database rolled back reuses ids.
-_VERSIONS: dict[tuple, QuestionVersion] = {}
+# kept per process. The key holds the creation time as well as the id (a test database rolled back reuses ids), as
+# the database's own text for it: the same from every query, and nothing to parse.
+_VERSIONS: dict[tuple[int, str], QuestionVersion] = {}
 _VERSIONS_MAX = 4096
 
 
-def _versions(keys: set[tuple]) -> dict[tuple, QuestionVersion]:
-    missing = [pk for pk, created in keys if (pk, created) not in _VERSIONS]
+def _versions(keys: set[tuple[int, str]]) -> dict[tuple[int, str], QuestionVersion]:
+    missing = [pk for pk, stamp in keys if (pk, stamp) not in _VERSIONS]
     if missing:
         if len(_VERSIONS) + len(missing) > _VERSIONS_MAX:
             _VERSIONS.clear()
         for version in (QuestionVersion.objects.filter(pk__in=missing).select_related("question")
-                        .only("id", "data", "created_at", "question__id", "question__qtype")):
-            _VERSIONS[(version.pk, _stamp(version.created_at))] = version
+                        .annotate(stamp=Cast("created_at", output_field=TextField()))
+                        .only("id", "data", "question__id", "question__qtype")):
+            _VERSIONS[(version.pk, version.stamp)] = version
     return _VERSIONS
-
-
-def _stamp(value):
-    """A creation time equal whether it came from the ORM or a raw cursor (SQLite's is naive, or text)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def _decimal(value, places: Decimal) -> Decimal | None:
@@ -78,19 +72,20 @@ def paper_rows(attempt_ids: list[int]) -> dict[int, list[PaperRow]]:
     marks = ", ".join(["%s"] * len(attempt_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT aq.attempt_id, aq.id, aq.slot, aq.version_id, v.created_at, aq.mark, aq.fraction, aq.score, "
+            "SELECT aq.attempt_id, aq.id, aq.slot, aq.version_id, CAST(v.created_at AS text), "
+            "aq.mark, aq.fraction, aq.score, "
             "an.response FROM assessment_attemptquestion aq "
             "JOIN assessment_questionversion v ON v.id = aq.version_id "
             "LEFT JOIN assessment_answer an ON an.attempt_id = aq.attempt_id AND an.slot = aq.slot "
             f"WHERE aq.attempt_id IN ({marks}) ORDER BY aq.attempt_id, aq.slot", attempt_ids)
         rows = cursor.fetchall()
-    keys = {(row[3], _stamp(row[4])) for row in rows}
+    keys = {(row[3], row[4]) for row in rows}
     versions = _versions(keys)
     papers: dict[int, list[PaperRow]] = {pk: [] for pk in attempt_ids}
     mark_q, fraction_q = Decimal("0.001"), Decimal("0.00001")
-    for attempt_id, pk, slot, version_id, created, mark, fraction, score, response in rows:
+    for attempt_id, pk, slot, version_id, stamp, mark, fraction, score, response in rows:
         papers[attempt_id].append(PaperRow(
-            attempt_id, pk, slot, versions[(version_id, _stamp(created))], _decimal(mark, mark_q),
+            attempt_id, pk, slot, versions[(version_id, stamp)], _decimal(mark, mark_q),
             _decimal(fraction, fraction_q), _decimal(score, mark_q), _json(response),
         ))
     return papers
