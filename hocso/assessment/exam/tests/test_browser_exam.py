@@ -151,3 +151,46 @@ def test_two_tabs_and_the_end_of_time(page, live_server, learner_user, learner_i
     page.wait_for_url("**/ket-qua/", timeout=30_000)
     late.refresh_from_db()
     assert late.state == AttemptState.GRADED and late.auto_submitted and late.score == 1
+
+
+def test_a_refused_save_stops_and_a_busy_server_is_tried_again(page, live_server, learner_user, learner_in_a,
+                                                                short_quiz):
+    """What answers a save decides what the page does: a refusal for good (a 400 page that is not even JSON, as
+    a proxy or Django's host check sends) marks the answer as not saved and stops; a busy server (503) is asked
+    again until it takes the answer."""
+    from playwright.sync_api import expect
+
+    sign_in(page, live_server.url, learner_user.username)
+    page.goto(f"{live_server.url}/kiem-tra/")
+    page.click(f"form[action='/kiem-tra/{short_quiz.pk}/bat-dau/'] button")
+    page.wait_for_url("**/kiem-tra/bai-lam/*/")
+    sent: list[str] = []
+
+    def refuse(route) -> None:
+        sent.append("400")
+        route.fulfill(status=400, content_type="text/html", body="<h1>Bad Request (400)</h1>")
+
+    page.route("**/kiem-tra/luu-cau-tra-loi/", refuse)
+    page.check("#q1-o1")
+    expect(state_of(page, 1)).to_have_attribute("data-state", "error")
+    page.wait_for_timeout(2500)  # longer than the first retry's delay: nothing is sent again
+    assert sent == ["400"]
+    page.unroute("**/kiem-tra/luu-cau-tra-loi/")
+
+    busy = {"left": 2}
+
+    def busy_then_through(route) -> None:
+        if busy["left"]:
+            busy["left"] -= 1
+            sent.append("503")
+            route.fulfill(status=503, content_type="text/html", body="<h1>Service Unavailable</h1>")
+        else:
+            sent.append("through")
+            route.continue_()
+
+    page.route("**/kiem-tra/luu-cau-tra-loi/", busy_then_through)
+    page.check("#q2-o2")
+    expect(state_of(page, 2)).to_have_attribute("data-state", "saved", timeout=15_000)
+    assert sent == ["400", "503", "503", "through"]
+    attempt = Attempt.objects.get(learner=learner_in_a)
+    assert set(Answer.objects.filter(attempt=attempt).values_list("slot", flat=True)) == {2}

@@ -178,7 +178,12 @@
       credentials: "omit", // the token is the credential; no cookies needed
       signal: controller.signal,
     })
-      .then((res) => res.json().then((body) => ({ status: res.status, body: body })))
+      // A reply that is not ours (a proxy's error page) has no JSON: judged by its status alone.
+      .then((res) => res.text().then((text) => {
+        let body = {};
+        try { body = JSON.parse(text); } catch (e) { /* not JSON */ }
+        return { status: res.status, body: body };
+      }))
       .then(({ status, body }) => {
         clearTimeout(timeout);
         inFlight[slot] = false;
@@ -195,8 +200,9 @@
           }
         } else if (status === 409) {
           refused(body.error);
-        } else if (status === 404 || status === 422) {
-          // This answer can never be saved as it is: say so rather than retry forever.
+        } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+          // Refused for good (404, 422, a 400 for bad input): say so rather than retry forever. A timeout (408)
+          // or a busy server (429, and every 5xx) is worth another try.
           delete store.pending[slot];
           persist();
           show(slot, "error");
