@@ -27,7 +27,7 @@ from ..errors import ExamError
 from ..paper import attempt_paper
 from ..render import nav_html, questions_html
 from ..review import attempt_review, review_policy
-from ..selectors import QuizStatus, attempt_for_learner, my_quizzes, quiz_for_learner
+from ..selectors import QuizStatus, attempt_for_learner, learner_and_quiz, my_quizzes, quiz_for_learner
 from ..services import attempt_start, attempt_submit_own, settle_if_overdue
 
 
@@ -64,11 +64,18 @@ def my_quizzes_view(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _learner_and_row(request: HttpRequest, quiz_id: int):
+    """The learner and their view of the quiz, read together (one statement); the same 404s as apart."""
+    learner, row = learner_and_quiz(user_id=request.user.pk, pk=quiz_id)
+    if learner is None:
+        raise Http404(_("Only people with a staff profile can take quizzes."))
+    return learner, row
+
+
 @login_required
 @require_GET
 def quiz_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    learner = _learner_or_404(request)
-    row = quiz_for_learner(learner=learner, pk=quiz_id)
+    _learner, row = _learner_and_row(request, quiz_id)
     return render(request, "assessment/exam/quiz.html", {"row": row, "quiz": row.quiz})
 
 
@@ -80,8 +87,7 @@ def start_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
     whole province presses the button within minutes, and the redirect's second request (session, account,
     profile and attempt read again) was a third of the rush's cost. The page's script then puts the attempt's
     own address in the address bar, so a reload or a bookmark is a plain GET of the attempt."""
-    learner = _learner_or_404(request)
-    row = quiz_for_learner(learner=learner, pk=quiz_id)
+    learner, row = _learner_and_row(request, quiz_id)
     try:
         # Returns the open attempt if there is one: a second tab or another device resumes it.
         attempt = attempt_start(learner=learner, quiz=row.quiz, window=row.window, attempts=row.attempts,
