@@ -12,8 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from html import escape
 
+from django.urls import reverse
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from hocso.core.formatting import moment, percent
 
 from ..templatetags.exam_tags import mark as format_mark
 from .paper import PaperQuestion
@@ -185,3 +190,147 @@ def questions_html(paper: list[PaperQuestion]) -> SafeString:
     marks = {q.mark for q in paper}
     labels = replace(labels, marks_of={mark: labels.marks % {"mark": format_mark(mark)} for mark in marks})
     return mark_safe("\n".join(_question(q, labels) for q in paper))
+
+
+# --- the quiz page ---------------------------------------------------------------------------------------------
+# The quiz page (its Start button) is what every learner opens at the start of an exam. Its template (three
+# includes, a dozen {% translate %}, filters) was half of what the page cost once the frame was cheap; the same
+# markup is written here. The labels are translated once per worker and language.
+
+_QUIZ_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _quiz_labels() -> dict[str, str]:
+    language = get_language() or ""
+    labels = _QUIZ_LABELS.get(language)
+    if labels is None:
+        texts = {
+            "in_progress": _("In progress"), "open": _("Open"), "upcoming": _("Upcoming"), "closed": _("Closed"),
+            "when": _("When"), "from": _("from"), "until": _("until"), "always_open": _("Always open"),
+            "time_limit": _("Time limit"), "no_time_limit": _("No time limit"), "attempts": _("Attempts"),
+            "grading_method": _("Grading method"), "pass_mark": _("Pass mark"), "your_grade": _("Your grade"),
+            "passed": _("Passed"), "not_passed": _("Not passed"), "continue_attempt": _("Continue the attempt"),
+            "start_new": _("Start a new attempt"), "start": _("Start the quiz"),
+            "all_used": _("You have used all your attempts at this quiz."),
+            "clock": _("The clock starts when you start the quiz and keeps running if you leave the page."),
+            "your_attempts": _("Your attempts"), "no": _("No."), "state": _("State"), "started": _("Started"),
+            "submitted": _("Submitted"), "score": _("Score"), "percentage": _("Percentage"),
+            "auto": _("submitted automatically"), "continue": _("Continue"), "result": _("Result"),
+            "breadcrumbs": _("Breadcrumbs"), "my_quizzes": _("My quizzes"),
+        }
+        labels = _QUIZ_LABELS[language] = {key: _e(text) for key, text in texts.items()}
+        labels["my_quizzes_url"] = _e(reverse("assessment:exam_my_quizzes"))
+    return labels
+
+
+def quiz_status_html(row, labels: dict[str, str]) -> str:
+    """As assessment/exam/_status.html."""
+    if row.open_attempt:
+        return f'<span class="badge ok">{labels["in_progress"]}</span>'
+    if row.status == "open":
+        return f'<span class="badge ok">{labels["open"]}</span>'
+    if row.status == "upcoming":
+        return f'<span class="badge">{labels["upcoming"]}</span>'
+    return f'<span class="badge former">{labels["closed"]}</span>'
+
+
+def _window_html(row, labels: dict[str, str]) -> str:
+    """As assessment/exam/_window.html."""
+    open_at, close_at = row.window.open_at, row.window.close_at
+    if not (open_at or close_at):
+        return labels["always_open"]
+    parts = []
+    if open_at:
+        parts.append(f'{labels["from"]} {_e(moment(open_at))}')
+    if close_at:
+        parts.append(f'{labels["until"]} {_e(moment(close_at))}')
+    return " ".join(parts)
+
+
+def quiz_page(row) -> dict[str, SafeString | str]:
+    """The quiz page's breadcrumbs and content around its Start form (which the template writes, with the page's
+    CSRF token): `head`, then the form when `start_url` is set or `action`, then `tail`."""
+    labels = _quiz_labels()
+    quiz = row.quiz
+    title = _e(quiz.title)
+    breadcrumbs = (f'<nav class="breadcrumbs" aria-label="{labels["breadcrumbs"]}">'
+                   f'<a href="{labels["my_quizzes_url"]}">{labels["my_quizzes"]}</a> › '
+                   f'<span aria-current="page">{title}</span></nav>')
+    minutes = row.time_limit_minutes
+    if minutes:
+        limit = _e(ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes})
+    else:
+        limit = labels["no_time_limit"]
+    if row.attempts_allowed:
+        attempts = _e(_("%(used)s of %(allowed)s used") % {"used": row.attempts_used, "allowed": row.attempts_allowed})
+    else:
+        attempts = _e(_("%(used)s used (no limit)") % {"used": row.attempts_used})
+    if row.final_percent is not None:
+        badge = (f'<span class="badge ok">{labels["passed"]}</span>' if row.passed
+                 else f'<span class="badge former">{labels["not_passed"]}</span>')
+        grade = f"{_e(percent(row.final_percent))}\n      {badge}\n    "
+    else:
+        grade = "—"
+    description = f'<div class="card">{linebreaks(quiz.description, autoescape=True)}</div>' if quiz.description else ""
+    head = (
+        f"\n<h1>{title}</h1>\n<p>{quiz_status_html(row, labels)}</p>\n{description}\n"
+        '<div class="card">\n  <dl class="props">\n'
+        f'    <dt>{labels["when"]}</dt><dd>{_window_html(row, labels)}</dd>\n'
+        f'    <dt>{labels["time_limit"]}</dt>\n    <dd>{limit}</dd>\n'
+        f'    <dt>{labels["attempts"]}</dt>\n    <dd>{attempts}</dd>\n'
+        f'    <dt>{labels["grading_method"]}</dt><dd>{_e(quiz.get_grading_method_display())}</dd>\n'
+        f'    <dt>{labels["pass_mark"]}</dt><dd>{_e(percent(quiz.pass_percent))}</dd>\n'
+        f'    <dt>{labels["your_grade"]}</dt>\n    <dd class="exam-grade">{grade}</dd>\n'
+        '  </dl>\n  <div class="actions">'
+    )
+    start_url = action = ""
+    start_label = labels["start_new"] if row.attempts_used else labels["start"]
+    if row.can_continue:
+        url = _e(reverse("assessment:exam_attempt", args=[row.open_attempt.pk]))
+        action = f'\n  <a class="btn" href="{url}">{labels["continue_attempt"]}</a>\n'
+    elif row.can_start:
+        start_url = reverse("assessment:exam_start", args=[quiz.pk])
+    elif row.status == "open" and row.attempts_left == 0:
+        action = f'\n  <p class="muted">{labels["all_used"]}</p>\n'
+    tail = ["</div>\n"]
+    if row.can_start and minutes:
+        tail.append(f'  <p class="muted">{labels["clock"]}</p>')
+    tail.append("\n</div>\n")
+    if row.attempts:
+        tail.append(_attempts_table(row.attempts, labels))
+    return {"breadcrumbs": mark_safe(breadcrumbs), "head": mark_safe(head), "start_url": start_url,
+            "start_label": mark_safe(start_label), "action": mark_safe(action), "tail": mark_safe("".join(tail))}
+
+
+def _attempts_table(attempts, labels: dict[str, str]) -> str:
+    rows = []
+    for attempt in attempts:
+        auto = f' <span class="badge">{labels["auto"]}</span>' if attempt.auto_submitted else ""
+        if attempt.score is not None:
+            score = f"{_e(format_mark(attempt.score))} / {_e(format_mark(attempt.max_score))}"
+        else:
+            score = "—"
+        shown = _e(percent(attempt.percent)) if attempt.state == "graded" else "—"
+        if attempt.state == "in_progress":
+            link = (f'<a href="{_e(reverse("assessment:exam_attempt", args=[attempt.pk]))}">'
+                    f'{labels["continue"]}</a>')
+        else:
+            link = f'<a href="{_e(reverse("assessment:exam_result", args=[attempt.pk]))}">{labels["result"]}</a>'
+        rows.append(
+            "    <tr>\n"
+            f'      <td class="num">{attempt.number}</td>\n'
+            f"      <td>{_e(attempt.get_state_display())}{auto}</td>\n"
+            f"      <td>{_e(moment(attempt.started_at))}</td>\n"
+            f"      <td>{_e(moment(attempt.submitted_at))}</td>\n"
+            f'      <td class="num">{score}</td>\n'
+            f'      <td class="num">{shown}</td>\n'
+            f"      <td>{link}</td>\n"
+            "    </tr>\n"
+        )
+    return (
+        f'<h2>{labels["your_attempts"]}</h2>\n<div class="table-wrap">\n<table>\n  <thead><tr>\n'
+        f'    <th class="num">{labels["no"]}</th><th>{labels["state"]}</th><th>{labels["started"]}</th>\n'
+        f'    <th>{labels["submitted"]}</th><th class="num">{labels["score"]}</th>'
+        f'<th class="num">{labels["percentage"]}</th><th></th>\n'
+        f'  </tr></thead>\n  <tbody>\n{"".join(rows)}  </tbody>\n</table>\n</div>\n'
+    )

@@ -25,7 +25,7 @@ from hocso.people.selectors import learner_of
 from ...models import AttemptState, Layout
 from ..errors import ExamError
 from ..paper import attempt_paper
-from ..render import nav_html, questions_html
+from ..render import nav_html, questions_html, quiz_page
 from ..review import attempt_review, review_policy
 from ..selectors import QuizStatus, attempt_for_learner, learner_and_quiz, my_quizzes, quiz_for_learner
 from ..services import attempt_start, attempt_submit_own, settle_if_overdue
@@ -76,7 +76,7 @@ def _learner_and_row(request: HttpRequest, quiz_id: int):
 @require_GET
 def quiz_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
     _learner, row = _learner_and_row(request, quiz_id)
-    return render(request, "assessment/exam/quiz.html", {"row": row, "quiz": row.quiz})
+    return render(request, "assessment/exam/quiz.html", {"row": row, "quiz": row.quiz, "page": quiz_page(row)})
 
 
 @never_cache  # the answer is the exam page, which carries the attempt's token
