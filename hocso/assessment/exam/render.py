@@ -10,10 +10,12 @@ answer) can reach the page: still no key. The markup must stay in step with stat
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from html import escape
+from decimal import Decimal
 
-from django.urls import reverse
-from django.utils.html import linebreaks
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import json_script, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -23,10 +25,13 @@ from hocso.core.formatting import moment, percent
 from ..templatetags.exam_tags import mark as format_mark
 from .paper import PaperQuestion
 
+# What django.utils.html.escape (html.escape) replaces, in one str.translate rather than five str.replace calls.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
 
 def _e(value) -> str:
-    # html.escape is what django.utils.html.escape calls; the values here are plain text, never SafeStrings.
-    return escape(str(value))
+    # The values here are plain text, never SafeStrings.
+    return str(value).translate(_ESCAPES)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,15 @@ class _Labels:
 
     @classmethod
     def current(cls) -> _Labels:
+        """The labels in the current language, translated once per worker and language."""
+        language = get_language() or ""
+        labels = _LABELS.get(language)
+        if labels is None:
+            labels = _LABELS[language] = cls._translated()
+        return labels
+
+    @classmethod
+    def _translated(cls) -> _Labels:
         # Same msgids as {% translate %} / {% blocktranslate %} would use: one catalogue, no new strings.
         return cls(
             question=_("Question %(n)s"),
@@ -64,6 +78,10 @@ class _Labels:
             words_min=_("Write at least %(low)s words."),
             words_max=_("Write at most %(high)s words."),
         )
+
+
+_LABELS: dict[str, _Labels] = {}
+_MARK_TEXTS: dict[tuple[str, Decimal], str] = {}
 
 
 def _question_label(labels: _Labels, slot: int) -> str:
@@ -186,9 +204,18 @@ def _question(q: PaperQuestion, labels: _Labels) -> str:
 def questions_html(paper: list[PaperQuestion]) -> SafeString:
     """Every question of the paper, in slot order, pre-filled with the saved answers."""
     labels = _Labels.current()
-    # A paper has one or two distinct marks: format each once (number_format is locale-aware, so not cheap).
-    marks = {q.mark for q in paper}
-    labels = replace(labels, marks_of={mark: labels.marks % {"mark": format_mark(mark)} for mark in marks})
+    # A paper has one or two distinct marks: format each once per worker and language (number_format is
+    # locale-aware, so not cheap).
+    language = get_language() or ""
+    marks_of = {}
+    for mark in {q.mark for q in paper}:
+        text = _MARK_TEXTS.get((language, mark))
+        if text is None:
+            if len(_MARK_TEXTS) > 1000:  # marks are few; never let an odd set grow without bound
+                _MARK_TEXTS.clear()
+            text = _MARK_TEXTS[language, mark] = labels.marks % {"mark": format_mark(mark)}
+        marks_of[mark] = text
+    labels = replace(labels, marks_of=marks_of)
     return mark_safe("\n".join(_question(q, labels) for q in paper))
 
 
@@ -197,11 +224,11 @@ def questions_html(paper: list[PaperQuestion]) -> SafeString:
 # includes, a dozen {% translate %}, filters) was half of what the page cost once the frame was cheap; the same
 # markup is written here. The labels are translated once per worker and language.
 
-_QUIZ_LABELS: dict[str, dict[str, str]] = {}
+_QUIZ_LABELS: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def _quiz_labels() -> dict[str, str]:
-    language = get_language() or ""
+    language = (get_language() or "", get_script_prefix())
     labels = _QUIZ_LABELS.get(language)
     if labels is None:
         texts = {
@@ -334,3 +361,100 @@ def _attempts_table(attempts, labels: dict[str, str]) -> str:
         f'<th class="num">{labels["percentage"]}</th><th></th>\n'
         f'  </tr></thead>\n  <tbody>\n{"".join(rows)}  </tbody>\n</table>\n</div>\n'
     )
+
+
+# --- the exam page ---------------------------------------------------------------------------------------------
+# The rest of the exam page (its bar, navigator, pager and the submit dialog) is fixed text: translated once per
+# worker and language. Only the title, the timer's text, the attempt's address and the paper change per page.
+
+_EXAM_TEXTS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def exam_texts() -> dict[str, str]:
+    """The exam page's fixed texts (escaped) and the script's texts (`script`, plain), for the current language."""
+    key = (get_language() or "", get_script_prefix())
+    texts = _EXAM_TEXTS.get(key)
+    if texts is None:
+        plain = {
+            "time_left": _("Time left"), "no_time_limit": _("No time limit"), "submit": _("Submit"),
+            "noscript": _("This exam page needs JavaScript to save your answers. Turn it on, or use another "
+                          "browser."),
+            "questions": _("Questions"), "answered": _("answered"), "not_saved": _("not saved yet"),
+            "previous": _("Previous"), "next": _("Next"), "confirm_title": _("Submit your attempt?"),
+            "unanswered": _("Questions not answered:"), "all_answered": _("You have answered every question."),
+            "unsaved": _("Some answers are not saved yet; they will be sent with the submission."),
+            "final": _("After submitting you can no longer change your answers."),
+            "submit_now": _("Submit now"), "keep_working": _("Keep working"),
+        }
+        texts = _EXAM_TEXTS[key] = {name: _e(text) for name, text in plain.items()}
+        texts["ends_at"] = _("Ends at %(time)s")
+        texts["script"] = {
+            "idle": _("Not answered"),
+            "unsaved": _("Not saved"),
+            "saving": _("Saving…"),
+            "saved": _("Saved"),
+            "error": _("Error"),
+            "offline": _("No connection. Your answers are kept on this device and will be saved when the "
+                         "connection returns."),
+            "submitting": _("Submitting…"),
+            "submitOffline": _("No connection: the attempt will be submitted when the connection returns."),
+            "timeUp": _("Time is up. Submitting your attempt…"),
+            "noTimeLimit": _("No time limit"),
+            "words": _("Words: %(count)s"),
+            "pageOf": _("Question %(number)s of %(total)s"),
+        }
+    return texts
+
+
+def exam_page(*, title: str, deadline, submit_url: str, config: dict, paged: bool, nav: str,
+              questions: str) -> dict[str, SafeString]:
+    """The exam page's content around the form's CSRF token (which the template writes): `head` and `tail`, the
+    markup assessment/exam/attempt.html had."""
+    texts = exam_texts()
+    if deadline is not None:
+        timer = _e(texts["ends_at"] % {"time": date_format(timezone.localtime(deadline), "H:i")})
+    else:
+        timer = texts["no_time_limit"]
+    head = (
+        f'\n{json_script(config, "exam-config")}\n'
+        f'<div class="exam{" exam-paged" if paged else ""}" id="exam">\n'
+        '  <div class="exam-bar">\n'
+        f'    <h1 class="exam-title">{_e(title)}</h1>\n'
+        f'    <span class="exam-timer" id="exam-timer" role="timer" aria-label="{texts["time_left"]}">{timer}</span>\n'
+        f'    <button type="button" class="btn exam-submit-top" data-submit>{texts["submit"]}</button>\n'
+        "  </div>\n"
+        '  <p class="exam-status" id="exam-status" role="status" aria-live="polite" hidden></p>\n'
+        f'  <noscript><p class="errors">{texts["noscript"]}</p></noscript>\n\n'
+        f'  <nav class="exam-nav" aria-label="{texts["questions"]}">\n'
+        f"    {nav}\n"
+        '    <span class="exam-legend muted"><span class="exam-nav-item answered" aria-hidden="true"></span> '
+        f'{texts["answered"]}\n'
+        f'      <span class="exam-nav-item unsaved" aria-hidden="true"></span> {texts["not_saved"]}</span>\n'
+        "  </nav>\n\n"
+        f'  <form id="exam-form" method="post" action="{_e(submit_url)}" autocomplete="off">\n    '
+    )
+    tail = (
+        f"\n    {questions}\n\n"
+        '    <div class="exam-pager" hidden>\n'
+        f'      <button type="button" class="btn secondary" data-prev>‹ {texts["previous"]}</button>\n'
+        '      <span class="exam-page-label" data-page-label></span>\n'
+        f'      <button type="button" class="btn secondary" data-next>{texts["next"]} ›</button>\n'
+        "    </div>\n"
+        '    <div class="actions">\n'
+        f'      <button type="submit" class="btn" id="exam-submit">{texts["submit"]}</button>\n'
+        "    </div>\n"
+        "  </form>\n\n"
+        '  <dialog id="exam-confirm" aria-labelledby="exam-confirm-title">\n'
+        f'    <h2 id="exam-confirm-title">{texts["confirm_title"]}</h2>\n'
+        f'    <p data-unanswered-text hidden>{texts["unanswered"]} <strong data-unanswered-list></strong></p>\n'
+        f'    <p data-all-answered hidden>{texts["all_answered"]}</p>\n'
+        f'    <p data-unsaved-text hidden>{texts["unsaved"]}</p>\n'
+        f'    <p class="muted">{texts["final"]}</p>\n'
+        '    <div class="actions">\n'
+        f'      <button type="button" class="btn" data-confirm>{texts["submit_now"]}</button>\n'
+        f'      <button type="button" class="btn secondary" data-cancel>{texts["keep_working"]}</button>\n'
+        "    </div>\n"
+        "  </dialog>\n"
+        "</div>\n"
+    )
+    return {"head": mark_safe(head), "tail": mark_safe(tail)}

@@ -25,7 +25,7 @@ from hocso.people.selectors import learner_of
 from ...models import AttemptState, Layout
 from ..errors import ExamError
 from ..paper import attempt_paper
-from ..render import nav_html, questions_html, quiz_page
+from ..render import exam_page, exam_texts, nav_html, questions_html, quiz_page
 from ..review import attempt_review, review_policy
 from ..selectors import QuizStatus, attempt_for_learner, learner_and_quiz, my_quizzes, quiz_for_learner
 from ..services import attempt_start, attempt_submit_own, settle_if_overdue
@@ -118,43 +118,25 @@ def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 def _exam_page(request: HttpRequest, attempt) -> HttpResponse:
     paper = attempt_paper(attempt)
+    paged = attempt.quiz.layout == Layout.PAGED
+    submit_url = reverse("assessment:exam_submit", kwargs={"attempt_id": attempt.pk})
     config = {
         "attempt": attempt.pk,
         "url": reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}),
         "token": attempt.token,
         "saveUrl": reverse("assessment:save_answer"),
-        "submitUrl": reverse("assessment:exam_submit", kwargs={"attempt_id": attempt.pk}),
+        "submitUrl": submit_url,
         "resultUrl": reverse("assessment:exam_result", kwargs={"attempt_id": attempt.pk}),
         "now": _epoch_ms(timezone.now()),
         "startedAt": _epoch_ms(attempt.started_at),
         "deadline": _epoch_ms(attempt.deadline),
-        "paged": attempt.quiz.layout == Layout.PAGED,
+        "paged": paged,
         "saved": {str(q.slot): q.seq for q in paper if q.response is not None},
-        "text": {
-            "idle": _("Not answered"),
-            "unsaved": _("Not saved"),
-            "saving": _("Saving…"),
-            "saved": _("Saved"),
-            "error": _("Error"),
-            "offline": _("No connection. Your answers are kept on this device and will be saved when the "
-                         "connection returns."),
-            "submitting": _("Submitting…"),
-            "submitOffline": _("No connection: the attempt will be submitted when the connection returns."),
-            "timeUp": _("Time is up. Submitting your attempt…"),
-            "noTimeLimit": _("No time limit"),
-            "words": _("Words: %(count)s"),
-            "pageOf": _("Question %(number)s of %(total)s"),
-        },
+        "text": exam_texts()["script"],  # translated once per worker and language
     }
-    return render(request, "assessment/exam/attempt.html", {
-        "attempt": attempt,
-        "quiz": attempt.quiz,
-        "paper": paper,
-        "nav_html": nav_html(paper),
-        "questions_html": questions_html(paper),
-        "config": config,
-        "paged": config["paged"],
-    })
+    exam = exam_page(title=attempt.quiz.title, deadline=attempt.deadline, submit_url=submit_url, config=config,
+                     paged=paged, nav=nav_html(paper), questions=questions_html(paper))
+    return render(request, "assessment/exam/attempt.html", {"attempt": attempt, "quiz": attempt.quiz, "exam": exam})
 
 
 @never_cache
