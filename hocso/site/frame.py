@@ -59,7 +59,8 @@ def _clear(**_kwargs) -> None:
 setting_changed.connect(_clear, dispatch_uid="hocso.site.frame.clear")
 
 
-def _fixed() -> _Fixed:
+def fixed() -> _Fixed:
+    """The frame's fixed parts for the current language and script prefix."""
     language = get_language() or settings.LANGUAGE_CODE
     key = (language, get_script_prefix())
     fixed = _FIXED.get(key)
@@ -137,18 +138,9 @@ def _build_fixed(language: str) -> _Fixed:
     )
 
 
-def text(which: str) -> SafeString:
+def text(fixed: _Fixed, which: str) -> SafeString:
     """The site's name or its description, translated (base.html's default title and description)."""
-    fixed = _fixed()
     return fixed.name if which == "name" else fixed.description
-
-
-def head() -> SafeString:
-    return _fixed().head
-
-
-def footer() -> SafeString:
-    return _fixed().footer
 
 
 def _csrf_input(token) -> str:
@@ -162,17 +154,15 @@ def _is_signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def top(*, user, csrf_token) -> SafeString:
+def top(fixed: _Fixed, *, user, csrf_token) -> SafeString:
     """The body tag (its htmx headers carry the CSRF token) and the header up to the menu."""
-    fixed = _fixed()
     token = _e(csrf_token) if csrf_token else ""
     body = f"""<body hx-headers='{{"X-CSRFToken": "{token}"}}'>"""
     return mark_safe(body + fixed.top + (fixed.nav_open if _is_signed_in(user) else ""))
 
 
-def rest(*, user, csrf_token, request) -> SafeString:
+def rest(fixed: _Fixed, *, user, csrf_token, request) -> SafeString:
     """After the menu: the account menu (a signed-in person), the language form and the header's end."""
-    fixed = _fixed()
     csrf = _csrf_input(csrf_token)
     parts = []
     if _is_signed_in(user):

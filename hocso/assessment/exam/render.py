@@ -9,7 +9,7 @@ answer) can reach the page: still no key. The markup must stay in step with stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import get_script_prefix, reverse
@@ -50,7 +50,6 @@ class _Labels:
     words_between: str
     words_min: str
     words_max: str
-    marks_of: dict | None = None  # "N mark(s)" for each mark on the paper, set by questions_html
 
     @classmethod
     def current(cls) -> _Labels:
@@ -88,29 +87,48 @@ def _question_label(labels: _Labels, slot: int) -> str:
     return labels.question % {"n": slot}
 
 
+_SLOT_LABELS: dict[tuple[str, int], tuple[str, str]] = {}
+
+
+def _slot_labels(labels: _Labels, language: str, slot: int) -> tuple[str, str]:
+    """"Question N", as is and escaped, once per worker, language and slot (a paper has at most a few hundred)."""
+    found = _SLOT_LABELS.get((language, slot))
+    if found is None:
+        text = _question_label(labels, slot)
+        found = _SLOT_LABELS[language, slot] = (text, _e(text))
+    return found
+
+
 def nav_html(paper: list[PaperQuestion]) -> SafeString:
     """The question navigator's links, one per question."""
     labels = _Labels.current()
-    return mark_safe("".join(
-        f'<a href="#q-{q.slot}" class="exam-nav-item{" answered" if q.answered else ""}" data-slot="{q.slot}" '
-        f'aria-label="{_e(_question_label(labels, q.slot))}">{q.slot}</a>'
+    language = get_language() or ""
+    return mark_safe("".join([
+        f'<a href="#q-{q.slot}" class="exam-nav-item{" answered" if q.response and q.answered else ""}" '
+        f'data-slot="{q.slot}" aria-label="{_slot_labels(labels, language, q.slot)[1]}">{q.slot}</a>'
         for q in paper
-    ))
+    ]))
+
+
+_LETTERS = tuple(chr(96 + counter) for counter in range(1024))  # a., b., … by the option's number
 
 
 def _choices(q: PaperQuestion, labels: _Labels) -> list[str]:
     kind = "radio" if q.qtype == "single" else "checkbox"
-    out = ['<fieldset class="exam-options">',
-           f'<legend class="visually-hidden">{labels.your_answer}</legend>']
-    for counter, option in enumerate(q.option_rows(), start=1):
-        ident = f"q{q.slot}-o{counter}"
-        checked = " checked" if option["checked"] else ""
-        out.append(
-            f'<label class="exam-option" for="{ident}">'
-            f'<input type="{kind}" id="{ident}" name="q{q.slot}" value="{_e(option["id"])}"{checked}> '
-            f'<span class="exam-letter">{chr(96 + counter)}.</span> '
-            f'<span class="exam-option-text">{option["text"]}</span></label>'
-        )
+    slot = q.slot
+    chosen = q.chosen_ids() if q.response else ()
+    # One comprehension rather than a call per option: thirty questions of four options each on every exam page.
+    options = "\n".join([
+        f'<label class="exam-option" for="q{slot}-o{counter}">'
+        f'<input type="{kind}" id="q{slot}-o{counter}" name="q{slot}" '
+        f'value="{str(option["id"]).translate(_ESCAPES)}"{" checked" if option["id"] in chosen else ""}> '
+        f'<span class="exam-letter">{_LETTERS[counter] if counter < 1024 else chr(96 + counter)}.</span> '
+        f'<span class="exam-option-text">{option["text"]}</span></label>'
+        for counter, option in enumerate(q.options, start=1)
+    ])
+    out = ['<fieldset class="exam-options">', f'<legend class="visually-hidden">{labels.your_answer}</legend>']
+    if options:
+        out.append(options)
     out.append("</fieldset>")
     if q.qtype == "single":
         out.append(f'<button type="button" class="exam-clear" data-clear>{labels.clear}</button>')
@@ -183,14 +201,14 @@ _BODIES = {"single": _choices, "multiple": _choices, "truefalse": _true_false, "
            "matching": _matching}
 
 
-def _question(q: PaperQuestion, labels: _Labels) -> str:
+def _question(q: PaperQuestion, labels: _Labels, marks_of: dict[Decimal, str], language: str) -> str:
     saved = q.response is not None
     head = (
         f'<section class="card exam-q" id="q-{q.slot}" data-slot="{q.slot}" data-qtype="{_e(q.qtype)}" '
         f'aria-labelledby="q-{q.slot}-title">'
         f'<header class="exam-q-head">'
-        f'<h2 id="q-{q.slot}-title">{_question_label(labels, q.slot)}</h2>'
-        f'<span class="muted">{labels.marks_of[q.mark]}</span>'
+        f'<h2 id="q-{q.slot}-title">{_slot_labels(labels, language, q.slot)[0]}</h2>'
+        f'<span class="muted">{marks_of[q.mark]}</span>'
         f'<span class="save-state" data-state="{"saved" if saved else "idle"}">'
         f'{labels.saved if saved else labels.idle}</span>'
         f"</header>"
@@ -215,8 +233,7 @@ def questions_html(paper: list[PaperQuestion]) -> SafeString:
                 _MARK_TEXTS.clear()
             text = _MARK_TEXTS[language, mark] = labels.marks % {"mark": format_mark(mark)}
         marks_of[mark] = text
-    labels = replace(labels, marks_of=marks_of)
-    return mark_safe("\n".join(_question(q, labels) for q in paper))
+    return mark_safe("\n".join([_question(q, labels, marks_of, language) for q in paper]))
 
 
 # --- the quiz page ---------------------------------------------------------------------------------------------

@@ -10,19 +10,28 @@ from .. import frame
 register = template.Library()
 
 
-@register.simple_tag
-def frame_text(which: str) -> SafeString:
-    return frame.text(which)
+def _fixed(context):
+    # The language's fixed parts, looked up once per page rather than once per tag.
+    render_context = context.render_context
+    fixed = render_context.get("hocso_frame")
+    if fixed is None:
+        fixed = render_context["hocso_frame"] = frame.fixed()
+    return fixed
 
 
-@register.simple_tag
-def frame_head() -> SafeString:
-    return frame.head()
+@register.simple_tag(takes_context=True)
+def frame_text(context, which: str) -> SafeString:
+    return frame.text(_fixed(context), which)
+
+
+@register.simple_tag(takes_context=True)
+def frame_head(context) -> SafeString:
+    return _fixed(context).head
 
 
 @register.simple_tag(takes_context=True)
 def frame_top(context) -> SafeString:
-    return frame.top(user=context.get("user"), csrf_token=context.get("csrf_token"))
+    return frame.top(_fixed(context), user=context.get("user"), csrf_token=context.get("csrf_token"))
 
 
 @register.simple_tag(takes_context=True)
@@ -32,9 +41,10 @@ def frame_menu(context) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def frame_rest(context) -> SafeString:
-    return frame.rest(user=context.get("user"), csrf_token=context.get("csrf_token"), request=context.get("request"))
+    return frame.rest(_fixed(context), user=context.get("user"), csrf_token=context.get("csrf_token"),
+                      request=context.get("request"))
 
 
-@register.simple_tag
-def frame_footer() -> SafeString:
-    return frame.footer()
+@register.simple_tag(takes_context=True)
+def frame_footer(context) -> SafeString:
+    return _fixed(context).footer
