@@ -187,10 +187,10 @@ def _checked_row(learner: Learner, quiz: Quiz | None, now: dt.datetime | None) -
 
 def learner_and_quiz(*, user_id: int, pk: int, now: dt.datetime | None = None) -> tuple[Learner | None,
                                                                                      QuizRow | None]:
-    """The account's staff profile (None without one) and, for it, `quiz_for_learner(pk=pk)` (None: a 404), read
-    with one statement: the quiz page and the start ask both for every learner at the opening of an exam, and the
-    two model queries' own CPU was a tenth of the request. Plain rows turned into model instances with each
-    field's own database converters, as the ORM would."""
+    """The account's staff profile and, for it, `quiz_for_learner(pk=pk)` (a 404 as there), read with one
+    statement; (None, None) for an account without a staff profile. The quiz page and the start ask both for
+    every learner at the opening of an exam, and the two model queries' own CPU was a tenth of the request.
+    Plain rows turned into model instances with each field's own database converters, as the ORM would."""
     with connection.cursor() as cursor:
         cursor.execute(_learner_quiz_sql(), [pk, user_id])
         found = cursor.fetchone()

@@ -61,11 +61,10 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
     if window.close_at and (deadline is None or deadline > window.close_at):
         deadline = window.close_at
     attempt = Attempt(
-        quiz_id=quiz.pk, learner_id=learner.pk, unit_id=learner.unit_id, number=used + 1,
+        quiz=quiz, learner=learner, unit_id=learner.unit_id, number=used + 1,
         token=secrets.token_urlsafe(32), question_count=len(paper), started_at=now, deadline=deadline,
         max_score=sum((q.mark for q in paper), Decimal(0)),
     )
-    attempt.quiz = quiz  # already read: the page needs its title and layout
     try:
         _write(attempt, paper)
     except IntegrityError:
