@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from hocso.access.permissions import can_author, can_manage_people, can_see_quizzes_and_classes
@@ -24,13 +27,57 @@ class MenuEntry:
 
 def navigation(request) -> dict:
     """Menu entries for the signed-in user's roles, computed only if the page shows the menu (the exam page does
-    not: its request is part of the exam-day rush, and the roles cost a query)."""
+    not: its request is part of the exam-day rush, and the roles cost a query). Also the page's CSRF token, in
+    place of Django's own context processor's (this one runs after it)."""
     return {
         "nav_items": lambda: _menu(request)[0],
         "nav_menu": lambda: _menu(request)[2],
         "user_roles": lambda: _menu(request)[1],
         "province_name": settings.HOCSO_PROVINCE_NAME,
+        "csrf_token": SimpleLazyObject(lambda: csrf_token(request)),
     }
+
+
+# --- the CSRF token ------------------------------------------------------------------------------------------
+# django.middleware.csrf.get_token draws its random characters one `secrets.choice` at a time: 32 for the mask on
+# every page with a form (every page: the language form), 32 more for a new secret, about 500 Python calls in
+# all, as much as a learner's whole quiz page otherwise spends in its view. The same token drawn from one call
+# to the operating system's generator: bytes below 248 (4 × 62) map evenly onto the 62 characters, the rest are
+# dropped (no bias). The token's form, the secret's place in request.META and the cookie's renewal are Django's
+# own (django.middleware.csrf.get_token, Django 5.2), so CsrfViewMiddleware checks it as one of its own.
+
+_CHARS = CSRF_ALLOWED_CHARS
+_INDEX = {char: index for index, char in enumerate(_CHARS)}
+_KEEP = 256 - 256 % len(_CHARS)
+_TO_CHAR = bytes(ord(_CHARS[b % len(_CHARS)]) if b < _KEEP else 0 for b in range(256))
+_DROP = bytes(range(_KEEP, 256))
+
+
+def _random_chars(length: int) -> str:
+    chars = b""
+    while len(chars) < length:  # 3 % of the bytes are dropped: one round almost always suffices
+        chars += secrets.token_bytes(length + 8).translate(_TO_CHAR, _DROP)
+    return chars[:length].decode("ascii")
+
+
+def csrf_token(request) -> str:
+    """A masked CSRF token for the request, as django.middleware.csrf.get_token gives it."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:  # a new visitor: a new secret, which CsrfViewMiddleware sets as the cookie
+        secret = _random_chars(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"] = secret
+    # Since the cookie is used, CsrfViewMiddleware sends it again (renewing its expiry), as Django does.
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_chars(CSRF_SECRET_LENGTH)
+    size = len(_CHARS)
+    return mask + "".join([_CHARS[(_INDEX[s] + _INDEX[m]) % size] for s, m in zip(secret, mask, strict=True)])
+
+
+def menu_entries(request) -> tuple[list[MenuEntry], bool]:
+    """The menu's entries for the request's user, and whether they are the shared menu of a person without roles
+    (the same for everyone, so hocso.site.frame writes its markup once per language)."""
+    _items, roles, entries = _menu(request)
+    return entries, not roles
 
 
 # The menu of a person without roles (a learner: nearly everyone), built once per worker and script prefix. Every

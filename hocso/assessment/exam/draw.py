@@ -15,6 +15,7 @@ from ..models import QuestionVersion, Quiz, QuizSlot
 from ..option_ids import choice_ids
 from ..quizzes.selectors import slot_matches
 from .errors import ExamError
+from .paper import option_texts
 
 
 def _candidates(slot: QuizSlot) -> list[int]:
@@ -43,6 +44,7 @@ class _Drawable:
     qtype: str
     text: str
     data: dict
+    option_texts: dict  # choice questions: option id → text, looked up once here rather than on every page
 
 
 BLUEPRINT_SECONDS = 60
@@ -59,7 +61,7 @@ def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {QuestionVersion._meta.db_table}")
         newest = cursor.fetchone()[0]
-    key = f"hocso:blueprint2:{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
+    key = f"hocso:blueprint3:{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -73,7 +75,7 @@ def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
     versions = {
         question_id: _Drawable(version_id=version_id, choice_ids=tuple(choice_ids(qtype, data)),
                                shuffle=bool(data.get("shuffle", True)), default_mark=default_mark,
-                               qtype=qtype, text=text, data=data or {})
+                               qtype=qtype, text=text, data=data or {}, option_texts=option_texts(data or {}))
         for version_id, question_id, qtype, data, default_mark, text in QuestionVersion.objects.filter(
             question__in=wanted, question__current_version=models.F("pk")
         ).values_list("id", "question_id", "question__qtype", "data", "default_mark", "text")
@@ -92,6 +94,7 @@ class DrawnQuestion:
     qtype: str  # the version's type, text and data, for the new attempt's page
     text: str
     data: dict
+    option_texts: dict
 
 
 def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
@@ -123,6 +126,7 @@ def draw_paper(quiz: Quiz, rng: Random) -> list[DrawnQuestion]:
             rng.shuffle(order)
         mark = slot.mark if slot.mark is not None else drawable.default_mark
         paper.append(DrawnQuestion(version_id=drawable.version_id, mark=mark, option_order=order,
-                                   qtype=drawable.qtype, text=drawable.text, data=drawable.data))
+                                   qtype=drawable.qtype, text=drawable.text, data=drawable.data,
+                                   option_texts=drawable.option_texts))
     return paper
 

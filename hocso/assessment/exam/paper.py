@@ -36,9 +36,13 @@ class PaperQuestion:
         return is_answered(self.qtype, self.response)
 
     # What the exam page pre-fills from the saved answer (so a reload or another device resumes it).
-    def option_rows(self) -> list[dict]:
+    def chosen_ids(self) -> set[str]:
+        """The options the saved answer picks (single or multiple choice)."""
         response = self.response or {}
-        chosen = set(response.get("choices") or []) | ({response["choice"]} if response.get("choice") else set())
+        return set(response.get("choices") or []) | ({response["choice"]} if response.get("choice") else set())
+
+    def option_rows(self) -> list[dict]:
+        chosen = self.chosen_ids()
         return [{**o, "checked": o["id"] in chosen} for o in self.options]
 
     def left_rows(self) -> list[dict]:
@@ -97,13 +101,19 @@ def paper_question(aq: AttemptQuestion, ids: OptionIds, answer: Answer | None = 
     return question
 
 
+def option_texts(data: dict) -> dict[str, str]:
+    """A choice question's options: id → text (the text only: never a fraction or feedback)."""
+    return {o["id"]: o.get("text", "") for o in data.get("options", [])}
+
+
 def _paper_question(*, slot: int, ids: OptionIds, qtype: str, text: str, data: dict, mark: Decimal,
-                    option_order: list[str]) -> PaperQuestion:
+                    option_order: list[str], texts: dict[str, str] | None = None) -> PaperQuestion:
     """Options in the frozen display order and matching's right-hand items in the order of their aliases, each
-    under the attempt's alias for this slot."""
+    under the attempt's alias for this slot. `texts`: the options' texts (`option_texts(data)`), if known."""
     question = PaperQuestion(slot=slot, qtype=qtype, text=text, mark=mark)
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        texts = {o["id"]: o.get("text", "") for o in data.get("options", [])}
+        if texts is None:
+            texts = option_texts(data)
         question.options = [{"id": ids.alias(slot, oid), "text": texts[oid]} for oid in option_order if oid in texts]
     elif qtype == QuestionType.MATCHING:
         question.lefts = [{"id": p["id"], "text": p.get("left", "")} for p in data.get("pairs", [])]
@@ -134,7 +144,7 @@ def attempt_paper(attempt: Attempt) -> list[PaperQuestion]:
     drawn = getattr(attempt, "drawn_paper", None)
     if drawn is not None:  # just started: the draw, nothing answered yet
         return [_paper_question(slot=slot, ids=ids, qtype=q.qtype, text=q.text, data=q.data,
-                                mark=q.mark, option_order=q.option_order)
+                                mark=q.mark, option_order=q.option_order, texts=q.option_texts)
                 for slot, q in enumerate(drawn, start=1)]
     answers = {
         slot: (response, seq, saved_at)

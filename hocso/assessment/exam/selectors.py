@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -172,13 +173,82 @@ def quiz_for_learner(*, learner: Learner, pk: int, now: dt.datetime | None = Non
     the ORM's version of these three queries cost more CPU than anything else on the quiz page."""
     quizzes = list(Quiz.objects.raw(_quiz_row_sql(),
                                     [learner.unit_id, learner.target_group_id, learner.pk, learner.pk, pk]))
-    quiz = quizzes[0] if quizzes else None
+    return _checked_row(learner, quizzes[0] if quizzes else None, now)
+
+
+def _checked_row(learner: Learner, quiz: Quiz | None, now: dt.datetime | None) -> QuizRow:
     if quiz is None or not (quiz.in_audience or quiz.has_attempts):
         raise Http404(_("Quiz not found."))
     quiz.in_audience = bool(quiz.in_audience)  # SQLite answers 0 or 1
     override = QuizOverride.objects.filter(learner=learner, quiz=quiz).first() if quiz.has_override else None
     attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("number")) if quiz.has_attempts else []
     return _row(quiz, override, attempts, now or timezone.now())
+
+
+def learner_and_quiz(*, user_id: int, pk: int, now: dt.datetime | None = None) -> tuple[Learner | None,
+                                                                                     QuizRow | None]:
+    """The account's staff profile and, for it, `quiz_for_learner(pk=pk)` (a 404 as there), read with one
+    statement; (None, None) for an account without a staff profile. The quiz page and the start ask both for
+    every learner at the opening of an exam, and the two model queries' own CPU was a tenth of the request.
+    Plain rows turned into model instances with each field's own database converters, as the ORM would."""
+    with connection.cursor() as cursor:
+        cursor.execute(_learner_quiz_sql(), [pk, user_id])
+        found = cursor.fetchone()
+    if found is None:
+        return None, None
+    learner_fields, quiz_fields = _converted_fields(Learner), _converted_fields(Quiz)
+    values = list(found)
+    size = len(learner_fields)
+    learner = _from_db(Learner, learner_fields, values[:size])
+    if values[size] is None:  # no such quiz
+        raise Http404(_("Quiz not found."))
+    quiz = _from_db(Quiz, quiz_fields, values[size:size + len(quiz_fields)])
+    quiz.in_audience, quiz.has_override, quiz.has_attempts = values[size + len(quiz_fields):]
+    return learner, _checked_row(learner, quiz, now)
+
+
+def _converted_fields(model) -> list[tuple[str, object, list]]:
+    """(attname, column, database converters) of each concrete field, as the ORM's compiler applies them."""
+    key = (model, connection.vendor)
+    found = _CONVERTERS.get(key)
+    if found is None:
+        found = _CONVERTERS[key] = [
+            (f.attname, col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            for f in model._meta.concrete_fields if (col := f.get_col(model._meta.db_table)) is not None
+        ]
+    return found
+
+
+_CONVERTERS: dict[tuple, list[tuple[str, object, list]]] = {}
+
+
+def _from_db(model, fields: list[tuple[str, object, list]], values: list):
+    for index, (_name, col, converters) in enumerate(fields):
+        if converters:
+            value = values[index]
+            for converter in converters:
+                value = converter(value, col, connection)
+            values[index] = value
+    return model.from_db(connection.alias, [name for name, _col, _c in fields], values)
+
+
+@functools.cache
+def _learner_quiz_sql() -> str:
+    """The learner's columns, then `_quiz_row_sql`'s (NULL when there is no such quiz). Parameters: the quiz id,
+    the account id."""
+    learner = Learner._meta.db_table
+    learner_columns = ", ".join(f'l."{f.column}"' for f in Learner._meta.concrete_fields)
+    quiz_columns = ", ".join(f'q."{f.column}"' for f in Quiz._meta.concrete_fields)
+    # `_quiz_row_sql` with the learner's columns in place of its parameters: one rule for both.
+    row = (_quiz_row_sql().replace("SELECT q.*,", f"SELECT {learner_columns}, {quiz_columns},", 1)
+           .replace("lu.id = %s", "lu.id = l.unit_id")
+           .replace("g.targetgroup_id = %s", "g.targetgroup_id = l.target_group_id")
+           .replace("o.learner_id = %s", "o.learner_id = l.id").replace("a.learner_id = %s", "a.learner_id = l.id"))
+    assert "%s" not in row.rsplit(" WHERE q.id = %s", 1)[0]
+    quiz_table = Quiz._meta.db_table
+    head, _where = row.rsplit(" WHERE q.id = %s", 1)
+    head = head.replace(f"FROM {quiz_table} q", f"FROM {learner} l LEFT JOIN {quiz_table} q ON q.id = %s")
+    return f"{head} WHERE l.user_id = %s"
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import secrets
 from decimal import Decimal
@@ -59,41 +60,72 @@ def attempt_start(*, learner, quiz: Quiz, now: dt.datetime | None = None, window
     deadline = now + window.time_limit if window.time_limit else None
     if window.close_at and (deadline is None or deadline > window.close_at):
         deadline = window.close_at
+    attempt = Attempt(
+        quiz=quiz, learner=learner, unit_id=learner.unit_id, number=used + 1,
+        token=secrets.token_urlsafe(32), question_count=len(paper), started_at=now, deadline=deadline,
+        max_score=sum((q.mark for q in paper), Decimal(0)),
+    )
     try:
-        with transaction.atomic():
-            attempt = Attempt.objects.create(
-                quiz=quiz, learner=learner, unit_id=learner.unit_id, number=used + 1, token=secrets.token_urlsafe(32),
-                question_count=len(paper), started_at=now, deadline=deadline,
-                max_score=sum((q.mark for q in paper), Decimal(0)),
-            )
-            _freeze_paper(attempt.pk, paper)
-        attempt.drawn_paper = paper  # the exam page shows it without reading it back (exam.paper)
+        _write(attempt, paper)
     except IntegrityError:
         # Two tabs started at once: the other one won; resume its attempt.
         existing = Attempt.objects.filter(quiz=quiz, learner=learner, state=AttemptState.IN_PROGRESS).first()
         if existing is None:
             raise
         return existing
+    attempt.drawn_paper = paper  # the exam page shows it without reading it back (exam.paper)
     return attempt
 
 
-def _freeze_paper(attempt_id: int, paper: list[DrawnQuestion]) -> None:
-    """Write the paper's rows. On PostgreSQL one INSERT … SELECT FROM unnest(arrays): the ORM's bulk_create
-    spent more CPU preparing thirty rows than the database spent storing them."""
-    if connection.vendor != "postgresql":
-        AttemptQuestion.objects.bulk_create(
-            AttemptQuestion(attempt_id=attempt_id, slot=index, version_id=q.version_id, mark=q.mark,
-                            option_order=q.option_order)
-            for index, q in enumerate(paper, start=1)
-        )
-        return
-    table = AttemptQuestion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (attempt_id, slot, version_id, mark, option_order, comment) "
-            "SELECT %s, s, v, m, o::jsonb, '' FROM unnest(%s::int[], %s::bigint[], %s::numeric[], %s::text[]) "
-            "AS paper(s, v, m, o)",
-            [attempt_id, list(range(1, len(paper) + 1)), [q.version_id for q in paper], [q.mark for q in paper],
-             [json.dumps(q.option_order) for q in paper]],
-        )
+def _write(attempt: Attempt, paper: list[DrawnQuestion]) -> None:
+    """Insert the attempt and its paper, all or nothing; IntegrityError when a concurrent start won the race.
 
+    On PostgreSQL one statement (the attempt's INSERT and the paper's as data-modifying CTEs), atomic by itself,
+    and a lost race (the open attempt, or the attempt number, already taken) writes nothing rather than failing:
+    no transaction or savepoint of its own is needed, even inside the caller's transaction. The ORM's save()
+    and the savepoint cost as many calls as the rest of the start's writing."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            attempt.save(force_insert=True)
+            _freeze_paper(attempt.pk, paper)
+        return
+    # psycopg adapts these values itself (ids, text, timestamps, numerics, booleans): PostgreSQL's backend leaves
+    # them as they are in get_db_prep_save.
+    fields = [f for f in Attempt._meta.concrete_fields if not f.primary_key]
+    params = [*(getattr(attempt, f.attname) for f in fields), _paper_json(paper)]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise IntegrityError("another start of this attempt won the race")
+    attempt.pk = row[0]
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+
+
+@functools.cache
+def _insert_sql() -> str:
+    fields = [f for f in Attempt._meta.concrete_fields if not f.primary_key]
+    return (
+        f"WITH a AS (INSERT INTO {Attempt._meta.db_table} ({', '.join(f.column for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING id), "
+        f"p AS (INSERT INTO {AttemptQuestion._meta.db_table} (attempt_id, slot, version_id, mark, option_order, "
+        "comment) SELECT a.id, p.slot, (p.q->>0)::bigint, (p.q->>1)::numeric, p.q->2, '' "
+        "FROM a, jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS p(q, slot)) "
+        "SELECT id FROM a"
+    )
+
+
+def _paper_json(paper: list[DrawnQuestion]) -> str:
+    # The rows as one JSON parameter (version, mark, option order) unpacked by the database: psycopg adapts a
+    # Python list element by element, which for four arrays of thirty cost more calls than the rest of the start.
+    return json.dumps([[q.version_id, str(q.mark), q.option_order] for q in paper])
+
+
+def _freeze_paper(attempt_id: int, paper: list[DrawnQuestion]) -> None:
+    """Write the paper's rows (SQLite; PostgreSQL writes them with the attempt, in `_write`)."""
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(attempt_id=attempt_id, slot=index, version_id=q.version_id, mark=q.mark,
+                        option_order=q.option_order)
+        for index, q in enumerate(paper, start=1)
+    )

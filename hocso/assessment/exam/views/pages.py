@@ -25,9 +25,9 @@ from hocso.people.selectors import learner_of
 from ...models import AttemptState, Layout
 from ..errors import ExamError
 from ..paper import attempt_paper
-from ..render import nav_html, questions_html
+from ..render import exam_page, exam_texts, nav_html, questions_html, quiz_page
 from ..review import attempt_review, review_policy
-from ..selectors import QuizStatus, attempt_for_learner, my_quizzes, quiz_for_learner
+from ..selectors import QuizStatus, attempt_for_learner, learner_and_quiz, my_quizzes, quiz_for_learner
 from ..services import attempt_start, attempt_submit_own, settle_if_overdue
 
 
@@ -64,12 +64,19 @@ def my_quizzes_view(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _learner_and_row(request: HttpRequest, quiz_id: int):
+    """The learner and their view of the quiz, read together (one statement); the same 404s as apart."""
+    learner, row = learner_and_quiz(user_id=request.user.pk, pk=quiz_id)
+    if learner is None:
+        raise Http404(_("Only people with a staff profile can take quizzes."))
+    return learner, row
+
+
 @login_required
 @require_GET
 def quiz_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    learner = _learner_or_404(request)
-    row = quiz_for_learner(learner=learner, pk=quiz_id)
-    return render(request, "assessment/exam/quiz.html", {"row": row, "quiz": row.quiz})
+    _learner, row = _learner_and_row(request, quiz_id)
+    return render(request, "assessment/exam/quiz.html", {"row": row, "quiz": row.quiz, "page": quiz_page(row)})
 
 
 @never_cache  # the answer is the exam page, which carries the attempt's token
@@ -80,8 +87,7 @@ def start_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
     whole province presses the button within minutes, and the redirect's second request (session, account,
     profile and attempt read again) was a third of the rush's cost. The page's script then puts the attempt's
     own address in the address bar, so a reload or a bookmark is a plain GET of the attempt."""
-    learner = _learner_or_404(request)
-    row = quiz_for_learner(learner=learner, pk=quiz_id)
+    learner, row = _learner_and_row(request, quiz_id)
     try:
         # Returns the open attempt if there is one: a second tab or another device resumes it.
         attempt = attempt_start(learner=learner, quiz=row.quiz, window=row.window, attempts=row.attempts,
@@ -112,43 +118,25 @@ def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 def _exam_page(request: HttpRequest, attempt) -> HttpResponse:
     paper = attempt_paper(attempt)
+    paged = attempt.quiz.layout == Layout.PAGED
+    submit_url = reverse("assessment:exam_submit", kwargs={"attempt_id": attempt.pk})
     config = {
         "attempt": attempt.pk,
         "url": reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}),
         "token": attempt.token,
         "saveUrl": reverse("assessment:save_answer"),
-        "submitUrl": reverse("assessment:submit_attempt"),  # by the token, as the saves (the form posts to exam_submit)
+        "submitUrl": reverse("assessment:submit_attempt"),  # by the token, as the saves (the form: submit_url)
         "resultUrl": reverse("assessment:exam_result", kwargs={"attempt_id": attempt.pk}),
         "now": _epoch_ms(timezone.now()),
         "startedAt": _epoch_ms(attempt.started_at),
         "deadline": _epoch_ms(attempt.deadline),
-        "paged": attempt.quiz.layout == Layout.PAGED,
+        "paged": paged,
         "saved": {str(q.slot): q.seq for q in paper if q.response is not None},
-        "text": {
-            "idle": _("Not answered"),
-            "unsaved": _("Not saved"),
-            "saving": _("Saving…"),
-            "saved": _("Saved"),
-            "error": _("Error"),
-            "offline": _("No connection. Your answers are kept on this device and will be saved when the "
-                         "connection returns."),
-            "submitting": _("Submitting…"),
-            "submitOffline": _("No connection: the attempt will be submitted when the connection returns."),
-            "timeUp": _("Time is up. Submitting your attempt…"),
-            "noTimeLimit": _("No time limit"),
-            "words": _("Words: %(count)s"),
-            "pageOf": _("Question %(number)s of %(total)s"),
-        },
+        "text": exam_texts()["script"],  # translated once per worker and language
     }
-    return render(request, "assessment/exam/attempt.html", {
-        "attempt": attempt,
-        "quiz": attempt.quiz,
-        "paper": paper,
-        "nav_html": nav_html(paper),
-        "questions_html": questions_html(paper),
-        "config": config,
-        "paged": config["paged"],
-    })
+    exam = exam_page(title=attempt.quiz.title, deadline=attempt.deadline, submit_url=submit_url, config=config,
+                     paged=paged, nav=nav_html(paper), questions=questions_html(paper))
+    return render(request, "assessment/exam/attempt.html", {"attempt": attempt, "quiz": attempt.quiz, "exam": exam})
 
 
 @never_cache
