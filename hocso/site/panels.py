@@ -25,15 +25,9 @@ from hocso.campaigns.selectors.home import campaign_summary, open_campaigns_visi
 from hocso.core.selectors import background_tasks_needing_attention
 from hocso.org.selectors import unit_roots, with_counts
 from hocso.people.selectors import imports_needing_attention, learner_of, membership_changes
-from hocso.training.certificates.selectors import recent_certificates
-from hocso.training.classes.selectors import (
-    classes_taught,
-    sessions_for_learner,
-    sessions_taught,
-    sessions_upcoming,
-)
-from hocso.training.courses.selectors import courses_in_progress
+from hocso.training.classes.selectors import classes_taught, sessions_taught, sessions_upcoming
 from hocso.training.plans.selectors import plan_year_progress
+from hocso.training.selectors import learning_of
 
 # The campaign statuses the follow-up lists by (the home page links to each).
 FOLLOW_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.FAILED)
@@ -113,6 +107,8 @@ def teaching_panel(user, today) -> dict:
 
 
 def learning_panel(learner, today) -> dict:
+    """Every learner's panel, read in two statements (their quizzes; their courses, sessions and certificates) and
+    one more per open campaign, if any is open."""
     campaigns = {c.quiz_id: (c, status) for c, status in open_campaigns_for(learner=learner, today=today)}
     tests = []
     for row in my_quizzes(learner=learner, status=QuizStatus.OPEN):
@@ -121,11 +117,12 @@ def learning_panel(learner, today) -> dict:
         campaign, status = campaigns.pop(row.quiz.pk, (None, ""))
         tests.append(OpenTest(quiz=row.quiz, row=row, campaign=campaign, campaign_status=status))
     tests += [OpenTest(quiz=c.quiz, campaign=c, campaign_status=status) for c, status in campaigns.values()]
+    learning = learning_of(learner=learner, today=today, limit=5)
     return {
         "tests": tests,
-        "courses": courses_in_progress(learner=learner),
-        "sessions": sessions_for_learner(learner=learner, limit=5, today=today),
-        "certificates": recent_certificates(learner),
+        "courses": learning.courses,
+        "sessions": learning.sessions,
+        "certificates": learning.certificates,
     }
 
 

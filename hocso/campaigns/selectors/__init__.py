@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Avg,
     Case,
@@ -211,11 +213,42 @@ def campaign_limit_reached(*, quiz_id: int, learner: Learner, now: dt.datetime) 
     return None
 
 
+# Which campaigns are open today, kept a minute: every learner's home page asks, and on most days none is open.
+# Saving or deleting a campaign forgets the list in this process (`forget_open_campaigns`); the campaigns themselves
+# are read again, with their dates, whenever some are open.
+OPEN_CACHE_SECONDS = 60
+_open_generation = [0]  # bumped by forget_open_campaigns: a new key for every day asked about
+
+
+def open_campaign_ids(today: dt.date) -> list[int]:
+    key = f"campaigns:open:{_open_generation[0]}:{today.isoformat()}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(Campaign.objects.filter(opens_on__lte=today, closes_on__gte=today).values_list("pk", flat=True))
+        cache.set(key, ids, OPEN_CACHE_SECONDS)
+    return ids
+
+
+def forget_open_campaigns(**_kwargs) -> None:
+    """A campaign was saved or deleted: its dates may open it (a signal receiver, connected in apps.py). Again once
+    the transaction commits, so a page read meanwhile does not keep the old list for a minute."""
+
+    def forget() -> None:
+        _open_generation[0] += 1
+
+    forget()
+    transaction.on_commit(forget)
+
+
 def open_campaigns_for(*, learner: Learner, today: dt.date | None = None) -> list[tuple[Campaign, str]]:
     """(campaign, status) for the open campaigns whose audience includes the learner."""
     today = today or timezone.localdate()
+    ids = open_campaign_ids(today)
+    if not ids:
+        return []
     result = []
-    for campaign in Campaign.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("quiz"):
+    for campaign in Campaign.objects.filter(pk__in=ids, opens_on__lte=today, closes_on__gte=today
+                                            ).select_related("quiz"):
         row = audience(campaign).filter(learner_id=learner.pk).values("status").first()
         if row is not None:
             result.append((campaign, row["status"]))
