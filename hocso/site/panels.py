@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hocso.access.models import Role
 from hocso.access.scoping import roles_of
@@ -33,25 +34,47 @@ from hocso.training.selectors import learning_of
 FOLLOW_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.FAILED)
 
 
+# The badge of a test in an open campaign: where the learner stands in it.
+CAMPAIGN_STATUS_LABELS = {
+    Status.PASSED: _("Passed"),
+    Status.FAILED: _("Not passed yet"),
+    Status.IN_PROGRESS: _("In progress"),
+    Status.AWAITING_GRADING: _("Waiting for grading"),
+}
+
+
 @dataclass
 class OpenTest:
-    """A test open to the learner now: a quiz row (their window, attempts) and the open campaign on that quiz, if
-    any. A campaign whose quiz the learner cannot open (not published, closed) comes without a row."""
+    """A test open to the learner now, as the home page shows it: a quiz row of theirs (their window, attempts)
+    and the open campaign on that quiz, if any. A campaign whose quiz the learner cannot open (not published,
+    closed) comes without a row. Everything the page asks is worked out here once, not in the template's loop."""
 
     quiz: object  # assessment.models.Quiz
-    row: object | None = None  # assessment.exam.selectors.QuizRow
     campaign: object | None = None
     campaign_status: str = ""
+    closes_at: object = None  # the quiz's own closing time (with the learner's override), if it has one
+    closes_on: object = None  # the campaign's last day, if the quiz is in an open campaign
+    action: str = ""  # "resume" (an attempt is open), "start", "see" (a campaign's quiz they cannot start), ""
+    attempt_id: int | None = None  # the open attempt, for "resume"
+
+    @classmethod
+    def of(cls, quiz, row=None, campaign=None, campaign_status: str = "") -> OpenTest:
+        test = cls(quiz=quiz, campaign=campaign, campaign_status=campaign_status,
+                   closes_on=campaign.closes_on if campaign is not None else None)
+        if row is not None:
+            test.closes_at = row.window.close_at
+            attempt = row.open_attempt
+            if attempt is not None:
+                test.action, test.attempt_id = "resume", attempt.pk
+            elif row.can_start:
+                test.action = "start"
+        elif campaign_status != Status.PASSED:
+            test.action = "see"
+        return test
 
     @property
-    def closes_at(self):
-        """The quiz's own closing time (with the learner's override), if it has one."""
-        return self.row.window.close_at if self.row is not None else None
-
-    @property
-    def closes_on(self):
-        """The campaign's last day, if the quiz is in an open campaign."""
-        return self.campaign.closes_on if self.campaign is not None else None
+    def status_label(self) -> str:
+        return CAMPAIGN_STATUS_LABELS.get(self.campaign_status, _("Not started"))
 
 
 @dataclass
@@ -115,8 +138,8 @@ def learning_panel(learner, today) -> dict:
         if not (row.can_start or row.can_continue or row.quiz.pk in campaigns):
             continue
         campaign, status = campaigns.pop(row.quiz.pk, (None, ""))
-        tests.append(OpenTest(quiz=row.quiz, row=row, campaign=campaign, campaign_status=status))
-    tests += [OpenTest(quiz=c.quiz, campaign=c, campaign_status=status) for c, status in campaigns.values()]
+        tests.append(OpenTest.of(row.quiz, row, campaign, status))
+    tests += [OpenTest.of(c.quiz, None, c, status) for c, status in campaigns.values()]
     learning = learning_of(learner=learner, today=today, limit=5)
     return {
         "tests": tests,
