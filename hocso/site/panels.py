@@ -10,9 +10,13 @@ cached for a few minutes by their selectors.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from hocso.access.models import Role
@@ -129,6 +133,41 @@ def teaching_panel(user, today) -> dict:
     }
 
 
+# The learning panel's fixed words (the same msgids the template translated) and links without arguments. Every
+# learner opens the panel, and a {% translate %} tag or a {% url %} costs more than the rest of a line, so they are
+# worked out once per language and script prefix, like the learner's menu. Marked safe as a template's own words are.
+LEARNING_WORDS = {
+    "your_learning": gettext_noop("Your learning"),
+    "open_tests": gettext_noop("Open tests"),
+    "no_deadline": gettext_noop("No deadline"),
+    "resume": gettext_noop("Resume"),
+    "start": gettext_noop("Start"),
+    "see_the_test": gettext_noop("See the test"),
+    "no_test": gettext_noop("No test is open for you now."),
+    "all_your_tests": gettext_noop("All your tests"),
+    "courses_in_progress": gettext_noop("Courses in progress"),
+    "continue": gettext_noop("Continue"),
+    "begin": gettext_noop("Begin"),
+    "no_course": gettext_noop("No course in progress."),
+    "find_a_course": gettext_noop("Find a course"),
+    "your_next_sessions": gettext_noop("Your next sessions"),
+    "no_session": gettext_noop("No class session planned for you."),
+    "your_certificates": gettext_noop("Your certificates"),
+    "revoked": gettext_noop("Revoked"),
+    "download_pdf": gettext_noop("Download (PDF)"),
+    "no_certificate": gettext_noop("No certificate yet."),
+    "see_your_full_profile": gettext_noop("See your full profile"),
+}
+LEARNING_LINKS = {"my_quizzes_url": "assessment:exam_my_quizzes", "catalogue_url": "training:catalogue"}
+
+
+@functools.lru_cache(maxsize=32)
+def learning_words(language: str | None, prefix: str) -> dict[str, SafeString]:
+    """The words in `language` (the active one: the key only tells the cache apart) and the links under `prefix`."""
+    words = {key: mark_safe(gettext(msgid)) for key, msgid in LEARNING_WORDS.items()}
+    return words | {key: mark_safe(reverse(name)) for key, name in LEARNING_LINKS.items()}
+
+
 def learning_panel(learner, today) -> dict:
     """Every learner's panel, read in two statements (their quizzes; their courses, sessions and certificates) and
     one more per open campaign, if any is open."""
@@ -142,6 +181,7 @@ def learning_panel(learner, today) -> dict:
     tests += [OpenTest.of(c.quiz, None, c, status) for c, status in campaigns.values()]
     learning = learning_of(learner=learner, today=today, limit=5)
     return {
+        "words": learning_words(get_language(), get_script_prefix()),
         "tests": tests,
         "courses": learning.courses,
         "sessions": learning.sessions,
