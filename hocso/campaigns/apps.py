@@ -13,6 +13,7 @@ class CampaignsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from hocso.assessment.exam.start_checks import register_start_check
+        from hocso.assessment.models import Quiz
         from hocso.training.plans.achievements import register_counted_attempts
 
         from . import audit_log
@@ -24,6 +25,8 @@ class CampaignsConfig(AppConfig):
         register_counted_attempts(attempts_in_published_campaigns)
         register_start_check(refuse_beyond_campaign_limit)
         audit_log.register()
-        # The home page keeps which campaigns are open today for a minute; a campaign saved may change that.
-        post_save.connect(forget_open_campaigns, sender=Campaign, dispatch_uid="campaigns-forget-open")
-        post_delete.connect(forget_open_campaigns, sender=Campaign, dispatch_uid="campaigns-forget-open-delete")
+        # The home page keeps the campaigns open today, with their quizzes, for a minute: saving either may change them.
+        for model in (Campaign, Quiz):
+            uid = f"campaigns-forget-open-{model.__name__}"
+            post_save.connect(forget_open_campaigns, sender=model, dispatch_uid=uid)
+            post_delete.connect(forget_open_campaigns, sender=model, dispatch_uid=f"{uid}-delete")
