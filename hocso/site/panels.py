@@ -10,9 +10,14 @@ cached for a few minutes by their selectors.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from hocso.access.models import Role
 from hocso.access.scoping import roles_of
@@ -25,39 +30,55 @@ from hocso.campaigns.selectors.home import campaign_summary, open_campaigns_visi
 from hocso.core.selectors import background_tasks_needing_attention
 from hocso.org.selectors import unit_roots, with_counts
 from hocso.people.selectors import imports_needing_attention, learner_of, membership_changes
-from hocso.training.certificates.selectors import recent_certificates
-from hocso.training.classes.selectors import (
-    classes_taught,
-    sessions_for_learner,
-    sessions_taught,
-    sessions_upcoming,
-)
-from hocso.training.courses.selectors import courses_in_progress
+from hocso.training.classes.selectors import classes_taught, sessions_taught, sessions_upcoming
 from hocso.training.plans.selectors import plan_year_progress
+from hocso.training.selectors import learning_of
 
 # The campaign statuses the follow-up lists by (the home page links to each).
 FOLLOW_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.FAILED)
 
 
+# The badge of a test in an open campaign: where the learner stands in it.
+CAMPAIGN_STATUS_LABELS = {
+    Status.PASSED: _("Passed"),
+    Status.FAILED: _("Not passed yet"),
+    Status.IN_PROGRESS: _("In progress"),
+    Status.AWAITING_GRADING: _("Waiting for grading"),
+}
+
+
 @dataclass
 class OpenTest:
-    """A test open to the learner now: a quiz row (their window, attempts) and the open campaign on that quiz, if
-    any. A campaign whose quiz the learner cannot open (not published, closed) comes without a row."""
+    """A test open to the learner now, as the home page shows it: a quiz row of theirs (their window, attempts)
+    and the open campaign on that quiz, if any. A campaign whose quiz the learner cannot open (not published,
+    closed) comes without a row. Everything the page asks is worked out here once, not in the template's loop."""
 
     quiz: object  # assessment.models.Quiz
-    row: object | None = None  # assessment.exam.selectors.QuizRow
     campaign: object | None = None
     campaign_status: str = ""
+    closes_at: object = None  # the quiz's own closing time (with the learner's override), if it has one
+    closes_on: object = None  # the campaign's last day, if the quiz is in an open campaign
+    action: str = ""  # "resume" (an attempt is open), "start", "see" (a campaign's quiz they cannot start), ""
+    attempt_id: int | None = None  # the open attempt, for "resume"
+
+    @classmethod
+    def of(cls, quiz, row=None, campaign=None, campaign_status: str = "") -> OpenTest:
+        test = cls(quiz=quiz, campaign=campaign, campaign_status=campaign_status,
+                   closes_on=campaign.closes_on if campaign is not None else None)
+        if row is not None:
+            test.closes_at = row.window.close_at
+            attempt = row.open_attempt
+            if attempt is not None:
+                test.action, test.attempt_id = "resume", attempt.pk
+            elif row.can_start:
+                test.action = "start"
+        elif campaign_status != Status.PASSED:
+            test.action = "see"
+        return test
 
     @property
-    def closes_at(self):
-        """The quiz's own closing time (with the learner's override), if it has one."""
-        return self.row.window.close_at if self.row is not None else None
-
-    @property
-    def closes_on(self):
-        """The campaign's last day, if the quiz is in an open campaign."""
-        return self.campaign.closes_on if self.campaign is not None else None
+    def status_label(self) -> str:
+        return CAMPAIGN_STATUS_LABELS.get(self.campaign_status, _("Not started"))
 
 
 @dataclass
@@ -112,20 +133,59 @@ def teaching_panel(user, today) -> dict:
     }
 
 
+# The learning panel's fixed words (the same msgids the template translated) and links without arguments. Every
+# learner opens the panel, and a {% translate %} tag or a {% url %} costs more than the rest of a line, so they are
+# worked out once per language and script prefix, like the learner's menu. Marked safe as a template's own words are.
+LEARNING_WORDS = {
+    "your_learning": gettext_noop("Your learning"),
+    "open_tests": gettext_noop("Open tests"),
+    "no_deadline": gettext_noop("No deadline"),
+    "resume": gettext_noop("Resume"),
+    "start": gettext_noop("Start"),
+    "see_the_test": gettext_noop("See the test"),
+    "no_test": gettext_noop("No test is open for you now."),
+    "all_your_tests": gettext_noop("All your tests"),
+    "courses_in_progress": gettext_noop("Courses in progress"),
+    "continue": gettext_noop("Continue"),
+    "begin": gettext_noop("Begin"),
+    "no_course": gettext_noop("No course in progress."),
+    "find_a_course": gettext_noop("Find a course"),
+    "your_next_sessions": gettext_noop("Your next sessions"),
+    "no_session": gettext_noop("No class session planned for you."),
+    "your_certificates": gettext_noop("Your certificates"),
+    "revoked": gettext_noop("Revoked"),
+    "download_pdf": gettext_noop("Download (PDF)"),
+    "no_certificate": gettext_noop("No certificate yet."),
+    "see_your_full_profile": gettext_noop("See your full profile"),
+}
+LEARNING_LINKS = {"my_quizzes_url": "assessment:exam_my_quizzes", "catalogue_url": "training:catalogue"}
+
+
+@functools.lru_cache(maxsize=32)
+def learning_words(language: str | None, prefix: str) -> dict[str, SafeString]:
+    """The words in `language` (the active one: the key only tells the cache apart) and the links under `prefix`."""
+    words = {key: mark_safe(gettext(msgid)) for key, msgid in LEARNING_WORDS.items()}
+    return words | {key: mark_safe(reverse(name)) for key, name in LEARNING_LINKS.items()}
+
+
 def learning_panel(learner, today) -> dict:
+    """Every learner's panel, read in two statements (their quizzes; their courses, sessions and certificates) and
+    one more per open campaign, if any is open."""
     campaigns = {c.quiz_id: (c, status) for c, status in open_campaigns_for(learner=learner, today=today)}
     tests = []
     for row in my_quizzes(learner=learner, status=QuizStatus.OPEN):
         if not (row.can_start or row.can_continue or row.quiz.pk in campaigns):
             continue
         campaign, status = campaigns.pop(row.quiz.pk, (None, ""))
-        tests.append(OpenTest(quiz=row.quiz, row=row, campaign=campaign, campaign_status=status))
-    tests += [OpenTest(quiz=c.quiz, campaign=c, campaign_status=status) for c, status in campaigns.values()]
+        tests.append(OpenTest.of(row.quiz, row, campaign, status))
+    tests += [OpenTest.of(c.quiz, None, c, status) for c, status in campaigns.values()]
+    learning = learning_of(learner=learner, today=today, limit=5)
     return {
+        "words": learning_words(get_language(), get_script_prefix()),
         "tests": tests,
-        "courses": courses_in_progress(learner=learner),
-        "sessions": sessions_for_learner(learner=learner, limit=5, today=today),
-        "certificates": recent_certificates(learner),
+        "courses": learning.courses,
+        "sessions": learning.sessions,
+        "certificates": learning.certificates,
     }
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -211,14 +213,68 @@ def campaign_limit_reached(*, quiz_id: int, learner: Learner, now: dt.datetime) 
     return None
 
 
+# Which campaigns are open today (with their quizzes), kept a minute: every learner's home page asks, and on most
+# days none is open. Saving a campaign or a quiz forgets the list in this process (`forget_open_campaigns`, connected
+# in apps.py); another worker sees the change within the minute. The learner's status is read fresh every time.
+OPEN_CACHE_SECONDS = 60
+_open_generation = [0]  # bumped by forget_open_campaigns: new keys for everything kept here
+
+
+def open_campaigns(today: dt.date) -> list[Campaign]:
+    key = f"campaigns:open:{_open_generation[0]}:{today.isoformat()}"
+    campaigns = cache.get(key)
+    if campaigns is None:
+        campaigns = list(Campaign.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("quiz"))
+        cache.set(key, campaigns, OPEN_CACHE_SECONDS)
+    return campaigns
+
+
+def forget_open_campaigns(**_kwargs) -> None:
+    """A campaign or a quiz was saved or deleted: its dates may open it, its settings change the statements kept
+    (a signal receiver). Again once the transaction commits, so a page read meanwhile does not keep the old ones."""
+
+    def forget() -> None:
+        _open_generation[0] += 1
+
+    forget()
+    transaction.on_commit(forget)
+
+
+# Where the learner's id goes in a campaign's compiled status statement: a learner id no row has.
+_LEARNER_SENTINEL = -7_654_321
+
+
+def _status_statement(campaign: Campaign) -> tuple[str, list]:
+    """The statement giving one learner's status in the campaign (no row: not in its audience), compiled from
+    `audience` with a stand-in for the learner's id. Compiling the audience's query cost twenty times the rest
+    of a learner's home page, and every learner of an open campaign opens the page on exam day, so the statement
+    is kept as long as the list of open campaigns: until a campaign is saved, or a minute. It depends on the
+    campaign (dates, lines, groups, limits: all saved with it) and on the quiz's grading, which is in the key."""
+    quiz = campaign.quiz
+    key = (f"campaigns:status:{_open_generation[0]}:{campaign.pk}:{quiz.pk}:{quiz.grading_method}:"
+           f"{quiz.pass_percent}")
+    found = cache.get(key)
+    if found is None:
+        query = audience(campaign).filter(learner_id=_LEARNER_SENTINEL).values("status")[:1].query
+        sql, params = query.sql_with_params()
+        found = (sql, list(params))
+        cache.set(key, found, OPEN_CACHE_SECONDS)
+    return found
+
+
 def open_campaigns_for(*, learner: Learner, today: dt.date | None = None) -> list[tuple[Campaign, str]]:
-    """(campaign, status) for the open campaigns whose audience includes the learner."""
+    """(campaign, status) for the open campaigns whose audience includes the learner: the rule of `audience`, in
+    one compiled statement per campaign (see `_status_statement`)."""
     today = today or timezone.localdate()
     result = []
-    for campaign in Campaign.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("quiz"):
-        row = audience(campaign).filter(learner_id=learner.pk).values("status").first()
+    for campaign in open_campaigns(today):
+        sql, params = _status_statement(campaign)
+        params = [learner.pk if type(p) is int and p == _LEARNER_SENTINEL else p for p in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
         if row is not None:
-            result.append((campaign, row["status"]))
+            result.append((campaign, row[0]))
     return result
 
 
