@@ -13,6 +13,8 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from .rows import model_row
+
 
 class SessionStore(db.SessionStore):
     def load(self):
@@ -26,13 +28,14 @@ class SessionStore(db.SessionStore):
 
     def _get_session_from_db(self):
         model = self.model
-        connection = connections[router.db_for_read(model)]
+        rows = model_row(model, router.db_for_read(model))
+        connection = connections[rows.alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # raw SQL: SQLite compares text
-        found = list(model.objects.raw(
-            f"SELECT * FROM {model._meta.db_table} WHERE session_key = %s AND expire_date > %s",
-            [self.session_key, now],
-        ))
-        if found:
-            return found[0]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {rows.columns()} FROM {model._meta.db_table} "
+                           "WHERE session_key = %s AND expire_date > %s", [self.session_key, now])
+            found = cursor.fetchone()
+        if found is not None:
+            return rows.instance(found)
         self._session_key = None
         return None

@@ -12,6 +12,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.db import connections, router
+
+from hocso.core.rows import model_row
 
 
 class PlainUserRead:
@@ -23,9 +26,12 @@ class PlainUserRead:
             pk = model._meta.pk.to_python(user_id)
         except ValidationError:  # a session that names no valid id is no session
             return None
-        found = list(model._default_manager.raw(
-            f"SELECT * FROM {model._meta.db_table} WHERE {model._meta.pk.column} = %s", [pk]))
-        user = found[0] if found else None
+        rows = model_row(model, router.db_for_read(model))
+        with connections[rows.alias].cursor() as cursor:
+            cursor.execute(f"SELECT {rows.columns()} FROM {model._meta.db_table} WHERE {model._meta.pk.column} = %s",
+                           [pk])
+            found = cursor.fetchone()
+        user = rows.instance(found) if found is not None else None
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.core.rows import model_row
 from hocso.org.models import Unit
 from hocso.people.models import Learner
 
@@ -149,17 +150,15 @@ def my_quizzes(*, learner: Learner, status: str = "", now: dt.datetime | None = 
     # Read with a plain cursor, not `Quiz.objects.raw`: the raw query set's reading of the columns and their order
     # cost eight times the statement itself.
     quizzes = []
-    columns, converters = _quiz_columns(connection.vendor)
+    quiz_row = model_row(Quiz, connection.alias)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM ({_quiz_row_sql(every=True)}) AS x",
+        cursor.execute(f"SELECT {quiz_row.columns('x')}, x.in_audience, x.has_override, x.has_attempts "
+                       f"FROM ({_quiz_row_sql(every=True)}) AS x",
                        [learner.unit_id, learner.target_group_id, learner.pk, learner.pk])
-        for *values, in_audience, has_override, has_attempts in cursor.fetchall():
-            for i, convert in converters:
-                for converter, expression in convert:
-                    values[i] = converter(values[i], expression, connection)
-            quiz = Quiz.from_db(connection.alias, None, values)
+        for row in cursor.fetchall():
+            quiz = quiz_row.instance(row)
             # SQLite answers 0 or 1.
-            quiz.in_audience, quiz.has_override, quiz.has_attempts = bool(in_audience), has_override, has_attempts
+            quiz.in_audience, quiz.has_override, quiz.has_attempts = bool(row[-3]), row[-2], row[-1]
             quizzes.append(quiz)
     rows = _rows(learner, quizzes, now)
     if status:
@@ -175,24 +174,6 @@ def my_quizzes(*, learner: Learner, status: str = "", now: dt.datetime | None = 
     return sorted(rows, key=order)
 
 
-@functools.cache
-def _quiz_columns(vendor: str) -> tuple[str, list[tuple[int, list]]]:
-    """The quiz's columns in the model's field order, then the three flags of `_quiz_row_sql`, and the database's
-    converters of each column that has any (SQLite answers moments as text, for one): what `Quiz.objects.raw`
-    works out for every query, once per database kind."""
-    fields = Quiz._meta.concrete_fields
-    quote = connection.ops.quote_name
-    columns = ", ".join([*(f"x.{quote(f.column)}" for f in fields), "x.in_audience", "x.has_override",
-                         "x.has_attempts"])
-    converters = []
-    for i, f in enumerate(fields):
-        expression = f.get_col(Quiz._meta.db_table)
-        found = connection.ops.get_db_converters(expression) + f.get_db_converters(connection)
-        if found:
-            converters.append((i, [(converter, expression) for converter in found]))
-    return columns, converters
-
-
 def quiz_for_learner(*, learner: Learner, pk: int, now: dt.datetime | None = None) -> QuizRow:
     """One quiz as `quizzes_for_learner` would give it (a 404 otherwise), with the learner's override and attempts.
 
@@ -200,9 +181,17 @@ def quiz_for_learner(*, learner: Learner, pk: int, now: dt.datetime | None = Non
     query in the common case: the audience test as SQL (the same rule as `quizzes_for_learner`, checked against
     it in the tests) and whether an override or attempts exist, read only when they do. Building and compiling
     the ORM's version of these three queries cost more CPU than anything else on the quiz page."""
-    quizzes = list(Quiz.objects.raw(_quiz_row_sql(),
-                                    [learner.unit_id, learner.target_group_id, learner.pk, learner.pk, pk]))
-    return _checked_row(learner, quizzes[0] if quizzes else None, now)
+    quiz_row = model_row(Quiz, connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quiz_row.columns('x')}, x.in_audience, x.has_override, x.has_attempts "
+                       f"FROM ({_quiz_row_sql()}) AS x",
+                       [learner.unit_id, learner.target_group_id, learner.pk, learner.pk, pk])
+        found = cursor.fetchone()
+    quiz = None
+    if found is not None:
+        quiz = quiz_row.instance(found)
+        quiz.in_audience, quiz.has_override, quiz.has_attempts = found[-3:]
+    return _checked_row(learner, quiz, now)
 
 
 def _checked_row(learner: Learner, quiz: Quiz | None, now: dt.datetime | None) -> QuizRow:
@@ -225,40 +214,14 @@ def learner_and_quiz(*, user_id: int, pk: int, now: dt.datetime | None = None) -
         found = cursor.fetchone()
     if found is None:
         return None, None
-    learner_fields, quiz_fields = _converted_fields(Learner), _converted_fields(Quiz)
-    values = list(found)
-    size = len(learner_fields)
-    learner = _from_db(Learner, learner_fields, values[:size])
-    if values[size] is None:  # no such quiz
+    learner_row, quiz_row = model_row(Learner, connection.alias), model_row(Quiz, connection.alias)
+    learner = learner_row.instance(found)
+    size = learner_row.width
+    if found[size] is None:  # no such quiz
         raise Http404(_("Quiz not found."))
-    quiz = _from_db(Quiz, quiz_fields, values[size:size + len(quiz_fields)])
-    quiz.in_audience, quiz.has_override, quiz.has_attempts = values[size + len(quiz_fields):]
+    quiz = quiz_row.instance(found, size)
+    quiz.in_audience, quiz.has_override, quiz.has_attempts = found[size + quiz_row.width:]
     return learner, _checked_row(learner, quiz, now)
-
-
-def _converted_fields(model) -> list[tuple[str, object, list]]:
-    """(attname, column, database converters) of each concrete field, as the ORM's compiler applies them."""
-    key = (model, connection.vendor)
-    found = _CONVERTERS.get(key)
-    if found is None:
-        found = _CONVERTERS[key] = [
-            (f.attname, col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-            for f in model._meta.concrete_fields if (col := f.get_col(model._meta.db_table)) is not None
-        ]
-    return found
-
-
-_CONVERTERS: dict[tuple, list[tuple[str, object, list]]] = {}
-
-
-def _from_db(model, fields: list[tuple[str, object, list]], values: list):
-    for index, (_name, col, converters) in enumerate(fields):
-        if converters:
-            value = values[index]
-            for converter in converters:
-                value = converter(value, col, connection)
-            values[index] = value
-    return model.from_db(connection.alias, [name for name, _col, _c in fields], values)
 
 
 @functools.cache

@@ -1,0 +1,69 @@
+"""Model instances from plain rows: what `Model.objects.raw(...)` does, with its per-query work done once per model.
+
+The reads every signed-in page makes (its session, its account, a learner's profile and quiz) are one statement
+each, but reading them through `.raw()` or `.get()` cost several times the statement: the raw query set works out
+the columns, their order and each field's database converters again for every query. Here that is worked out once
+per model and database kind: a query selects `columns(...)` and `instance(...)` turns the row into the model
+instance the ORM would have built (same converters, `from_db`, so the instance is "from the database").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """How the concrete fields of `model` are selected and read back, on one database."""
+
+    model: type[Model]
+    alias: str
+    names: tuple[str, ...]  # attnames, in the order the columns are selected
+    converters: tuple[tuple[int, tuple, Any], ...]  # (index, converters, column expression) of the fields with any
+
+    @property
+    def width(self) -> int:
+        return len(self.names)
+
+    def columns(self, table_alias: str = "") -> str:
+        """The SELECT list: each concrete field's column, quoted, optionally qualified by `table_alias`."""
+        quote = connections[self.alias].ops.quote_name
+        prefix = f"{table_alias}." if table_alias else ""
+        return ", ".join(f"{prefix}{quote(field.column)}" for field in self.model._meta.concrete_fields)
+
+    def instance(self, row: Sequence, start: int = 0) -> Model:
+        """The instance for `row[start:start + width]`, converted as the ORM converts."""
+        values = list(row[start:start + len(self.names)])
+        connection = connections[self.alias]
+        for index, converters, expression in self.converters:
+            value = values[index]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            values[index] = value
+        return self.model.from_db(self.alias, self.names, values)
+
+
+_ROWS: dict[tuple[type[Model], str, str], ModelRow] = {}
+
+
+def model_row(model: type[Model], alias: str = "default") -> ModelRow:
+    """The ModelRow of `model` on the database `alias` (worked out at the first call, then kept)."""
+    connection = connections[alias]
+    key = (model, alias, connection.vendor)
+    found = _ROWS.get(key)
+    if found is None:
+        converters = []
+        for index, field in enumerate(model._meta.concrete_fields):
+            expression = field.get_col(model._meta.db_table)
+            found_converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+            if found_converters:
+                converters.append((index, tuple(found_converters), expression))
+        found = _ROWS[key] = ModelRow(model=model, alias=alias,
+                                      names=tuple(f.attname for f in model._meta.concrete_fields),
+                                      converters=tuple(converters))
+    return found
