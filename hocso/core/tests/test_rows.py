@@ -1,0 +1,50 @@
+"""Plain rows read back as the ORM reads them (hocso.core.rows): the same field values and types, converters
+included (SQLite answers moments as text and JSON as text; PostgreSQL answers decimals and JSON natively)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from hocso.assessment.models import Quiz
+from hocso.assessment.tests.factories import make_quiz
+from hocso.core.rows import model_row
+from hocso.tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _read(model, pk, table_alias: str = ""):
+    rows = model_row(model)
+    with connection.cursor() as cursor:
+        alias = f" {table_alias}" if table_alias else ""
+        cursor.execute(f"SELECT 7, {rows.columns(table_alias)}, 'after' FROM {model._meta.db_table}{alias} "
+                       f"WHERE id = %s", [pk])
+        row = cursor.fetchone()
+    assert row[0] == 7 and row[-1] == "after"  # columns(): exactly the model's, in the model's order
+    return rows.instance(row, start=1)
+
+
+def _values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_an_instance_from_a_plain_row_equals_the_orms():
+    user = make_user(username="rows")
+    user.last_login = timezone.now()
+    user.save()
+    quiz = make_quiz(title="Đề có ngày mở", open_at=timezone.now() - dt.timedelta(hours=1),
+                     pass_percent=Decimal("62.5"))
+    for model, pk in ((type(user), user.pk), (Quiz, quiz.pk)):
+        read, expected = _read(model, pk, table_alias="t"), model.objects.get(pk=pk)
+        assert _values(read) == _values(expected)
+        assert all(type(a) is type(b) for a, b in zip(_values(read).values(), _values(expected).values(),
+                                                              strict=True))
+        assert not read._state.adding and read._state.db == "default"  # "from the database", as the ORM's
+    read_quiz = _read(Quiz, quiz.pk)
+    assert isinstance(read_quiz.open_at, dt.datetime) and read_quiz.open_at.tzinfo is not None
+    assert read_quiz.pass_percent == Decimal("62.5")
