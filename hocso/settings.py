@@ -137,14 +137,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-# The exam's answer save runs as a prepared statement on PostgreSQL (hocso.assessment.exam.services.save): psycopg
-# prepares a statement at its fifth run on a connection, only for cursors that bind on the server (Django's own bind
-# on the client, so nothing else is prepared). HOCSO_EXAM_SAVE_PREPARED=0 behind a PgBouncer older than 1.21 in
-# transaction mode, which cannot keep prepared statements.
-HOCSO_EXAM_SAVE_PREPARED = (
-    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("HOCSO_EXAM_SAVE_PREPARED", True)
+# The statements of the exam's hot paths run as prepared statements on PostgreSQL (hocso.core.prepared): psycopg
+# prepares a statement at its fifth run on a connection, only for cursors that bind on the server (Django's own
+# bind on the client, so nothing else is prepared). HOCSO_PREPARED_STATEMENTS=0 behind a PgBouncer older than 1.21 in
+# transaction mode, which cannot keep prepared statements (HOCSO_EXAM_SAVE_PREPARED, its former name, still works).
+HOCSO_PREPARED_STATEMENTS = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "HOCSO_PREPARED_STATEMENTS", env_bool("HOCSO_EXAM_SAVE_PREPARED", True)
 )
-if HOCSO_EXAM_SAVE_PREPARED:
+if HOCSO_PREPARED_STATEMENTS:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

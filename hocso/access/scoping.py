@@ -6,9 +6,8 @@ an API key with its own unit.
 
 from __future__ import annotations
 
-from django.db import connection
-
 from hocso.core.actors import Actor
+from hocso.core.prepared import prepared_cursor
 from hocso.core.scoping import EVERYTHING, NOTHING, UnitScope, minimal_paths
 from hocso.org.models import Unit
 
@@ -28,7 +27,7 @@ def _assignments(user) -> list[tuple[str, str | None]]:
     if cached is None:
         # One query: province-wide roles (no unit) and roles on units that still exist (not merged away). Plain
         # SQL because every page with the menu asks (the ORM's version cost a tenth of the quiz page's CPU).
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_ASSIGNMENTS_SQL, [user.pk])
             cached = cursor.fetchall()
         setattr(user, _CACHE_ATTR, cached)

@@ -13,6 +13,7 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from .prepared import prepared_cursor
 from .rows import model_row
 
 
@@ -31,7 +32,7 @@ class SessionStore(db.SessionStore):
         rows = model_row(model, router.db_for_read(model))
         connection = connections[rows.alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # raw SQL: SQLite compares text
-        with connection.cursor() as cursor:
+        with prepared_cursor(rows.alias) as cursor:
             cursor.execute(f"SELECT {rows.columns()} FROM {model._meta.db_table} "
                            "WHERE session_key = %s AND expire_date > %s", [self.session_key, now])
             found = cursor.fetchone()

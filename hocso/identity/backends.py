@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import router
 
+from hocso.core.prepared import prepared_cursor
 from hocso.core.rows import model_row
 
 
@@ -27,7 +28,7 @@ class PlainUserRead:
         except ValidationError:  # a session that names no valid id is no session
             return None
         rows = model_row(model, router.db_for_read(model))
-        with connections[rows.alias].cursor() as cursor:
+        with prepared_cursor(rows.alias) as cursor:
             cursor.execute(f"SELECT {rows.columns()} FROM {model._meta.db_table} WHERE {model._meta.pk.column} = %s",
                            [pk])
             found = cursor.fetchone()

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
-from django.db import connections, router
+from django.db import router
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
+from hocso.core.prepared import prepared_cursor
 from hocso.core.rows import model_row
 from hocso.core.scoping import scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
@@ -31,7 +32,7 @@ def learner_of(user) -> Learner | None:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
         return None
     rows = model_row(Learner, router.db_for_read(Learner))
-    with connections[rows.alias].cursor() as cursor:
+    with prepared_cursor(rows.alias) as cursor:
         cursor.execute(f"SELECT {rows.columns()} FROM {Learner._meta.db_table} WHERE user_id = %s", [user.pk])
         found = cursor.fetchone()
     return rows.instance(found) if found is not None else None

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hocso.core.prepared import prepared_cursor
 from hocso.core.rows import model_row
 from hocso.org.models import Unit
 from hocso.people.models import Learner
@@ -151,7 +152,7 @@ def my_quizzes(*, learner: Learner, status: str = "", now: dt.datetime | None = 
     # cost eight times the statement itself.
     quizzes = []
     quiz_row = model_row(Quiz, connection.alias)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"SELECT {quiz_row.columns('x')}, x.in_audience, x.has_override, x.has_attempts "
                        f"FROM ({_quiz_row_sql(every=True)}) AS x",
                        [learner.unit_id, learner.target_group_id, learner.pk, learner.pk])
@@ -182,7 +183,7 @@ def quiz_for_learner(*, learner: Learner, pk: int, now: dt.datetime | None = Non
     it in the tests) and whether an override or attempts exist, read only when they do. Building and compiling
     the ORM's version of these three queries cost more CPU than anything else on the quiz page."""
     quiz_row = model_row(Quiz, connection.alias)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"SELECT {quiz_row.columns('x')}, x.in_audience, x.has_override, x.has_attempts "
                        f"FROM ({_quiz_row_sql()}) AS x",
                        [learner.unit_id, learner.target_group_id, learner.pk, learner.pk, pk])
@@ -209,7 +210,7 @@ def learner_and_quiz(*, user_id: int, pk: int, now: dt.datetime | None = None) -
     statement; (None, None) for an account without a staff profile. The quiz page and the start ask both for
     every learner at the opening of an exam, and the two model queries' own CPU was a tenth of the request.
     Plain rows turned into model instances with each field's own database converters, as the ORM would."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_learner_quiz_sql(), [pk, user_id])
         found = cursor.fetchone()
     if found is None:

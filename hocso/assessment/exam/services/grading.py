@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
 from hocso.core.audit import audit
+from hocso.core.prepared import prepared_cursor
 
 from ...models import Attempt, AttemptQuestion, AttemptState, Question, QuestionVersion, Quiz
 from ...option_ids import answer_signature
@@ -70,7 +71,7 @@ def paper_rows(attempt_ids: list[int]) -> dict[int, list[PaperRow]]:
     if not attempt_ids:
         return {}
     marks = ", ".join(["%s"] * len(attempt_ids))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             "SELECT aq.attempt_id, aq.id, aq.slot, aq.version_id, CAST(v.created_at AS text), "
             "aq.mark, aq.fraction, aq.score, "
@@ -151,7 +152,7 @@ def _write_postgresql(questions: list[PaperRow], attempts: list[Attempt], fields
     totals = json.dumps([{"id": attempt.pk, **{name: _json_value(getattr(attempt, name)) for name in fields}}
                          for attempt in attempts])
     columns = ", ".join(f"{name} {_COLUMN_TYPES[name]}" for name in fields)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"WITH q AS (UPDATE {aq} SET fraction = g.fraction, score = g.score, chosen = g.chosen "
             "FROM jsonb_to_recordset(%s::jsonb) AS g(id bigint, fraction numeric, score numeric, chosen jsonb) "

@@ -11,11 +11,11 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from hocso.core.input_guard import INTEGER_MAX, SMALLINT_MAX, is_storable_json
+from hocso.core.prepared import prepared_cursor
 
 from ...models import Answer, Attempt, AttemptState
 from ..deadlines import grace
@@ -43,21 +43,6 @@ def _upsert_sql() -> str:
     )
 
 
-def _save_cursor():
-    """A cursor for the save's one statement. On PostgreSQL it binds its parameters on the server, so psycopg
-    prepares the statement on each connection at its fifth run (`prepare_threshold`, set in the settings) and
-    PostgreSQL stops parsing and planning it for every answer; Django's own cursors bind on the client, where
-    nothing can be prepared. Still wrapped by Django (errors, query logging in tests and debug)."""
-    if not settings.HOCSO_EXAM_SAVE_PREPARED:  # only ever on for PostgreSQL (see the settings)
-        return connection.cursor()
-    import psycopg
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
-
-
 def answer_save(*, token: str, slot: int, response: dict, seq: int, now: dt.datetime | None = None) -> SaveResult:
     """Save the learner's response to one slot. Idempotent: repeating a save (same or older seq) changes nothing."""
     now = now or timezone.now()
@@ -78,7 +63,7 @@ def answer_save(*, token: str, slot: int, response: dict, seq: int, now: dt.date
         raise ExamError("invalid_response") from None
     if size > MAX_RESPONSE_BYTES:
         raise ExamError("invalid_response")
-    with _save_cursor() as cursor:
+    with prepared_cursor() as cursor:  # prepared once per connection on PostgreSQL
         # Raw SQL bypasses the ORM's datetime adaptation: adapt explicitly (SQLite compares datetimes as text).
         adapt = connection.ops.adapt_datetimefield_value
         cursor.execute(_upsert_sql(), [slot, payload, seq, adapt(now), token, adapt(now - grace()), slot])

@@ -13,6 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from hocso.core.prepared import prepared_cursor
+
 from ...models import Attempt, AttemptQuestion, AttemptState, Quiz
 from ...quizzes.policies import Window, effective_window, is_eligible
 from ..deadlines import is_overdue
@@ -93,7 +95,7 @@ def _write(attempt: Attempt, paper: list[DrawnQuestion]) -> None:
     # them as they are in get_db_prep_save.
     fields = [f for f in Attempt._meta.concrete_fields if not f.primary_key]
     params = [*(getattr(attempt, f.attname) for f in fields), _paper_json(paper)]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_insert_sql(), params)
         row = cursor.fetchone()
     if row is None:
