@@ -4,11 +4,11 @@ draw itself (which questions, in which order, with which option order). Reads on
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from random import Random
 
-from django.core.cache import cache
 from django.db import connection, models
 
 from ..models import QuestionVersion, Quiz, QuizSlot
@@ -48,23 +48,35 @@ class _Drawable:
 
 
 BLUEPRINT_SECONDS = 60
+# Kept in this process's memory rather than Django's cache: the local-memory cache pickles what it keeps, and
+# unpickling a blueprint (every candidate version's text and data) was a tenth of each start. What is kept is never
+# changed afterwards (a draw copies the option order; the page copies what it shows).
+_BLUEPRINTS: dict[str, tuple[float, tuple[list[_PlannedSlot], dict[int, _Drawable]]]] = {}
+_BLUEPRINTS_MAX = 64
+
+
+def forget_blueprints() -> None:
+    """Drop every blueprint this process keeps (tests that count the first start's reads)."""
+    _BLUEPRINTS.clear()
 
 
 def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
     """The quiz's slots, each random slot's candidates, and the current version of every question they may draw.
 
-    Read once a minute per worker instead of at every start (three queries and the versions' JSON at every start of
-    the exam-day rush). The key follows the blueprint (quiz.updated_at, which every slot change moves) and the
-    newest question version (an edit makes a version, so it reaches new papers at once); a question archived or
-    moved reaches new papers within the minute. Versions are never deleted, so a cached one is always valid.
+    Read once a minute per worker, kept in its memory, instead of at every start (three queries and the versions'
+    JSON at every start of the exam-day rush). The key follows the blueprint (quiz.updated_at, which every slot
+    change moves) and the newest question version (an edit makes a version, so it reaches new papers at once); a
+    question archived or moved reaches new papers within the minute. Versions are never deleted, so a cached one
+    is always valid.
     """
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {QuestionVersion._meta.db_table}")
         newest = cursor.fetchone()[0]
-    key = f"hocso:blueprint3:{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    key = f"{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
+    now = time.monotonic()
+    cached = _BLUEPRINTS.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     planned = [
         _PlannedSlot(question_id=None, candidates=tuple(_candidates(slot)), count=slot.count, mark=slot.mark)
         if slot.is_random else _PlannedSlot(question_id=slot.question_id, candidates=(), count=1, mark=slot.mark)
@@ -80,7 +92,9 @@ def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
             question__in=wanted, question__current_version=models.F("pk")
         ).values_list("id", "question_id", "question__qtype", "data", "default_mark", "text")
     }
-    cache.set(key, (planned, versions), BLUEPRINT_SECONDS)
+    if len(_BLUEPRINTS) >= _BLUEPRINTS_MAX:
+        _BLUEPRINTS.clear()
+    _BLUEPRINTS[key] = (now + BLUEPRINT_SECONDS, (planned, versions))
     return planned, versions
 
 

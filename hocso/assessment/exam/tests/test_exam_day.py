@@ -12,13 +12,13 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hocso.assessment.exam.deadlines import grace
+from hocso.assessment.exam.draw import forget_blueprints
 from hocso.assessment.exam.services import answer_save, attempt_start, submit_overdue_attempts
 from hocso.assessment.models import Answer, Attempt, AttemptState
 from hocso.assessment.tests.exam_helpers import config_of
@@ -145,7 +145,7 @@ def test_start_costs_a_fixed_number_of_statements(client, exam, django_assert_nu
     """The start button's POST, answered with the exam page: the first start of the minute reads the blueprint,
     the next ones take it from the cache."""
     quiz, users = exam
-    cache.clear()
+    forget_blueprints()
     client.force_login(users[0])
     with django_assert_num_queries(START_COLD - one_start_write()):
         assert client.post(f"/kiem-tra/{quiz.pk}/bat-dau/").status_code == 200
