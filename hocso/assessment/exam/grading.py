@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from ..bank.scoring import ZERO, chosen_options, grade
 from ..models import Attempt, AttemptState, QuestionVersion
+from .paper import is_answered
 
 
 class PaperQuestion(Protocol):
@@ -36,8 +37,9 @@ def grade_paper(attempt: Attempt, questions: Sequence[PaperQuestion], responses:
     demo's seed builds its past attempts with it).
 
     `responses` are by slot, in the bank's option ids. An essay keeps the grade a person gave it; one left blank
-    earns nothing, one answered and not graded yet leaves the attempt waiting for grading (passed unknown). The
-    attempt's score is clamped at 0 (negative marking cannot make it negative).
+    (no text, or only spaces, as the page saves a cleared answer) earns nothing, one answered and not graded yet
+    leaves the attempt waiting for grading (passed unknown). The attempt's score is clamped at 0 (negative marking
+    cannot make it negative).
     """
     pending = False
     for aq in questions:
@@ -47,9 +49,9 @@ def grade_paper(attempt: Attempt, questions: Sequence[PaperQuestion], responses:
         fraction = grade(qtype, aq.version.data, response)
         if fraction is None:
             if aq.fraction is None:
-                if response:
+                if is_answered(qtype, response):
                     pending = True
-                else:  # an essay left blank earns nothing; no one needs to grade it
+                else:  # an essay left blank (or only spaces) earns nothing; no one needs to grade it
                     aq.fraction, aq.score = ZERO, ZERO
             continue
         aq.fraction = fraction

@@ -257,3 +257,19 @@ def test_the_save_becomes_a_prepared_statement_on_postgresql(bank, learner):
                        ["INSERT INTO assessment_answer (attempt_id, slot, response, seq, saved_at) SELECT a.id%"])
         assert cursor.fetchone()[0] == 1
     assert Answer.objects.get(attempt=attempt, slot=1).seq == 6
+
+
+@pytest.mark.parametrize("text", ["", "   \n  "])
+def test_an_essay_cleared_before_submitting_earns_nothing_and_waits_for_no_one(db, learner, text):
+    """A learner who typed then cleared an essay leaves {"text": ""} saved: blank, not an answer to grade."""
+    category = make_category()
+    essay = make_question(category, qtype="essay", data={})
+    single = make_question(category)
+    quiz = make_quiz(questions=[essay, single], shuffle_questions=False)
+    attempt = attempt_start(learner=learner, quiz=quiz)
+    answer_save(token=attempt.token, slot=1, response={"text": "Bản nháp"}, seq=1)
+    answer_save(token=attempt.token, slot=1, response={"text": text}, seq=2)
+    answer_save(token=attempt.token, slot=2, response=pick(attempt, 2, "a"), seq=1)
+    attempt = attempt_submit(attempt=attempt)
+    assert attempt.state == AttemptState.GRADED and attempt.score == 1
+    assert attempt.questions.get(slot=1).score == 0
