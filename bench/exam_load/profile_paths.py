@@ -66,6 +66,17 @@ def environ(method: str, path: str, body: bytes = b"", content_type: str = "", *
     return env
 
 
+def print_top(profiler: cProfile.Profile, top: int) -> None:
+    """The profile's top lines by own time, then by cumulative time."""
+    for order, label in (("tottime", "own time"), ("cumulative", "cumulative")):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+        print(f"-- top {top} by {label}")
+        print("\n".join(line for line in lines[start:] if line.strip()))
+
+
 def call(app, env: dict) -> tuple[int, bytes]:
     seen = {}
 
@@ -148,13 +159,7 @@ def profile(name: str, requests, args: argparse.Namespace, expect: int = 200) ->
     print(f"\n== {name}: {calls / len(measured):,.0f} Python function calls and {counter.count / half:.2f} SQL "
           f"statements per request ({len(measured)} profiled; without the profiler {1000 * cpu:.2f} ms of this "
           f"process's CPU each over {len(timed)}, PostgreSQL's not included)")
-    for order, label in (("tottime", "own time"), ("cumulative", "cumulative")):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
-        lines = out.getvalue().splitlines()
-        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
-        print(f"-- top {args.top} by {label}")
-        print("\n".join(line for line in lines[start:] if line.strip()))
+    print_top(profiler, args.top)
     if args.dump:
         Path(args.dump).mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(str(Path(args.dump) / f"{name}.prof"))
@@ -258,13 +263,7 @@ def deadline(rest: list[dict], args: argparse.Namespace) -> None:
     print(f"\n== deadline: {stats.total_calls / max(done2, 1):,.0f} Python function calls and "
           f"{counter.count / max(done, 1):.2f} SQL statements per attempt submitted by the overdue worker "
           f"({done} counted, {done2} profiled)")
-    for order, label in (("tottime", "own time"), ("cumulative", "cumulative")):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
-        lines = out.getvalue().splitlines()
-        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
-        print(f"-- top {args.top} by {label}")
-        print("\n".join(line for line in lines[start:] if line.strip()))
+    print_top(profiler, args.top)
 
 
 if __name__ == "__main__":
