@@ -1,7 +1,8 @@
-"""Where a save, a submit and a /healthz request spend their CPU, in figures that do not depend on the machine's load.
+"""Where a save, a submit, a learner's start and a /healthz request spend their CPU, in figures that do not depend on
+the machine's load.
 
     .venv/bin/python bench/exam_load/profile_paths.py [--learners 300] [--requests 300] [--top 20]
-                     [--paths save,healthz,submit,deadline] [--database-url postgres://…/hocso_profile]
+                     [--paths save,healthz,submit,deadline,home,quiz,start] [--database-url postgres://…/hocso_profile]
 
 Prepares the exam bench's data (bench/exam_load/run.py's `prepare`: learners with signed-in sessions, a bank of 90
 questions, a quiz drawing 30) in its own database, starts one attempt per learner and answers every question, then
@@ -9,6 +10,9 @@ sends N requests of each kind through the production WSGI application (hocso.wsg
 it, with its persistent database connection) in this process, under cProfile. For each kind it prints the Python
 function calls and SQL statements per request, then the profile's top functions by own time and by cumulative
 time. `deadline` submits the rest of the attempts as the overdue worker does when time is up (per attempt).
+`home`, `quiz` and `start` are a learner's whole start (their home page, the quiz page, the start answered with the
+exam page), sent with the learner's session and CSRF cookies by learners who have no attempt yet (when any of them
+is asked, half the learners are kept for it); the summary line sets each kind against /healthz's CPU.
 
 Function calls and statements are the same on a busy machine and an idle one; the times in the profile are not,
 read them as shares.
@@ -34,7 +38,8 @@ sys.path.insert(0, str(HERE.parent))  # bench/, for benchlib
 from benchlib import StatementCounter, ensure_database  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/hocso_profile"
-PATHS = ("save", "healthz", "submit", "deadline")
+PATHS = ("save", "healthz", "submit", "deadline", "home", "quiz", "start")
+START_PATHS = ("home", "quiz", "start")
 
 
 def parse_args() -> argparse.Namespace:
@@ -123,7 +128,7 @@ def open_attempts(plan: dict) -> list[dict]:
     return attempts
 
 
-def profile(name: str, requests, args: argparse.Namespace, expect: int = 200) -> None:
+def profile(name: str, requests, args: argparse.Namespace, expect: int = 200) -> float:
     """Run `requests` (callables returning (status, content)) twice: counting statements, then under cProfile."""
     from django.db import connection
 
@@ -163,6 +168,7 @@ def profile(name: str, requests, args: argparse.Namespace, expect: int = 200) ->
     if args.dump:
         Path(args.dump).mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(str(Path(args.dump) / f"{name}.prof"))
+    return cpu
 
 
 def main() -> None:
@@ -182,10 +188,13 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", "--noinput", verbosity=0)
+    if set(START_PATHS) & set(args.paths):
+        call_command("collectstatic", "--noinput", verbosity=0)  # the pages name their static files' hashed names
     import run  # bench/exam_load/run.py: the same data as the load test
 
     plan = run.prepare(args)
-    attempts = open_attempts(plan)
+    starting = plan["accounts"][len(plan["accounts"]) // 2:] if set(START_PATHS) & set(args.paths) else []
+    attempts = open_attempts({**plan, "accounts": plan["accounts"][: len(plan["accounts"]) - len(starting)]})
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE assessment_attempt, assessment_attemptquestion, assessment_answer")
     print(f"{len(attempts)} attempts open, every question answered.")
@@ -215,14 +224,35 @@ def main() -> None:
             accept="application/json", cookie=f"sessionid={attempt['session']}; csrftoken={attempt['csrf']}",
             x_attempt_token=attempt["token"]))
 
+    def signed_in(method: str, path: str, account: dict):
+        body = f"csrfmiddlewaretoken={account['csrf']}".encode() if method == "POST" else b""
+        return lambda: call(app, environ(
+            method, path, body, "application/x-www-form-urlencoded" if body else "",
+            cookie=f"sessionid={account['session']}; csrftoken={account['csrf']}",
+            referer="http://127.0.0.1:8000/", x_csrftoken=account["csrf"]))
+
+    quiz_path = reverse("assessment:exam_quiz", args=[plan["quiz"]])
+    start_path = reverse("assessment:exam_start", args=[plan["quiz"]])
     for _ in range(20):  # warm up: templates, the prepared statement, the connection
         call(app, environ("GET", "/healthz"))
+    cpu = {}
+    if starting:
+        for account in starting[:5]:  # warm up the start's pages (their templates and caches)
+            for method, path in (("GET", "/"), ("GET", quiz_path), ("POST", start_path)):
+                signed_in(method, path, account)()
+        starting = starting[5:]
     if "save" in args.paths:
         for k in range(10):
             save(100_000 + k)()
         profile("save", (save(k) for k in range(2 * n)), args)
-    if "healthz" in args.paths:
-        profile("healthz", (healthz(k) for k in range(2 * n)), args)
+    if "healthz" in args.paths or starting:
+        cpu["healthz"] = profile("healthz", (healthz(k) for k in range(2 * n)), args)
+    for kind, method, path in (("home", "GET", "/"), ("quiz", "GET", quiz_path), ("start", "POST", start_path)):
+        if kind in args.paths:
+            cpu[kind] = profile(kind, (signed_in(method, path, account) for account in starting), args)
+    if len(cpu) > 1:
+        print("\n== this process's CPU per request against /healthz's: " + ", ".join(
+            f"{kind} {value / cpu['healthz']:.1f} ×" for kind, value in cpu.items() if kind != "healthz"))
     submitted = 0
     if "submit" in args.paths:
         count = min(2 * n, len(attempts) // (2 if "deadline" in args.paths else 1))

@@ -11,6 +11,7 @@ The markup is the one base.html had; tests in hocso/tests/test_layout.py and the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -224,3 +226,47 @@ def _menu_html(entries: list[MenuEntry], path: str | None) -> str:
             out.append(f"\n          <li>{_link(entry.url, entry.label, path)}</li>")
     out.append("\n      </ul>")
     return "".join(out)
+
+
+# --- a whole page without the template engine -------------------------------------------------------------------
+# base.html costs a page its extends, six blocks, the messages' loop and seven tags: about one /healthz request's
+# CPU for each of the exam-day rush's pages (the home page, the quiz page, the exam page), whose content is already
+# built in Python. site/page.html hands such content to `document`, which writes base.html's markup directly.
+# hocso/site/tests/test_page_document.py renders both for the same context and asserts the same bytes.
+
+
+def _messages_html(messages) -> str:
+    # As base.html: nothing unless there is a message; reading them marks them shown.
+    if not messages:
+        return "\n    \n    "
+    items = "".join(f'<li class="message {_e(m.tags)}">{conditional_escape(str(m))}</li>' for m in messages)
+    return (
+        '\n    \n      <div role="status"><ul class="messages">\n        '
+        f"{items}\n      </ul></div>\n    \n    "
+    )
+
+
+def document(*, request, user, csrf_token, messages, title=None, head: str = "", breadcrumbs: str = "",
+             parts: Sequence[str] = (), with_menu: bool = True) -> SafeString:
+    """base.html's page around `parts` (the content; the CSRF token's hidden input is written between each two
+    parts, as a form's {% csrf_token %}). `title` is escaped; `head`, `breadcrumbs` and the parts must be safe
+    markup already. `with_menu=False` leaves the site menu out (the exam page)."""
+    fixed_parts = fixed()
+    name = fixed_parts.name
+    return mark_safe("".join([
+        "<!doctype html>\n\n",
+        f'<html lang="{_e(get_language() or settings.LANGUAGE_CODE)}">\n<head>\n',
+        '  <meta charset="utf-8">\n  <meta name="viewport" content="width=device-width, initial-scale=1">\n',
+        f"  <title>{name if title is None else conditional_escape(title)} · {name}</title>\n",
+        f'  <meta name="description" content="{fixed_parts.description}">\n',
+        f"  {fixed_parts.head}\n  {head}\n</head>\n",
+        top(fixed_parts, user=user, csrf_token=csrf_token),
+        menu(user=user, request=request) if with_menu else "",
+        rest(fixed_parts, user=user, csrf_token=csrf_token, request=request),
+        '\n  <main id="main" class="container">',
+        _messages_html(messages),
+        breadcrumbs,
+        "\n    ",
+        _csrf_input(csrf_token).join(parts),
+        f"\n  </main>\n  {fixed_parts.footer}\n</body>\n</html>\n",
+    ]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -264,6 +265,7 @@ def _quiz_labels() -> dict[str, str]:
         }
         labels = _QUIZ_LABELS[language] = {key: _e(text) for key, text in texts.items()}
         labels["my_quizzes_url"] = _e(reverse("assessment:exam_my_quizzes"))
+        labels["head"] = mark_safe(f'<link rel="stylesheet" href="{_e(static("assessment/exam.css"))}">')
     return labels
 
 
@@ -291,9 +293,9 @@ def _window_html(row, labels: dict[str, str]) -> str:
     return " ".join(parts)
 
 
-def quiz_page(row) -> dict[str, SafeString | str]:
-    """The quiz page's breadcrumbs and content around its Start form (which the template writes, with the page's
-    CSRF token): `head`, then the form when `start_url` is set or `action`, then `tail`."""
+def quiz_page(row) -> dict[str, object]:
+    """The quiz page as site/page.html writes it: its title, head link, breadcrumbs and content (`page_parts`: the
+    CSRF token's input goes between the two parts when the page has the Start form)."""
     labels = _quiz_labels()
     quiz = row.quiz
     title = _e(quiz.title)
@@ -342,8 +344,13 @@ def quiz_page(row) -> dict[str, SafeString | str]:
     tail.append("\n</div>\n")
     if row.attempts:
         tail.append(_attempts_table(row.attempts, labels))
-    return {"breadcrumbs": mark_safe(breadcrumbs), "head": mark_safe(head), "start_url": start_url,
-            "start_label": mark_safe(start_label), "action": mark_safe(action), "tail": mark_safe("".join(tail))}
+    if start_url:
+        parts = [head + f'\n  <form method="post" action="{_e(start_url)}">',
+                 f'\n    <button type="submit" class="btn">{start_label}</button>\n  </form>\n' + "".join(tail)]
+    else:
+        parts = [head + action + "".join(tail)]
+    return {"page_title": quiz.title, "page_head": labels["head"], "page_breadcrumbs": mark_safe(breadcrumbs),
+            "page_parts": [mark_safe(part) for part in parts]}
 
 
 def _attempts_table(attempts, labels: dict[str, str]) -> str:
@@ -405,6 +412,9 @@ def exam_texts() -> dict[str, str]:
         }
         texts = _EXAM_TEXTS[key] = {name: _e(text) for name, text in plain.items()}
         texts["ends_at"] = _("Ends at %(time)s")
+        texts["page_head"] = mark_safe(
+            f'\n<link rel="stylesheet" href="{_e(static("assessment/exam.css"))}">\n'
+            f'<script src="{_e(static("assessment/exam.js"))}" defer></script>\n')
         texts["script"] = {
             "idle": _("Not answered"),
             "unsaved": _("Not saved"),
@@ -424,9 +434,9 @@ def exam_texts() -> dict[str, str]:
 
 
 def exam_page(*, title: str, deadline, submit_url: str, config: dict, paged: bool, nav: str,
-              questions: str) -> dict[str, SafeString]:
-    """The exam page's content around the form's CSRF token (which the template writes): `head` and `tail`, the
-    markup assessment/exam/attempt.html had."""
+              questions: str) -> dict[str, object]:
+    """The exam page as site/page.html writes it, without the site menu (one click must not take the learner away
+    from a running clock): its title, head links and content (`page_parts`, around the form's CSRF token)."""
     texts = exam_texts()
     if deadline is not None:
         timer = _e(texts["ends_at"] % {"time": date_format(timezone.localtime(deadline), "H:i")})
@@ -474,4 +484,5 @@ def exam_page(*, title: str, deadline, submit_url: str, config: dict, paged: boo
         "  </dialog>\n"
         "</div>\n"
     )
-    return {"head": mark_safe(head), "tail": mark_safe(tail)}
+    return {"page_title": title, "page_head": texts["page_head"], "page_menu": False,
+            "page_parts": [mark_safe(head), mark_safe(tail)]}

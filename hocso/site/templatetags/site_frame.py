@@ -48,3 +48,15 @@ def frame_rest(context) -> SafeString:
 @register.simple_tag(takes_context=True)
 def frame_footer(context) -> SafeString:
     return _fixed(context).footer
+
+
+@register.simple_tag(takes_context=True)
+def frame_document(context) -> SafeString:
+    """The whole page (site/page.html) from the view's `page_title`, `page_head`, `page_breadcrumbs`, `page_parts`
+    and `page_menu` (shown unless False)."""
+    return frame.document(
+        request=context.get("request"), user=context.get("user"), csrf_token=context.get("csrf_token"),
+        messages=context.get("messages"), title=context.get("page_title"), head=context.get("page_head", ""),
+        breadcrumbs=context.get("page_breadcrumbs", ""), parts=context.get("page_parts", ()),
+        with_menu=context.get("page_menu", True) is not False,
+    )
