@@ -10,7 +10,7 @@ instance the ORM would have built (same converters, `from_db`, so the instance i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
@@ -25,16 +25,22 @@ class ModelRow:
     alias: str
     names: tuple[str, ...]  # attnames, in the order the columns are selected
     converters: tuple[tuple[int, tuple, Any], ...]  # (index, converters, column expression) of the fields with any
+    _columns: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # by table alias
 
     @property
     def width(self) -> int:
         return len(self.names)
 
     def columns(self, table_alias: str = "") -> str:
-        """The SELECT list: each concrete field's column, quoted, optionally qualified by `table_alias`."""
-        quote = connections[self.alias].ops.quote_name
-        prefix = f"{table_alias}." if table_alias else ""
-        return ", ".join(f"{prefix}{quote(field.column)}" for field in self.model._meta.concrete_fields)
+        """The SELECT list: each concrete field's column, quoted, optionally qualified by `table_alias` (worked out
+        once per table alias: quoting twenty names cost as much as the rest of reading the row)."""
+        found = self._columns.get(table_alias)
+        if found is None:
+            quote = connections[self.alias].ops.quote_name
+            prefix = f"{table_alias}." if table_alias else ""
+            found = self._columns[table_alias] = ", ".join(
+                f"{prefix}{quote(field.column)}" for field in self.model._meta.concrete_fields)
+        return found
 
     def instance(self, row: Sequence, start: int = 0) -> Model:
         """The instance for `row[start:start + width]`, converted as the ORM converts."""

@@ -69,9 +69,11 @@ def _blueprint(quiz: Quiz) -> tuple[list[_PlannedSlot], dict[int, _Drawable]]:
     question archived or moved reaches new papers within the minute. Versions are never deleted, so a cached one
     is always valid.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {QuestionVersion._meta.db_table}")
-        newest = cursor.fetchone()[0]
+    newest = getattr(quiz, "newest_version_id", None)  # read with the quiz by the start page (learner_and_quiz)
+    if newest is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(id) FROM {QuestionVersion._meta.db_table}")
+            newest = cursor.fetchone()[0]
     key = f"{quiz.pk}:{quiz.updated_at.timestamp()}:{newest}"
     now = time.monotonic()
     cached = _BLUEPRINTS.get(key)

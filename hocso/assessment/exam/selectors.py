@@ -23,7 +23,7 @@ from hocso.core.rows import model_row
 from hocso.org.models import Unit
 from hocso.people.models import Learner
 
-from ..models import Attempt, AttemptState, Quiz, QuizOverride
+from ..models import Attempt, AttemptState, QuestionVersion, Quiz, QuizOverride
 from ..quizzes.policies import Window, window_with_override
 from .grading import final_grade
 
@@ -221,14 +221,15 @@ def learner_and_quiz(*, user_id: int, pk: int, now: dt.datetime | None = None) -
     if found[size] is None:  # no such quiz
         raise Http404(_("Quiz not found."))
     quiz = quiz_row.instance(found, size)
-    quiz.in_audience, quiz.has_override, quiz.has_attempts = found[size + quiz_row.width:]
+    quiz.in_audience, quiz.has_override, quiz.has_attempts, quiz.newest_version_id = found[size + quiz_row.width:]
     return learner, _checked_row(learner, quiz, now)
 
 
 @functools.cache
 def _learner_quiz_sql() -> str:
-    """The learner's columns, then `_quiz_row_sql`'s (NULL when there is no such quiz). Parameters: the quiz id,
-    the account id."""
+    """The learner's columns, then `_quiz_row_sql`'s (NULL when there is no such quiz), then the newest question
+    version's id (a start's draw checks its blueprint against it: draw._blueprint). Parameters: the quiz id, the
+    account id."""
     learner = Learner._meta.db_table
     learner_columns = ", ".join(f'l."{f.column}"' for f in Learner._meta.concrete_fields)
     quiz_columns = ", ".join(f'q."{f.column}"' for f in Quiz._meta.concrete_fields)
@@ -241,6 +242,8 @@ def _learner_quiz_sql() -> str:
     quiz_table = Quiz._meta.db_table
     head, _where = row.rsplit(" WHERE q.id = %s", 1)
     head = head.replace(f"FROM {quiz_table} q", f"FROM {learner} l LEFT JOIN {quiz_table} q ON q.id = %s")
+    head = head.replace(f"FROM {learner} l", f", (SELECT MAX(id) FROM {QuestionVersion._meta.db_table}) "
+                        f"FROM {learner} l", 1)
     return f"{head} WHERE l.user_id = %s"
 
 

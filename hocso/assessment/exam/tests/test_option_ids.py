@@ -7,6 +7,8 @@ secret) is seeded through the standard library's `secrets`, so the figures are t
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import random
 import re
@@ -21,6 +23,7 @@ from hocso.assessment.bank.services import question_update
 from hocso.assessment.exam.paper import attempt_paper
 from hocso.assessment.exam.services import attempt_start, attempt_submit, attempts_regrade
 from hocso.assessment.models import Answer, Attempt, AttemptQuestion, QuestionType, QuestionVersion
+from hocso.assessment.option_ids import OptionIds
 from hocso.assessment.statistics.item_analysis import quiz_statistics
 from hocso.assessment.tests.exam_helpers import config_of
 from hocso.assessment.tests.factories import make_category, make_question, make_quiz, sit
@@ -335,3 +338,15 @@ def test_the_migration_moves_old_answers_to_the_attempts_aliases(commune_a):
             assert back[(attempt.pk, slot)] == expected
     finally:
         _migrate()
+
+
+def test_an_alias_is_the_documented_mac_so_open_attempts_keep_theirs_across_releases():
+    # Answers are stored as sent, in aliases: if the construction changed, attempts open during an upgrade would
+    # lose what they saved. The alias is URL-safe base64 of a 9-byte BLAKE2s MAC keyed by the attempt's secret.
+    key = "0f" * 16
+    ids = OptionIds(key)
+    for slot, identity in [(1, "a"), (30, "p1"), (7, "đáp án có dấu"), (12, "x" * 300)]:
+        mac = hashlib.blake2s(f"{slot}:{identity}".encode(), key=bytes.fromhex(key), digest_size=9,
+                              person=b"hocso-op").digest()
+        assert ids.alias(slot, identity) == base64.urlsafe_b64encode(mac).decode()
+    assert len({ids.alias(slot, "a") for slot in range(1, 200)}) == 199
