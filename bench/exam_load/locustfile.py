@@ -74,9 +74,11 @@ class _Bench(FastHttpUser):
             gevent.spawn_later(0.1, self.environment.runner.quit)
         raise StopUser()
 
-    def start_exam(self, person: dict, quiz_page: bool = True) -> dict | None:
+    def start_exam(self, person: dict, quiz_page: bool = True, home_page: bool = False) -> dict | None:
         cookies = {"Cookie": _cookies(person)}
-        if quiz_page and not self._quiz_page(cookies):
+        if home_page and not self._page("/", "home", cookies):
+            return None
+        if quiz_page and not self._page(f"/kiem-tra/{QUIZ}/", "quiz page", cookies):
             return None
         # The start answers with the exam page itself (the whole paper and the attempt's token), as a browser sees it.
         with self.client.post(f"/kiem-tra/{QUIZ}/bat-dau/", name="start + exam page", allow_redirects=False,
@@ -90,11 +92,11 @@ class _Bench(FastHttpUser):
         return {**person, "attempt": int(match.group(1)), "token": token.group(1),
                 "answers": paper_answers(response.text)}
 
-    def _quiz_page(self, cookies: dict) -> bool:
-        with self.client.get(f"/kiem-tra/{QUIZ}/", name="quiz page", headers=cookies, allow_redirects=False,
+    def _page(self, path: str, name: str, cookies: dict) -> bool:
+        with self.client.get(path, name=name, headers=cookies, allow_redirects=False,
                              catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"quiz page: HTTP {response.status_code}")
+                response.failure(f"{name}: HTTP {response.status_code}")
                 return False
         return True
 
@@ -160,12 +162,14 @@ class ExamUser(_Bench):
 
 
 class StartUser(_Bench):
+    """A learner's whole start: their home page, the quiz page, the start answered with the exam page."""
+
     @task
     def start_attempt(self) -> None:
         person = next(accounts, None)
         if person is None:
             self.done()
-        attempt = self.start_exam(person)
+        attempt = self.start_exam(person, home_page=True)
         if attempt is not None:
             started.append(attempt)
 

@@ -10,8 +10,8 @@ ALLOWED_HOSTS=127.0.0.1) and runs Locust headless, one phase after the other, ea
 
   login    password sign-ins (their PBKDF2 check costs ~0.3-0.5 s of CPU each: reported on their own)
   exam     the whole exam with think time: quiz page, start (answered with the exam page), 30 saves, submit
-  start    quiz page + start (answered with the exam page), back to back, until every prepared learner has
-           started (saturation)
+  start    a learner's whole start: home page, quiz page, start (answered with the exam page), back to back,
+           until every prepared learner has started (saturation)
   start-ready  the start alone, as on exam day when people opened the quiz page before the opening time
   save     answer saves back to back on the attempts just started, with the browser's session cookie (saturation)
   save-token  the same with the attempt token alone (no cookie: what a save costs without the session lookup)
@@ -491,7 +491,7 @@ def _unit_of_work(phase: Phase) -> tuple[str, int]:
     row = phase.row(main) if main else None
     if row is None:
         return "request", sum(r.count for r in phase.rows)
-    label = {"start": "start (quiz page + start answered with the exam page)",
+    label = {"start": "whole start (home page, quiz page, start answered with the exam page)",
              "start-ready": "start (answered with the exam page; quiz page already open)",
              "login": "sign-in (page + password check)"}
     return label.get(phase.name, "request"), row.count

@@ -12,8 +12,7 @@ import datetime as dt
 import functools
 from typing import NamedTuple
 
-from django.db import connection
-
+from hocso.core.prepared import prepared_cursor
 from hocso.people.models import Learner
 
 from .models import Certificate, Course, CourseClass, Enrolment, EnrolmentStatus, Session
@@ -105,8 +104,9 @@ def _moment(value) -> dt.datetime | None:
 def learning_of(*, learner: Learner, today: dt.date, limit: int = 5) -> Learning:
     """The learner's courses in progress (the one opened last first), the next sessions of the classes they are
     enrolled in (soonest first, from today) and their newest certificates (revoked ones too: the page says so),
-    at most `limit` of each."""
-    with connection.cursor() as cursor:
+    at most `limit` of each. A prepared statement on PostgreSQL: planning the three-part union at every home page
+    cost PostgreSQL more than running it."""
+    with prepared_cursor() as cursor:
         cursor.execute(_learning_sql(), [learner.pk, limit, learner.pk, today, limit, learner.pk, limit])
         rows = cursor.fetchall()
     learning = Learning([], [], [])

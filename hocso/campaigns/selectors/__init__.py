@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Avg,
     Case,
@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from hocso.assessment.models import Attempt, AttemptState
 from hocso.assessment.quizzes.selectors import audience_overlap_q
+from hocso.core.prepared import prepared_cursor
 from hocso.core.scoping import UnitScope, scope_of
 from hocso.org.models import SEGMENT_WIDTH, Unit
 from hocso.people.models import Learner, Membership
@@ -270,7 +271,7 @@ def open_campaigns_for(*, learner: Learner, today: dt.date | None = None) -> lis
     for campaign in open_campaigns(today):
         sql, params = _status_statement(campaign)
         params = [learner.pk if type(p) is int and p == _LEARNER_SENTINEL else p for p in params]
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:  # the same text for every learner: planned once per connection
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is not None:
