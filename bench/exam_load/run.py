@@ -165,6 +165,8 @@ def prepare(args: argparse.Namespace) -> dict:
 
     from hocso.assessment.bank.services import category_create, question_create
     from hocso.assessment.models import Category, Quiz, QuizSlot
+    from hocso.campaigns.models import Campaign, CampaignUnit, Reminder
+    from hocso.campaigns.services import AudienceLine, campaign_create
     from hocso.org.models import Unit
     from hocso.org.services import unit_create
     from hocso.people.models import Learner, Membership
@@ -178,6 +180,11 @@ def prepare(args: argparse.Namespace) -> dict:
         quizzes = "SELECT id FROM assessment_quiz WHERE title LIKE %s"
         attempts = f"SELECT id FROM assessment_attempt WHERE quiz_id IN ({quizzes})"
         like = [QUIZ_PREFIX + "%"]
+        # Their campaigns first (a campaign protects its quiz).
+        campaigns = f"SELECT id FROM {Campaign._meta.db_table} WHERE quiz_id IN ({quizzes})"
+        for model in (Reminder, CampaignUnit, Campaign.target_groups.through):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE campaign_id IN ({campaigns})", like)
+        cursor.execute(f"DELETE FROM {Campaign._meta.db_table} WHERE quiz_id IN ({quizzes})", like)
         for table in ("assessment_answer", "assessment_attemptquestion"):
             cursor.execute(f"DELETE FROM {table} WHERE attempt_id IN ({attempts})", like)
         for table in ("assessment_attempt", "assessment_quizslot", "assessment_quiz_audience_groups"):
@@ -245,6 +252,11 @@ def prepare(args: argparse.Namespace) -> dict:
         attempts_allowed=1, is_published=True, open_at=timezone.now() - dt.timedelta(minutes=5),
     )
     QuizSlot.objects.create(quiz=quiz, position=1, category=bank, count=QUESTIONS)
+    # The quarter's test is run as a campaign, as in the province: every home page reads where the learner stands
+    # in it.
+    today = timezone.localdate()
+    campaign_create(actor=system, title=f"{QUIZ_PREFIX} — đợt kiểm tra", quiz=quiz, opens_on=today,
+                    closes_on=today + dt.timedelta(days=7), lines=[AudienceLine(unit=unit)])
     if connection.vendor == "postgresql":
         # Earlier runs' rows were deleted above: reclaim them and refresh the statistics, as autovacuum would
         # (it is off on this machine; without this, each run is slower than the last on the dead rows).

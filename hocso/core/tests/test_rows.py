@@ -48,3 +48,25 @@ def test_an_instance_from_a_plain_row_equals_the_orms():
     read_quiz = _read(Quiz, quiz.pk)
     assert isinstance(read_quiz.open_at, dt.datetime) and read_quiz.open_at.tzinfo is not None
     assert read_quiz.pass_percent == Decimal("62.5")
+
+
+def test_a_row_builds_the_instance_the_orm_builds_and_signals_are_still_honoured():
+    from django.db.models.signals import post_init
+
+    user = make_user(username="rows-plain")
+    expected = type(user).objects.get(pk=user.pk)
+    read = _read(type(user), user.pk)
+    assert {k: v for k, v in vars(read).items() if k != "_state"} == {
+        k: v for k, v in vars(expected).items() if k != "_state"}
+    assert read.full_name == user.full_name and read.get_session_auth_hash() == expected.get_session_auth_hash()
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=type(user))
+    try:
+        read = _read(type(user), user.pk)  # someone listens: built through __init__, so the signal is sent
+    finally:
+        post_init.disconnect(listener, sender=type(user))
+    assert seen == [read]
