@@ -86,14 +86,17 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
     import datetime as dt
 
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from hocso.demo.builder import build_demo, demo_root, reset_demo
-    from hocso.identity.models import CONSENT_VERSION, ConsentRecord
+    from hocso.identity.models import (
+        CONSENT_VERSION,
+        ConsentRecord,
+        Session,  # the session engine's own model (each row with its account)
+    )
+    from hocso.identity.sessions import SessionStore
     from hocso.org.models import Unit
     from hocso.people.models import Learner
 
@@ -126,7 +129,7 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
         data = {"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
                 "_auth_user_hash": user.get_session_auth_hash(), "hocso_gates": [],
                 "hocso_sign_in_method": "password"}
-        Session.objects.create(session_key=key, session_data=store.encode(data),
+        Session.objects.create(session_key=key, session_data=store.encode(data), user=user,
                                expire_date=timezone.now() + dt.timedelta(hours=8))
         keys[user.username] = key
     return keys

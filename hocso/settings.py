@@ -100,7 +100,7 @@ AUTHENTICATION_BACKENDS = [
     "hocso.identity.throttling.AxesBackend",  # refuses locked-out accounts first
     "hocso.identity.backends.AccountBackend",  # ModelBackend, the account read as one plain query
 ]
-# Sessions signed in under an older backend's name are read as signed in under the new one's (hocso.core.sessions).
+# Sessions signed in under an older backend's name are read as signed in under the new one's (hocso.identity.sessions).
 HOCSO_RENAMED_AUTH_BACKENDS = {"django.contrib.auth.backends.ModelBackend": "hocso.identity.backends.AccountBackend"}
 
 TEMPLATES = [
@@ -185,7 +185,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 SESSION_COOKIE_SECURE = not (DEBUG or TESTING) and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "hocso.core.sessions"  # Django's database sessions, read with one plain query
+# Django's database sessions, each row with its account: the session and the account read with one statement.
+SESSION_ENGINE = "hocso.identity.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SECURE_CONTENT_TYPE_NOSNIFF = True

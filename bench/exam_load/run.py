@@ -158,8 +158,6 @@ def prepare(args: argparse.Namespace) -> dict:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import connection
     from django.utils import timezone
 
@@ -167,6 +165,8 @@ def prepare(args: argparse.Namespace) -> dict:
     from hocso.assessment.models import Category, Quiz, QuizSlot
     from hocso.campaigns.models import Campaign, CampaignUnit, Reminder
     from hocso.campaigns.services import AudienceLine, campaign_create
+    from hocso.identity.models import Session  # the session engine's own model (each row with its account)
+    from hocso.identity.sessions import SessionStore
     from hocso.org.models import Unit
     from hocso.org.services import unit_create
     from hocso.people.models import Learner, Membership
@@ -234,7 +234,7 @@ def prepare(args: argparse.Namespace) -> dict:
         data = {"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
                 "_auth_user_hash": user.get_session_auth_hash(), "hocso_gates": [],
                 "hocso_sign_in_method": "password"}
-        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires, user=user))
         accounts.append({"username": user.username, "session": key,
                          "csrf": "".join(secrets.choice(alphabet) for _ in range(32))})
     Session.objects.bulk_create(sessions, batch_size=2000)

@@ -3,7 +3,7 @@
 Every signed-in request reads its account after its session; the ORM's `User.objects.get(pk=…)` cost more CPU to
 build and compile than the database took to answer it, and at the opening of an exam the whole province asks at
 once. Same table, same rule (an inactive account is not signed in); only the read differs: one plain query.
-Sessions signed in before this backend existed name Django's ModelBackend; hocso.core.sessions reads them as
+Sessions signed in before this backend existed name Django's ModelBackend; hocso.identity.sessions reads them as
 this one's (settings.HOCSO_RENAMED_AUTH_BACKENDS), so nobody is signed out by the change.
 """
 
@@ -17,11 +17,17 @@ from django.db import router
 from hocso.core.prepared import prepared_cursor
 from hocso.core.rows import model_row
 
+from .sessions import account_read_with_session
+
 
 class PlainUserRead:
     """`get_user` as one plain query, for ModelBackend."""
 
     def get_user(self, user_id):
+        # The session's read brought the account along (hocso.identity.sessions): no second statement.
+        user = account_read_with_session(user_id)
+        if user is not None:
+            return user if self.user_can_authenticate(user) else None
         model = get_user_model()
         try:
             pk = model._meta.pk.to_python(user_id)

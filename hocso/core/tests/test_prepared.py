@@ -1,5 +1,5 @@
 """The hot paths' statements kept prepared by PostgreSQL (hocso.core.prepared): after a few signed-in requests, the
-session, the account and the staff profile are read by prepared statements; with the setting off, or on SQLite,
+session with its account and the staff profile are read by prepared statements; with the setting off, or on SQLite,
 the cursor is Django's own and nothing is prepared."""
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def test_a_signed_in_pages_reads_are_prepared(client, school_a):
     client.force_login(user)
     for _ in range(6):
         assert client.get("/kiem-tra/").status_code == 200
-    assert _prepared("SELECT %django_session WHERE session_key = $1 AND expire_date > $2%") == 1
-    assert _prepared("SELECT %identity_user WHERE id = $1%") == 1
+    # The session and its account: one statement (hocso.identity.sessions).
+    assert _prepared("SELECT %identity_session s LEFT JOIN identity_user u %WHERE s.session_key = $1 AND "
+                     "s.expire_date > $2%") == 1
     assert _prepared("SELECT %people_learner WHERE user_id = $1%") == 1
 
 

@@ -23,7 +23,17 @@ from hocso.core.text import normalize
 from hocso.org.models import Unit
 from hocso.people.privacy import scrub_audit
 
-from ..models import CONSENT_VERSION, KEY_PREFIX, ApiKey, ConsentRecord, OidcIdentity, TotpDevice, User, hash_api_key
+from ..models import (
+    CONSENT_VERSION,
+    KEY_PREFIX,
+    ApiKey,
+    ConsentRecord,
+    OidcIdentity,
+    Session,
+    TotpDevice,
+    User,
+    hash_api_key,
+)
 from ..permissions import can_manage_api_keys, can_sign_out_everywhere
 
 NAME_MAX_LENGTH = ApiKey._meta.get_field("name").max_length
@@ -100,6 +110,7 @@ def account_anonymise(user_id: int, label: str) -> int:
     user.set_unusable_password()
     user.save()
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)  # every session ends
+    Session.objects.filter(user=user).delete()  # and its rows go (each names its account)
     OidcIdentity.objects.filter(user=user).delete()
     TotpDevice.objects.filter(user=user).delete()
     roles_remove_all(user=user)

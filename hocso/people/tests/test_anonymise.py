@@ -102,9 +102,13 @@ def test_the_person_is_signed_out_everywhere(scene):
     device = Client()
     device.force_login(scene.user)
 
+    from hocso.identity.models import Session
+
+    assert Session.objects.filter(user=scene.user).exists()
     learner_anonymise(actor=None, learner=scene)
 
     assert device.get("/").status_code == 302
+    assert not Session.objects.filter(user=scene.user).exists()  # the session rows are gone too
 
 
 def test_only_province_administrators_may_anonymise(scene, focal_a):

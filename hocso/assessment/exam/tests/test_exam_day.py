@@ -203,20 +203,20 @@ def test_deadline_submission_of_many_attempts(exam, count, django_assert_num_que
 
 
 # Statements, as measured on 2026-12-07 (SQLite; the same on PostgreSQL). A change that lowers one updates it here.
-# Start, first of the minute: session, user, the learner with the quiz row (audience, attempts, window) and the
-# newest question version's id (one statement since issue 14's third round), then the blueprint (slots,
+# Start, first of the minute: the session with its account (one statement since issue 14's third round), the
+# learner with the quiz row (audience, attempts, window) and the newest question version's id (one statement,
+# likewise), then the blueprint (slots,
 # candidates, versions: cached for a minute per worker), savepoint, attempt insert, paper insert (one statement for
 # the 30 rows), release. The page itself is built from the draw: no read-back. PostgreSQL writes the attempt and
 # its paper in one statement that needs no savepoint (one_start_write).
-START_COLD = 10
-START_WARM = 7  # the same without the three blueprint reads
-# Submit: session, the account, savepoint, the attempt locked with its learner and quiz (one statement), the paper
-# with its answers, the question versions (cached per process once read), the graded questions' UPDATE, the
-# attempt's UPDATE, release: 9 for 6 questions as for 30. PostgreSQL writes both UPDATEs as one statement.
-SUBMIT = 9
-# The script's submit by the attempt's token: the same without the session and the account, plus the pending
-# answer's save (one statement each).
-SUBMIT_BY_TOKEN = SUBMIT - 2 + 1
+START_COLD = 9
+START_WARM = 6  # the same without the three blueprint reads
+# Submit: the session with its account, savepoint, the attempt locked with its learner and quiz (one statement),
+# the paper with its answers, the question versions (cached per process once read), the graded questions' UPDATE,
+# the attempt's UPDATE, release: 8 for 6 questions as for 30. PostgreSQL writes both UPDATEs as one statement.
+SUBMIT = 8
+# The script's submit by the attempt's token: the same without the session, plus the pending answer's save.
+SUBMIT_BY_TOKEN = SUBMIT - 1 + 1
 # The deadline's round, per batch of up to 200 attempts (the same 7 for 5 attempts as for 20): savepoint, the overdue
 # attempts locked (SKIP LOCKED on PostgreSQL), their papers and answers, the versions, the questions' UPDATE, the
 # attempts' UPDATE, release.

@@ -34,11 +34,11 @@ def test_submit_statements(learner_client, learner_in_a, learner_in_b):
         response = learner_client.post(url, {"pending": "[]"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200 and response.json()["state"] == AttemptState.GRADED
     work = _work(submit.captured_queries)
-    # The session, the user, then: the attempt locked (joined with its learner by account and its quiz), the paper
-    # with its answers, the questions' grades and the attempt's totals (one statement on PostgreSQL).
-    # Was 9: the learner and the attempt were read apart, the attempt again to lock it, the answers apart from the
-    # paper, and the two tables written apart (as SQLite still does).
-    assert len(work) == (5 if connection.vendor == "postgresql" else 6), work
+    # The session with its account (one statement), then: the attempt locked (joined with its learner by account
+    # and its quiz), the paper with its answers, the questions' grades and the attempt's totals (one statement on
+    # PostgreSQL). Was 9: the learner and the attempt were read apart, the attempt again to lock it, the answers
+    # apart from the paper, the two tables written apart (as SQLite still does), the session and the user apart.
+    assert len(work) == (4 if connection.vendor == "postgresql" else 5), work
     assert sum("assessment_attemptquestion" in sql and sql.lstrip().upper().startswith("SELECT") for sql in work) == 1
     attempt.refresh_from_db()
     assert attempt.score == 3
