@@ -34,6 +34,33 @@ def _assignments(user) -> list[tuple[str, str | None]]:
     return cached
 
 
+# A statement that reads the account anyway (the session's read, hocso.identity.sessions) brings its assignments
+# along as one text: "role<US>path" items joined by <RS> (control characters no role or path contains).
+_ITEM, _PAIR = "\x1e", "\x1f"
+
+
+def assignments_column(user_id_sql: str, vendor: str) -> str:
+    """A SELECT-list expression: the assignments of the account `user_id_sql` names, as `_assignments` reads them,
+    in one text (NULL: none); `remember_assignments` reads it back."""
+    aggregate = "string_agg" if vendor == "postgresql" else "group_concat"
+    char = "chr" if vendor == "postgresql" else "char"
+    return (
+        f"(SELECT {aggregate}(hocso_ra.role || {char}(31) || COALESCE(hocso_ru.path, ''), {char}(30)) "
+        f"FROM {RoleAssignment._meta.db_table} hocso_ra LEFT JOIN {Unit._meta.db_table} hocso_ru "
+        f"ON hocso_ru.id = hocso_ra.unit_id WHERE hocso_ra.user_id = {user_id_sql} "
+        "AND (hocso_ra.unit_id IS NULL OR hocso_ru.valid_to IS NULL))"
+    )
+
+
+def remember_assignments(user, text: str | None) -> None:
+    """Keep, for this request's user object, the assignments `assignments_column` read with the account."""
+    pairs = []
+    for item in (text or "").split(_ITEM) if text else ():
+        role, _sep, path = item.partition(_PAIR)
+        pairs.append((role, path or None))
+    setattr(user, _CACHE_ATTR, pairs)
+
+
 def forget_roles(user) -> None:
     """Drop the roles read for this user object (after a grant or a revocation)."""
     if hasattr(user, _CACHE_ATTR):

@@ -1,8 +1,10 @@
 """The session store (settings.SESSION_ENGINE): Django's database sessions, read with the signed-in account.
 
-Every signed-in request reads its session, then its account. Both are one plain statement here: the session's row
-carries its account's id (identity.Session.user), so the read joins the account's row, and the authentication
-backend (identity.backends) takes that account instead of reading it again. Same data, same rules as Django's
+Every signed-in request reads its session, then its account, and nearly every page then asks for the account's
+roles (the menu) and a learner's staff profile. All of it is one plain statement here: the session's row carries
+its account's id (identity.Session.user), so the read joins the account's row, its staff profile and its role
+assignments, and the authentication backend (identity.backends) takes that account instead of reading it again
+(access.scoping and people.selectors take the roles and the profile). Same data, same rules as Django's
 database store: an expired session is not found; the account is still checked by Django's get_user (backend,
 session hash) and the backend (an inactive account is not signed in).
 
@@ -13,6 +15,7 @@ that read it.
 
 from __future__ import annotations
 
+import functools
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -23,8 +26,11 @@ from django.core.signals import request_finished
 from django.db import connections, router
 from django.utils import timezone
 
+from hocso.access.scoping import assignments_column, remember_assignments
 from hocso.core.prepared import prepared_cursor
 from hocso.core.rows import model_row
+from hocso.people.models import Learner
+from hocso.people.selectors import remember_learner
 
 # (account id as the session names it, the account's instance), for the request that read the session.
 _ACCOUNT: ContextVar[tuple[str, object] | None] = ContextVar("hocso_session_account", default=None)
@@ -81,18 +87,37 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         model, user_model = self.model, get_user_model()
         alias = router.db_for_read(model)
-        sessions, accounts = model_row(model, alias), model_row(user_model, alias)
-        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())  # raw SQL: SQLite compares text
+        sessions, accounts, learners = model_row(model, alias), model_row(user_model, alias), model_row(Learner, alias)
+        connection = connections[alias]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())  # raw SQL: SQLite compares text
         with prepared_cursor(alias) as cursor:
-            cursor.execute(
-                f"SELECT {sessions.columns('s')}, {accounts.columns('u')} FROM {model._meta.db_table} s "
-                f"LEFT JOIN {user_model._meta.db_table} u ON u.{user_model._meta.pk.column} = s.user_id "
-                "WHERE s.session_key = %s AND s.expire_date > %s", [self.session_key, now])
+            cursor.execute(_session_sql(model, user_model, connection.vendor), [self.session_key, now])
             found = cursor.fetchone()
         if found is None:
             self._session_key = None
             return None
         session = sessions.instance(found)
-        if found[sessions.width] is not None:
-            _ACCOUNT.set((str(session.user_id), accounts.instance(found, sessions.width)))
+        at = sessions.width
+        if found[at] is not None:
+            account = accounts.instance(found, at)
+            at += accounts.width
+            # What nearly every page asks next, read with it: the roles (the menu, the panels) and the staff profile
+            # (a learner's pages).
+            remember_assignments(account, found[-1])
+            remember_learner(account, learners.instance(found, at) if found[at] is not None else None)
+            _ACCOUNT.set((str(session.user_id), account))
         return session
+
+
+@functools.cache
+def _session_sql(model, user_model, vendor: str) -> str:
+    """The session, its account, the account's staff profile and its role assignments, in one statement.
+    Parameters: the session key, now."""
+    sessions, accounts, learners = model_row(model), model_row(user_model), model_row(Learner)
+    return (
+        f"SELECT {sessions.columns('s')}, {accounts.columns('u')}, {learners.columns('l')}, "
+        f"{assignments_column('s.user_id', vendor)} FROM {model._meta.db_table} s "
+        f"LEFT JOIN {user_model._meta.db_table} u ON u.{user_model._meta.pk.column} = s.user_id "
+        f"LEFT JOIN {Learner._meta.db_table} l ON l.user_id = u.{user_model._meta.pk.column} "
+        "WHERE s.session_key = %s AND s.expire_date > %s"
+    )

@@ -23,14 +23,28 @@ from hocso.org.models import SEGMENT_WIDTH, Unit
 
 from .models import ImportJob, ImportJobStatus, Learner, Membership
 
+_SEEDED = "_hocso_learner_seed"
+_NOTHING_SEEDED = object()
+
+
+def remember_learner(user, learner: Learner | None) -> None:
+    """Hand the next `learner_of(user)` the profile a statement reading the account brought along (the session's
+    read, hocso.identity.sessions). Given once: a later ask in the same request reads again."""
+    setattr(user, _SEEDED, learner)
+
 
 def learner_of(user) -> Learner | None:
     """The staff profile behind a signed-in account, or None (administrators without one, API keys, anonymous).
 
-    The one way to ask, everywhere. Every exam page asks, so it is one plain query: the ORM's version cost three
-    times the CPU. The unit is not read; `learner.unit` loads it if needed."""
+    The one way to ask, everywhere. Every exam page asks, so it is one plain query (the ORM's version cost three
+    times the CPU), or none when the session's read brought the profile along. The unit is not read; `learner.unit`
+    loads it if needed."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
         return None
+    seeded = getattr(user, _SEEDED, _NOTHING_SEEDED)
+    if seeded is not _NOTHING_SEEDED:
+        delattr(user, _SEEDED)
+        return seeded
     rows = model_row(Learner, router.db_for_read(Learner))
     with prepared_cursor(rows.alias) as cursor:
         cursor.execute(f"SELECT {rows.columns()} FROM {Learner._meta.db_table} WHERE user_id = %s", [user.pk])

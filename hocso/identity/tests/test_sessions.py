@@ -116,3 +116,26 @@ def test_the_move_copies_open_sessions_with_their_accounts(client):
     client.cookies[settings.SESSION_COOKIE_NAME] = signed_in
     response = client.get("/tai-khoan/")
     assert response.status_code == 200 and response.wsgi_request.user == user  # still signed in after the move
+
+
+def test_the_roles_and_the_staff_profile_come_with_the_session(client, learner_user, focal_a, commune_a,
+                                                              django_assert_num_queries):
+    from hocso.access.models import Role
+    from hocso.access.scoping import roles_of, scope_for_user
+    from hocso.people.selectors import learner_of
+
+    for user, roles in ((learner_user, set()), (focal_a, {Role.FOCAL_POINT})):
+        client.force_login(user)
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        with django_assert_num_queries(1):
+            assert SessionStore(key).load()
+            account = account_read_with_session(user.pk)
+            assert roles_of(account) == roles
+            profile = learner_of(account)
+        assert profile == learner_of(user)  # the fixture's own object: read the usual way
+        if roles:
+            with django_assert_num_queries(0):
+                assert scope_for_user(account).paths == (commune_a.path,)
+        with django_assert_num_queries(1):  # given once: a later ask reads again
+            assert learner_of(account) == profile
+    assert learner_of(learner_user).user_id == learner_user.pk

@@ -15,11 +15,11 @@ from hocso.core.actors import SYSTEM
 from hocso.tests.factories import make_user
 
 # A learner's home page (no role, a test open to everyone, no campaign open), the page every learner opens before
-# an exam: the session with its account (one statement), its roles, the staff profile, their quizzes, and their
-# courses, sessions and certificates in one statement; which campaigns are open comes from a one-minute cache after
-# the first visit. Was 9 (each list of the learning panel its own ORM query, and the open campaigns read on every
-# visit), then 6 (the session and the account read apart).
-LEARNER_HOME = 5
+# an exam: the session with its account, the account's roles and staff profile (one statement), their quizzes, and
+# their courses, sessions and certificates in one statement; which campaigns are open comes from a one-minute cache
+# after the first visit. Was 9 (each list of the learning panel its own ORM query, and the open campaigns read on
+# every visit), then 6 (the session, the account, its roles and the profile read apart).
+LEARNER_HOME = 3
 
 
 def text(response) -> str:
