@@ -60,8 +60,8 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
+                'verbose_name': 'sign-in session',
+                'verbose_name_plural': 'sign-in sessions',
             },
         ),
         migrations.RunPython(copy_open_sessions, migrations.RunPython.noop),
