@@ -9,6 +9,7 @@ instance the ORM would have built (same converters, `from_db`, so the instance i
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model
 from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
 
@@ -68,6 +71,18 @@ class ModelRow:
 
 
 _ROWS: dict[tuple[type[Model], str, str], ModelRow] = {}
+# The descriptors Django puts on a concrete field's attname that read the value from the instance's dict as set.
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def _plain(model: type[Model]) -> bool:
+    """Whether an instance may be built by filling its dict: Django's own __init__ and from_db, and on every field's
+    attname one of Django's plain descriptors (a field whose descriptor converts on assignment is built the usual
+    way)."""
+    if model.from_db.__func__ is not Model.from_db.__func__ or model.__init__ is not Model.__init__:
+        return False
+    return all(type(inspect.getattr_static(model, field.attname, None)) in _PLAIN_DESCRIPTORS
+               for field in model._meta.concrete_fields)
 
 
 def model_row(model: type[Model], alias: str = "default") -> ModelRow:
@@ -85,5 +100,5 @@ def model_row(model: type[Model], alias: str = "default") -> ModelRow:
         found = _ROWS[key] = ModelRow(model=model, alias=alias,
                                       names=tuple(f.attname for f in model._meta.concrete_fields),
                                       converters=tuple(converters),
-                                      plain=model.from_db.__func__ is Model.from_db.__func__)
+                                      plain=_plain(model))
     return found

@@ -179,8 +179,11 @@ class Session(AbstractBaseSession):
     request reads its session and its account with one statement (hocso.identity.sessions), and an account's
     sessions end with it. Django's own extension point for database sessions (AbstractBaseSession)."""
 
+    # No database constraint: a sign-in racing the account's deletion would make the session's INSERT fail, which
+    # Django's store takes for a taken key and retries forever. Deleting an account still deletes its sessions
+    # (the ORM's cascade); a row naming no account signs nobody in (the read joins the account).
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+", verbose_name=_("user"))
+                             db_constraint=False, related_name="+", verbose_name=_("user"))
 
     class Meta:
         verbose_name = _("sign-in session")

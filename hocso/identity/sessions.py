@@ -36,7 +36,7 @@ from hocso.people.selectors import remember_learner
 _ACCOUNT: ContextVar[tuple[str, object] | None] = ContextVar("hocso_session_account", default=None)
 
 
-def account_read_with_session(user_id) -> object | None:
+def account_read_with_session(user_id: object) -> object | None:
     """The account the current request's session read brought along, if it is `user_id`'s; given once."""
     found = _ACCOUNT.get()
     if found is None or found[0] != str(user_id):
@@ -52,7 +52,16 @@ def _forget_account(**_kwargs) -> None:
 request_finished.connect(_forget_account, dispatch_uid="hocso.identity.sessions.forget_account")
 
 
-def _user_id(value) -> int | None:
+def _renamed(data: dict) -> dict:
+    """A session signed in under a backend's former name (the account read became one plain query in
+    hocso.identity.backends) stays signed in under its new name."""
+    renamed = getattr(settings, "HOCSO_RENAMED_AUTH_BACKENDS", {}).get(data.get(BACKEND_SESSION_KEY))
+    if renamed:
+        data[BACKEND_SESSION_KEY] = renamed
+    return data
+
+
+def _user_id(value: object) -> int | None:
     """The account id a session's data names, as the column keeps it (None: not signed in, or not an id)."""
     if value is None:
         return None
@@ -74,15 +83,18 @@ class SessionStore(db.SessionStore):
         session.user_id = _user_id(data.get(SESSION_KEY))
         return session
 
+    async def acreate_model_instance(self, data):
+        # Django's async save builds the row itself: the account's id goes in on that path too.
+        session = await super().acreate_model_instance(data)
+        session.user_id = _user_id(data.get(SESSION_KEY))
+        return session
+
     def load(self):
         _ACCOUNT.set(None)
-        data = super().load()
-        # A session signed in under a backend's former name (the account read became one plain query in
-        # hocso.identity.backends) stays signed in under its new name.
-        renamed = getattr(settings, "HOCSO_RENAMED_AUTH_BACKENDS", {}).get(data.get(BACKEND_SESSION_KEY))
-        if renamed:
-            data[BACKEND_SESSION_KEY] = renamed
-        return data
+        return _renamed(super().load())
+
+    async def aload(self):
+        return _renamed(await super().aload())
 
     def _get_session_from_db(self):
         model, user_model = self.model, get_user_model()
@@ -118,6 +130,7 @@ def _session_sql(model, user_model, vendor: str) -> str:
         f"SELECT {sessions.columns('s')}, {accounts.columns('u')}, {learners.columns('l')}, "
         f"{assignments_column('s.user_id', vendor)} FROM {model._meta.db_table} s "
         f"LEFT JOIN {user_model._meta.db_table} u ON u.{user_model._meta.pk.column} = s.user_id "
-        f"LEFT JOIN {Learner._meta.db_table} l ON l.user_id = u.{user_model._meta.pk.column} "
+        f"LEFT JOIN {Learner._meta.db_table} l ON l.{Learner._meta.get_field('user').column} = "
+        f"u.{user_model._meta.pk.column} "
         "WHERE s.session_key = %s AND s.expire_date > %s"
     )

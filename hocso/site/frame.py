@@ -11,12 +11,13 @@ The markup is the one base.html had; tests in hocso/tests/test_layout.py and the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
@@ -231,7 +232,7 @@ def _menu_html(entries: list[MenuEntry], path: str | None) -> str:
 # --- a whole page without the template engine -------------------------------------------------------------------
 # base.html costs a page its extends, six blocks, the messages' loop and seven tags: about one /healthz request's
 # CPU for each of the exam-day rush's pages (the home page, the quiz page, the exam page), whose content is already
-# built in Python. site/page.html hands such content to `document`, which writes base.html's markup directly.
+# built in Python. page.html hands such content to `document`, which writes base.html's markup directly.
 # hocso/site/tests/test_page_document.py renders both for the same context and asserts the same bytes.
 
 
@@ -246,8 +247,9 @@ def _messages_html(messages) -> str:
     )
 
 
-def document(*, request, user, csrf_token, messages, title=None, head: str = "", breadcrumbs: str = "",
-             parts: Sequence[str] = (), with_menu: bool = True) -> SafeString:
+def document(*, request: HttpRequest | None, user: object, csrf_token: object, messages: Iterable | None,
+             title: object = None, head: str = "", breadcrumbs: str = "", parts: Sequence[str] = (),
+             with_menu: bool = True) -> SafeString:
     """base.html's page around `parts` (the content; the CSRF token's hidden input is written between each two
     parts, as a form's {% csrf_token %}). `title` is escaped; `head`, `breadcrumbs` and the parts must be safe
     markup already. `with_menu=False` leaves the site menu out (the exam page)."""

@@ -18,7 +18,7 @@ from .panels import FOLLOW_STATUSES, home_for
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Written by site/page.html. A learner's page (the greeting and the learning panel: nearly everyone, and the
+    """Written by page.html. A learner's page (the greeting and the learning panel: nearly everyone, and the
     whole province at the opening of an exam) is built in Python; the panels of people with roles, or without a
     staff profile, come from the site/_home_panels.html template."""
     home = home_for(request.user)
@@ -33,6 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "learning_html": learning_html,
         }, request)
     head = mark_safe(f'<link rel="stylesheet" href="{escape(static("site/home.css"))}">')
-    return render(request, "site/page.html", {
+    return render(request, "page.html", {
         "page_title": gettext("Home"), "page_head": head, "page_parts": [mark_safe(content)],
     })

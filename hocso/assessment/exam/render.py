@@ -294,7 +294,7 @@ def _window_html(row, labels: dict[str, str]) -> str:
 
 
 def quiz_page(row) -> dict[str, object]:
-    """The quiz page as site/page.html writes it: its title, head link, breadcrumbs and content (`page_parts`: the
+    """The quiz page as page.html writes it: its title, head link, breadcrumbs and content (`page_parts`: the
     CSRF token's input goes between the two parts when the page has the Start form)."""
     labels = _quiz_labels()
     quiz = row.quiz
@@ -435,7 +435,7 @@ def exam_texts() -> dict[str, str]:
 
 def exam_page(*, title: str, deadline, submit_url: str, config: dict, paged: bool, nav: str,
               questions: str) -> dict[str, object]:
-    """The exam page as site/page.html writes it, without the site menu (one click must not take the learner away
+    """The exam page as page.html writes it, without the site menu (one click must not take the learner away
     from a running clock): its title, head links and content (`page_parts`, around the form's CSRF token)."""
     texts = exam_texts()
     if deadline is not None:

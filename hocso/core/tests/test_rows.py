@@ -70,3 +70,25 @@ def test_a_row_builds_the_instance_the_orm_builds_and_signals_are_still_honoured
     finally:
         post_init.disconnect(listener, sender=type(user))
     assert seen == [read]
+
+
+def test_only_models_built_the_django_way_are_filled_directly():
+    from hocso.core.rows import _plain
+    from hocso.identity.models import Session
+    from hocso.people.models import Learner
+
+    assert all(_plain(model) for model in (type(make_user(username="rows-kinds")), Learner, Quiz, Session))
+
+    class Converting:  # a descriptor that would change what is assigned
+        def __get__(self, instance, owner=None):
+            return self
+
+        def __set__(self, instance, value):
+            raise AssertionError("not to be set directly")
+
+    original = Quiz.__dict__["title"]
+    Quiz.title = Converting()
+    try:
+        assert not _plain(Quiz)
+    finally:
+        Quiz.title = original

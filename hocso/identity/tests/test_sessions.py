@@ -113,6 +113,7 @@ def test_the_move_copies_open_sessions_with_their_accounts(client):
     copied = dict(Session.objects.values_list("session_key", "user_id"))
     assert copied == {signed_in: user.pk, orphan: None, anonymous: None, corrupt: None}
     assert expired not in copied
+    assert not DjangoSession.objects.exists()  # no session data left behind in the table nothing reads now
     client.cookies[settings.SESSION_COOKIE_NAME] = signed_in
     response = client.get("/tai-khoan/")
     assert response.status_code == 200 and response.wsgi_request.user == user  # still signed in after the move
@@ -139,3 +140,26 @@ def test_the_roles_and_the_staff_profile_come_with_the_session(client, learner_u
         with django_assert_num_queries(1):  # given once: a later ask reads again
             assert learner_of(account) == profile
     assert learner_of(learner_user).user_id == learner_user.pk
+
+
+def test_the_async_save_path_keeps_the_account_too(learner_user):
+    from asgiref.sync import async_to_sync
+
+    store = SessionStore("a" * 32)
+    session = async_to_sync(store.acreate_model_instance)({SESSION_KEY: str(learner_user.pk)})
+    assert session.user_id == learner_user.pk
+
+
+def test_a_session_naming_an_account_deleted_meanwhile_is_saved_and_signs_nobody_in(client):
+    # A sign-in racing the account's deletion: no database constraint makes the INSERT fail (Django's store
+    # would take that for a taken key and retry forever); the read joins no account.
+    gone = make_user(username="vuaxoa")
+    gone_pk = gone.pk
+    gone.delete()
+    store = SessionStore()
+    store.update({SESSION_KEY: str(gone_pk), BACKEND_SESSION_KEY: "hocso.identity.backends.AccountBackend",
+                  HASH_SESSION_KEY: "x"})
+    store.create()
+    assert Session.objects.get(pk=store.session_key).user_id == gone_pk
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    assert client.get("/tai-khoan/").status_code == 302

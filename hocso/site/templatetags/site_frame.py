@@ -52,7 +52,7 @@ def frame_footer(context) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def frame_document(context) -> SafeString:
-    """The whole page (site/page.html) from the view's `page_title`, `page_head`, `page_breadcrumbs`, `page_parts`
+    """The whole page (page.html) from the view's `page_title`, `page_head`, `page_breadcrumbs`, `page_parts`
     and `page_menu` (shown unless False)."""
     return frame.document(
         request=context.get("request"), user=context.get("user"), csrf_token=context.get("csrf_token"),

@@ -1,4 +1,4 @@
-"""site/page.html (the page written by hocso.site.frame.document) gives the bytes base.html gives for the same
+"""page.html (the page written by hocso.site.frame.document) gives the bytes base.html gives for the same
 content: the exam-day pages that use it must not drift from every other page's frame."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _request(user, *, notes=()):
 
 def _both(template: str, request, context: dict) -> tuple[str, str]:
     as_base = engines["django"].from_string(template).render(context, request)
-    as_page = get_template("site/page.html").render(context, request)
+    as_page = get_template("page.html").render(context, request)
     return as_base, as_page
 
 

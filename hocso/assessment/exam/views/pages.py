@@ -76,8 +76,8 @@ def _learner_and_row(request: HttpRequest, quiz_id: int):
 @require_GET
 def quiz_view(request: HttpRequest, quiz_id: int) -> HttpResponse:
     _learner, row = _learner_and_row(request, quiz_id)
-    # Written by site/page.html without the template engine (render.py builds the content in Python).
-    return render(request, "site/page.html", quiz_page(row))
+    # Written by page.html without the template engine (render.py builds the content in Python).
+    return render(request, "page.html", quiz_page(row))
 
 
 @never_cache  # the answer is the exam page, which carries the attempt's token
@@ -137,7 +137,7 @@ def _exam_page(request: HttpRequest, attempt) -> HttpResponse:
     }
     exam = exam_page(title=attempt.quiz.title, deadline=attempt.deadline, submit_url=submit_url, config=config,
                      paged=paged, nav=nav_html(paper), questions=questions_html(paper))
-    return render(request, "site/page.html", exam)
+    return render(request, "page.html", exam)
 
 
 @never_cache
