@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from hocso.core.formatting import day, moment
+from hocso.core.reversing import reverse_id
 
 
 def _e(value) -> str:
@@ -33,13 +34,13 @@ def _test(test, words: dict) -> str:
         when = words["no_deadline"]
     badge = f'<span class="badge">{conditional_escape(test.status_label)}</span>' if test.campaign else ""
     if test.action == "resume":
-        url = reverse("assessment:exam_attempt", args=[test.attempt_id])
+        url = reverse_id("assessment:exam_attempt", test.attempt_id)
         action = f'<a class="btn" href="{_e(url)}">{words["resume"]}</a>'
     elif test.action == "start":
-        url = reverse("assessment:exam_quiz", args=[test.quiz.pk])
+        url = reverse_id("assessment:exam_quiz", test.quiz.pk)
         action = f'<a class="btn" href="{_e(url)}">{words["start"]}</a>'
     elif test.action == "see":
-        url = reverse("assessment:exam_quiz", args=[test.quiz.pk])
+        url = reverse_id("assessment:exam_quiz", test.quiz.pk)
         action = f'<a class="btn secondary" href="{_e(url)}">{words["see_the_test"]}</a>'
     else:
         action = ""
@@ -49,10 +50,10 @@ def _test(test, words: dict) -> str:
 
 def _course(row, words: dict) -> str:
     if row.last_lesson_id:
-        url = reverse("training:lesson", args=[row.last_lesson_id])
+        url = reverse_id("training:lesson", row.last_lesson_id)
         link = f'<a class="btn" href="{_e(url)}">{words["continue"]}</a>'
     else:
-        link = f'<a class="btn" href="{_e(reverse("training:course", args=[row.course_id]))}">{words["begin"]}</a>'
+        link = f'<a class="btn" href="{_e(reverse_id("training:course", row.course_id))}">{words["begin"]}</a>'
     return f"\n        <li><strong>{_e(row.course_title)}</strong>\n          {link}</li>\n        "
 
 
@@ -94,7 +95,7 @@ def learning_panel_html(panel: dict, learner) -> SafeString:
         certificates = _list([_certificate(row, words) for row in panel["certificates"]])
     else:
         certificates = f'<p class="muted">{words["no_certificate"]}</p>'
-    profile = _e(reverse("people:detail", args=[learner.pk]))
+    profile = _e(reverse_id("people:detail", learner.pk))
     return mark_safe(
         '\n<section class="home-panel" id="panel-learning" aria-labelledby="h-learning">\n'
         f'  <h2 id="h-learning">{words["your_learning"]}</h2>\n'

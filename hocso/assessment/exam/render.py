@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import json_script, linebreaks
@@ -22,6 +22,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from hocso.core.formatting import moment, percent
+from hocso.core.reversing import reverse_id
 
 from ..templatetags.exam_tags import mark as format_mark
 from .paper import PaperQuestion
@@ -264,7 +265,7 @@ def _quiz_labels() -> dict[str, str]:
             "breadcrumbs": _("Breadcrumbs"), "my_quizzes": _("My quizzes"),
         }
         labels = _QUIZ_LABELS[language] = {key: _e(text) for key, text in texts.items()}
-        labels["my_quizzes_url"] = _e(reverse("assessment:exam_my_quizzes"))
+        labels["my_quizzes_url"] = _e(reverse_id("assessment:exam_my_quizzes"))
         labels["head"] = mark_safe(f'<link rel="stylesheet" href="{_e(static("assessment/exam.css"))}">')
     return labels
 
@@ -332,10 +333,10 @@ def quiz_page(row) -> dict[str, object]:
     start_url = action = ""
     start_label = labels["start_new"] if row.attempts_used else labels["start"]
     if row.can_continue:
-        url = _e(reverse("assessment:exam_attempt", args=[row.open_attempt.pk]))
+        url = _e(reverse_id("assessment:exam_attempt", row.open_attempt.pk))
         action = f'\n  <a class="btn" href="{url}">{labels["continue_attempt"]}</a>\n'
     elif row.can_start:
-        start_url = reverse("assessment:exam_start", args=[quiz.pk])
+        start_url = reverse_id("assessment:exam_start", quiz.pk)
     elif row.status == "open" and row.attempts_left == 0:
         action = f'\n  <p class="muted">{labels["all_used"]}</p>\n'
     tail = ["</div>\n"]
@@ -363,10 +364,10 @@ def _attempts_table(attempts, labels: dict[str, str]) -> str:
             score = "—"
         shown = _e(percent(attempt.percent)) if attempt.state == "graded" else "—"
         if attempt.state == "in_progress":
-            link = (f'<a href="{_e(reverse("assessment:exam_attempt", args=[attempt.pk]))}">'
+            link = (f'<a href="{_e(reverse_id("assessment:exam_attempt", attempt.pk))}">'
                     f'{labels["continue"]}</a>')
         else:
-            link = f'<a href="{_e(reverse("assessment:exam_result", args=[attempt.pk]))}">{labels["result"]}</a>'
+            link = f'<a href="{_e(reverse_id("assessment:exam_result", attempt.pk))}">{labels["result"]}</a>'
         rows.append(
             "    <tr>\n"
             f'      <td class="num">{attempt.number}</td>\n'

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from hocso.core.pagination import paginate, querystring_without_page
+from hocso.core.reversing import reverse_id
 from hocso.people.selectors import learner_of
 
 from ...models import AttemptState, Layout
@@ -120,14 +121,14 @@ def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def _exam_page(request: HttpRequest, attempt) -> HttpResponse:
     paper = attempt_paper(attempt)
     paged = attempt.quiz.layout == Layout.PAGED
-    submit_url = reverse("assessment:exam_submit", kwargs={"attempt_id": attempt.pk})
+    submit_url = reverse_id("assessment:exam_submit", attempt.pk)
     config = {
         "attempt": attempt.pk,
-        "url": reverse("assessment:exam_attempt", kwargs={"attempt_id": attempt.pk}),
+        "url": reverse_id("assessment:exam_attempt", attempt.pk),
         "token": attempt.token,
-        "saveUrl": reverse("assessment:save_answer"),
-        "submitUrl": reverse("assessment:submit_attempt"),  # by the token, as the saves (the form: submit_url)
-        "resultUrl": reverse("assessment:exam_result", kwargs={"attempt_id": attempt.pk}),
+        "saveUrl": reverse_id("assessment:save_answer"),
+        "submitUrl": reverse_id("assessment:submit_attempt"),  # by the token, as the saves (the form: submit_url)
+        "resultUrl": reverse_id("assessment:exam_result", attempt.pk),
         "now": _epoch_ms(timezone.now()),
         "startedAt": _epoch_ms(attempt.started_at),
         "deadline": _epoch_ms(attempt.deadline),
