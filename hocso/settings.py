@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hocso.assessment",
     "hocso.training",
     "hocso.campaigns",
+    "hocso.events",
     "hocso.site",
     "hocso.demo",
 ]

@@ -36,6 +36,7 @@ from hocso.people.models import Learner, LearnerStatus, Membership, MembershipRe
 from . import data
 from .assessment import reset_assessment, seed_assessment
 from .campaigns import reset_campaigns, seed_campaigns
+from .events import reset_bridge_sites, seed_bridge_sites
 from .plans import seed_plan
 from .training import reset_training, seed_training
 
@@ -425,6 +426,7 @@ def build_demo(
     say(f"{len(campaigns)} past quarterly campaigns, results published")
     seed_plan(admin=admin, root=root)
     seed_training(admin=admin, root=root, seed=seed, progress=say)
+    say(f"{seed_bridge_sites(root=root, seed=seed)} bridge sites")
     audit(admin, "demo.seed", root, extra={"learners": len(people), "units": len(tree.nodes), "seed": seed})
     report.units = Unit.objects.filter(path__startswith=root.path).count()
     report.learners = len(people)
@@ -439,6 +441,7 @@ def reset_demo() -> dict[str, int]:
     deleted: Counter[str] = Counter()
     root = demo_root()
     deleted.update(reset_campaigns(root))  # campaigns hold on to quizzes and units
+    deleted.update(reset_bridge_sites(root))  # sites hold on to units
     deleted.update(reset_training())  # lessons hold on to quizzes, enrolments and certificates to people
     deleted.update(reset_assessment(root))  # attempts and quizzes hold on to people and units: they go first
     if root is not None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from hocso.access.permissions import can_author, can_manage_people, can_see_quizzes_and_classes
 from hocso.access.scoping import is_province_admin, roles_of
 from hocso.core.permissions import can_read_audit_log
+from hocso.events.permissions import can_see_sites
 
 
 @dataclass
@@ -121,12 +122,15 @@ def _menu(request) -> tuple[list[tuple[str, str]], set[str], list[MenuEntry]]:
             ]
         if is_province_admin(user):
             management.items.append((reverse("org:target_groups"), _("Target groups")))
+        programmes = MenuEntry(_("Programmes"))
+        if can_see_sites(user):  # managers: their units' sites; coordinators: their own
+            programmes.items.append((reverse("events:site_list"), _("Bridge sites")))
         system = MenuEntry(_("System"))
         if is_province_admin(user):
             system.items.append((reverse("identity:api_keys"), _("API keys")))
         if can_read_audit_log(user):  # administrators: all of it; focal points: their own units'
             system.items.append((reverse("core:audit"), _("Audit log")))
-        groups = [group for group in (learning, teaching, management, system) if group.items]
+        groups = [group for group in (learning, teaching, management, programmes, system) if group.items]
     home = [MenuEntry(_("Home"), url=reverse("core:home"))] if groups else []
     if len(groups) == 1:  # a learner: two links need no drop-down
         entries = home + [MenuEntry(label, url=url) for url, label in groups[0].items]

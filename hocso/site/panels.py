@@ -28,6 +28,7 @@ from hocso.assessment.statistics.selectors import essays_waiting, quizzes_latest
 from hocso.campaigns.selectors import Status, open_campaigns_for
 from hocso.campaigns.selectors.home import campaign_summary, open_campaigns_visible
 from hocso.core.selectors import background_tasks_needing_attention
+from hocso.events.selectors import sites_coordinated_by
 from hocso.org.selectors import unit_roots, with_counts
 from hocso.people.selectors import imports_needing_attention, learner_of, membership_changes
 from hocso.training.classes.selectors import classes_taught, sessions_taught, sessions_upcoming
@@ -189,8 +190,9 @@ def learning_panel(learner, today) -> dict:
     }
 
 
-def bridge_panel(assignments: list) -> dict:
-    return {"assignments": [a for a in assignments if a.role == Role.COORDINATOR]}
+def bridge_panel(user, assignments: list) -> dict:
+    return {"assignments": [a for a in assignments if a.role == Role.COORDINATOR],
+            "sites": sites_coordinated_by(user=user)}
 
 
 def home_for(user) -> Home:
@@ -210,5 +212,5 @@ def home_for(user) -> Home:
     if learner is not None:
         home.panels["learning"] = learning_panel(learner, today)
     if Role.COORDINATOR in roles:
-        home.panels["bridge"] = bridge_panel(home.assignments)
+        home.panels["bridge"] = bridge_panel(user, home.assignments)
     return home

@@ -209,3 +209,17 @@ def test_no_attempt_is_left_open_after_its_campaign_closed(seeded):
         assert top["participants"] == top["graded"] + statuses[Status.AWAITING_GRADING]
         assert top["pass_rate"] == round(100 * top["passed"] / top["graded"], 1)
     assert waiting > 0  # Quý III's essays not graded yet: the case the issue saw
+
+
+def test_every_commune_and_ward_has_a_bridge_site_and_the_demo_coordinator_runs_one(seeded):
+    from hocso.events.models import BridgeSite
+    from hocso.events.selectors import sites_visible
+
+    communes = Unit.objects.current().filter(kind__in=(UnitKind.COMMUNE, UnitKind.WARD))
+    sites = BridgeSite.objects.filter(is_active=True)
+    assert set(sites.filter(unit__in=communes).values_list("unit_id", flat=True)) == set(
+        communes.values_list("pk", flat=True))
+    assert sites.count() >= 100 and sites.filter(unit__kind=UnitKind.PROVINCE).count() == 1
+    assert not sites.filter(coordinator_phone="").filter(unit__in=communes).exists()
+    coordinator = get_user_model().objects.get(username="diemcau")
+    assert [site.unit.name for site in sites_visible(actor=coordinator)] == [data.DEMO_COMMUNE]

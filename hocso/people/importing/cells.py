@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hocso.core.cccd import FEMALE, MALE
 from hocso.core.exporting import strip_csv_guard
+from hocso.core.phone import PhoneError, normalise_phone
 from hocso.core.text import fold, is_digits
 from hocso.people.models import RANK_CODE_RE
 
@@ -201,19 +202,10 @@ def parse_rank_code(value) -> str:
 def parse_phone(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = re.sub(r"[\s.\-()]", "", as_text(value))
-    if text.startswith("+"):
-        digits = text[1:]
-        prefix = "+"
-    else:
-        digits, prefix = text, ""
-    if not is_digits(digits):
-        raise CellError(_("A phone number has only digits (and a leading +)."))
-    if not prefix and len(digits) == 9 and digits[0] != "0":
-        digits = "0" + digits  # the leading zero Excel drops from numbers
-    if not 8 <= len(digits) <= 15:
-        raise CellError(_("A phone number has 10 digits, e.g. 0912345678."))
-    return prefix + digits
+    try:
+        return normalise_phone(as_text(value))
+    except PhoneError as error:
+        raise CellError(error.message) from None
 
 
 def parse_email(value) -> str:

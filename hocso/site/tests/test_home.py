@@ -178,14 +178,14 @@ def test_learner_start_button_for_an_open_campaign(client, english, world, learn
     assert f'href="/kiem-tra/{world.quiz.pk}/"' in response.content.decode()
 
 
-def test_coordinator_home_says_events_come_later(client, english, commune_a):
+def test_coordinator_home_without_a_site_says_whom_to_ask(client, english, commune_a):
     coordinator = make_user(Role.COORDINATOR, commune_a, username="diemcau")
     client.force_login(coordinator)
     response = client.get("/")
     assert panels(response) == ["bridge"]
     bridge = section(response, "bridge")
     assert "Bridge-site coordinator: Xã Đại Phúc" in bridge
-    assert "will appear here once events can be planned" in bridge
+    assert "No bridge site lists your account yet" in bridge
 
 
 def test_each_panel_once_for_several_roles(client, english, world, focal_a, learner_user, province_admin, commune_a):
