@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hocso.core import audit_actions as log
 
-from .models import BridgeSite
+from .models import BridgeSite, Programme
 
 
 def register() -> None:
@@ -17,6 +17,27 @@ def register() -> None:
                  group=group)
     log.register("bridge_site.import", _("{actor} imported a list of bridge sites"),
                  label=_("Bridge sites imported"), group=group)
+    programmes = _("Awareness programmes")
+    for action, text, label in (
+        ("programme.create", _("{actor} created the programme {object}"), _("Programme created")),
+        ("programme.update", _("{actor} edited the programme {object}"), _("Programme edited")),
+        ("programme.sites_add", _("{actor} added bridge sites to the programme {object}"), _("Sites added")),
+        ("programme.site_remove", _("{actor} removed a bridge site from the programme {object}"),
+         _("Site removed")),
+        ("programme.expected_set", _("{actor} set a site's expected head count in {object}"),
+         _("Expected head count set")),
+        ("programme.session_create", _("{actor} added a session to the programme {object}"), _("Session added")),
+        ("programme.session_update", _("{actor} edited a session of the programme {object}"), _("Session edited")),
+        ("programme.readiness", _("{actor} confirmed a site's preparations in {object}"),
+         _("Site preparations confirmed")),
+    ):
+        log.register(action, text, label=label, group=programmes)
+    log.register_object("events.programme", links=log.links_by_pk("events.programme", "events:programme_detail"),
+                        in_units=lambda scope: Programme.objects.filter(scope.q("host_unit__path")))
+    for key, label in (("audience_units", _("Audience units")), ("sites", _("Sites")), ("site", _("Site")),
+                       ("expected", _("Expected head count")), ("session", _("Session")), ("step", _("Step")),
+                       ("done", _("Done"))):
+        log.register_key(key, label, object_type="events.programme")
     log.register_object("events.bridgesite", links=log.links_by_pk("events.bridgesite", "events:site_edit"),
                         in_units=lambda scope: BridgeSite.objects.filter(scope.q("unit__path")))
     log.register_key("coordinators_added", _("Coordinator accounts added"))

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hocso.core.phone import PhoneError, normalise_phone
 from hocso.core.uploads import clean_upload_size
-from hocso.org.forms import UnitPickerField
-from hocso.org.models import Unit
+from hocso.org.forms import UnitPickerField, UnitsPickerField
+from hocso.org.models import TargetGroup, Unit
 
 _ACCOUNT_SPLIT = re.compile(r"[,;\s]+")
 MAX_BYTES = 5 * 1024 * 1024  # a province's site list is a few hundred rows
@@ -83,3 +83,51 @@ class SiteImportForm(forms.Form):
 
     def clean_file(self):
         return clean_upload_size(self.cleaned_data["file"], MAX_BYTES)
+
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _datetime_field(label) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label, input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": _("Enter a date and time, e.g. 15/10/2026 08:00.")})
+
+
+class ProgrammeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255, widget=forms.TextInput(attrs={
+        "placeholder": _("e.g. Hội nghị trực tuyến phổ biến kiến thức chuyển đổi số năm 2026")}))
+    description = forms.CharField(label=_("Description"), required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    host_unit = UnitPickerField(label=_("Host unit"), queryset=Unit.objects.none())
+    audience_units = UnitsPickerField(label=_("Audience units (with their sub-units)"), required=False,
+                                      queryset=Unit.objects.none(),
+                                      help_text=_("Empty: the host unit and its sub-units."))
+    audience_groups = forms.ModelMultipleChoiceField(
+        label=_("Audience target groups"), required=False, queryset=TargetGroup.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every target group."))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["host_unit"].queryset = units
+            self.fields["audience_units"].queryset = units
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    starts_at = _datetime_field(_("Starts at"))
+    ends_at = _datetime_field(_("Ends at"))
+    speakers = forms.CharField(label=_("Speakers"), max_length=500, required=False)
+    topic = forms.CharField(label=_("Topic"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    meeting_url = forms.URLField(label=_("Meeting link"), required=False, max_length=500, assume_scheme="https",
+                                 help_text=_("The link of any video-conference system (Zoom, Jitsi, BigBlueButton…)."))
+    materials = forms.CharField(label=_("Materials"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text=_("One link or document name per line."))
+
+
+class ExpectedForm(forms.Form):
+    expected = forms.IntegerField(label=_("Expected head count"), required=False, min_value=0, max_value=100_000,
+                                  help_text=_("Empty: the count computed from the units the site serves."))

@@ -69,3 +69,100 @@ class BridgeSiteImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class Programme(models.Model):
+    """A mass awareness programme (chương trình tuyên truyền, phổ biến): sessions over several days, followed at
+    bridge sites by the people of an audience (units × target groups)."""
+
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    host_unit = models.ForeignKey(Unit, verbose_name=_("host unit"), on_delete=models.PROTECT,
+                                  related_name="hosted_programmes")
+    audience_units = models.ManyToManyField(Unit, verbose_name=_("audience units"), blank=True, related_name="+")
+    audience_groups = models.ManyToManyField("org.TargetGroup", verbose_name=_("audience target groups"),
+                                             blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_key = models.CharField(max_length=600, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeSession(models.Model):
+    """One session of a programme (a morning's conference, say), at every one of its sites at once."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=255)
+    topic = models.TextField(_("topic"), blank=True)
+    speakers = models.CharField(_("speakers"), max_length=500, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
+    materials = models.TextField(_("materials"), blank=True, help_text=_("One link or document name per line."))
+
+    class Meta:
+        verbose_name = _("programme session")
+        verbose_name_plural = _("programme sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="events_session_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeSite(models.Model):
+    """A site taking part in a programme, with how many people it expects: computed from the audience (each person
+    at the site of their nearest unit that has one), or as its coordinator corrected it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="programme_sites")
+    site = models.ForeignKey(BridgeSite, on_delete=models.PROTECT, related_name="programme_sites")
+    expected_computed = models.PositiveIntegerField(_("expected (computed)"), default=0)
+    expected_override = models.PositiveIntegerField(_("expected (set by the coordinator)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("programme site")
+        verbose_name_plural = _("programme sites")
+        constraints = [models.UniqueConstraint(fields=["programme", "site"], name="events_programme_site")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}@{self.site_id}"
+
+    @property
+    def expected(self) -> int:
+        return self.expected_override if self.expected_override is not None else self.expected_computed
+
+
+class SiteReadiness(models.Model):
+    """A site's preparations for one session: the technician's test connection and the confirmed attendee list."""
+
+    session = models.ForeignKey(ProgrammeSession, on_delete=models.CASCADE, related_name="readiness")
+    site = models.ForeignKey(BridgeSite, on_delete=models.CASCADE, related_name="readiness")
+    connection_tested_at = models.DateTimeField(_("test connection made"), null=True, blank=True)
+    connection_tested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+")
+    list_confirmed_at = models.DateTimeField(_("attendee list confirmed"), null=True, blank=True)
+    list_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("site readiness")
+        verbose_name_plural = _("site readiness")
+        constraints = [models.UniqueConstraint(fields=["session", "site"], name="events_readiness_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}@{self.site_id}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.connection_tested_at is not None and self.list_confirmed_at is not None

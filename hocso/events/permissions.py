@@ -21,3 +21,20 @@ def can_manage_site_of(actor: Actor | None, unit: Unit) -> bool:
 def can_see_sites(actor: Actor | None) -> bool:
     """Managers, and coordinators (their own sites only: hocso.events.selectors)."""
     return can_manage_sites(actor) or Role.COORDINATOR in roles_of(actor)
+
+
+def can_host_programmes(actor: Actor | None) -> bool:
+    """Province administrators host programmes for the province, focal points for their units."""
+    return not scope_of(actor).is_empty
+
+
+def can_manage_programme(actor: Actor | None, programme) -> bool:
+    return scope_of(actor).covers(programme.host_unit.path)
+
+
+def can_act_for_site(actor: Actor | None, site) -> bool:
+    """The site's coordinators, and whoever manages its unit."""
+    if scope_of(actor).covers(site.unit.path):
+        return True
+    pk = getattr(actor, "pk", None)
+    return bool(pk) and site.coordinators.filter(pk=pk).exists()

@@ -1,16 +1,32 @@
-"""Bridge sites under /diem-cau/ (namespace "events")."""
+"""Bridge sites under /diem-cau/ and programmes under /chuong-trinh/ (namespace "events")."""
 
 from django.urls import path
 
+from . import programme_views as programmes
 from . import views
 
 app_name = "events"
 urlpatterns = [
-    path("", views.site_list, name="site_list"),
-    path("them/", views.site_create, name="site_create"),
-    path("<int:pk>/sua/", views.site_edit, name="site_edit"),
-    path("xuat.xlsx", views.site_export, name="site_export"),
-    path("nhap/", views.site_import, name="site_import"),
-    path("nhap/mau.xlsx", views.site_template, name="site_template"),
-    path("nhap/<int:pk>/", views.site_import_preview, name="site_import_preview"),
+    path("diem-cau/", views.site_list, name="site_list"),
+    path("diem-cau/them/", views.site_create, name="site_create"),
+    path("diem-cau/<int:pk>/sua/", views.site_edit, name="site_edit"),
+    path("diem-cau/xuat.xlsx", views.site_export, name="site_export"),
+    path("diem-cau/nhap/", views.site_import, name="site_import"),
+    path("diem-cau/nhap/mau.xlsx", views.site_template, name="site_template"),
+    path("diem-cau/nhap/<int:pk>/", views.site_import_preview, name="site_import_preview"),
+    path("chuong-trinh/", programmes.programme_list, name="programme_list"),
+    path("chuong-trinh/them/", programmes.programme_create, name="programme_create"),
+    path("chuong-trinh/<int:pk>/", programmes.programme_detail, name="programme_detail"),
+    path("chuong-trinh/<int:pk>/sua/", programmes.programme_edit, name="programme_edit"),
+    path("chuong-trinh/<int:pk>/diem-cau/them-tat-ca/", programmes.programme_sites_add_all,
+         name="programme_sites_add_all"),
+    path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/", programmes.site_programme, name="site_programme"),
+    path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/bo/", programmes.programme_site_remove,
+         name="programme_site_remove"),
+    path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/buoi/<int:session_pk>/chuan-bi/",
+         programmes.readiness_confirm, name="readiness_confirm"),
+    path("chuong-trinh/<int:pk>/buoi/them/", programmes.session_create, name="session_create"),
+    path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/sua/", programmes.session_edit, name="session_edit"),
+    path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/san-sang/", programmes.session_readiness,
+         name="session_readiness"),
 ]

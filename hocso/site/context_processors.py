@@ -123,7 +123,8 @@ def _menu(request) -> tuple[list[tuple[str, str]], set[str], list[MenuEntry]]:
         if is_province_admin(user):
             management.items.append((reverse("org:target_groups"), _("Target groups")))
         programmes = MenuEntry(_("Programmes"))
-        if can_see_sites(user):  # managers: their units' sites; coordinators: their own
+        if can_see_sites(user):  # managers: their units' programmes and sites; coordinators: their own
+            programmes.items.append((reverse("events:programme_list"), _("Awareness programmes")))
             programmes.items.append((reverse("events:site_list"), _("Bridge sites")))
         system = MenuEntry(_("System"))
         if is_province_admin(user):

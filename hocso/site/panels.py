@@ -28,6 +28,7 @@ from hocso.assessment.statistics.selectors import essays_waiting, quizzes_latest
 from hocso.campaigns.selectors import Status, open_campaigns_for
 from hocso.campaigns.selectors.home import campaign_summary, open_campaigns_visible
 from hocso.core.selectors import background_tasks_needing_attention
+from hocso.events.programme_selectors import upcoming_for_coordinator
 from hocso.events.selectors import sites_coordinated_by
 from hocso.org.selectors import unit_roots, with_counts
 from hocso.people.selectors import imports_needing_attention, learner_of, membership_changes
@@ -192,7 +193,7 @@ def learning_panel(learner, today) -> dict:
 
 def bridge_panel(user, assignments: list) -> dict:
     return {"assignments": [a for a in assignments if a.role == Role.COORDINATOR],
-            "sites": sites_coordinated_by(user=user)}
+            "sites": sites_coordinated_by(user=user), "sessions": upcoming_for_coordinator(user=user)}
 
 
 def home_for(user) -> Home:

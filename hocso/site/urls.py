@@ -25,7 +25,7 @@ urlpatterns = [
     path("can-bo/", include("hocso.people.urls")),
     path("dao-tao/", include("hocso.training.urls")),
     path("dot-kiem-tra/", include("hocso.campaigns.urls")),
-    path("diem-cau/", include("hocso.events.urls")),
+    path("", include("hocso.events.urls")),  # /diem-cau/ and /chuong-trinh/
     path("cong-khai/", public_index, name="public_index"),  # published results: no login
     path("ngon-ngu/", set_language, name="set_language"),
     path("api/v1/", api.urls),

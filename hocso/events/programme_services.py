@@ -1,0 +1,156 @@
+"""Writes about programmes, their sessions, sites and readiness: keyword-only, transactional, scope-checked,
+audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hocso.core.actors import Actor
+from hocso.core.audit import audit, snapshot
+from hocso.core.permissions import ensure
+from hocso.core.scoping import scope_of
+from hocso.core.text import normalize, search_key
+from hocso.org.models import TargetGroup, Unit
+
+from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteReadiness
+from .permissions import can_act_for_site, can_manage_programme
+from .programme_selectors import expected_counts
+
+NOT_YOURS = gettext_lazy("Only the host unit's focal points and the province administrators manage this programme.")
+SESSION_FIELDS = ("title", "topic", "speakers", "starts_at", "ends_at", "meeting_url", "materials")
+
+
+@transaction.atomic
+def programme_save(*, actor: Actor, programme: Programme | None = None, title: str, description: str = "",
+                   host_unit: Unit, audience_units: Iterable[Unit] = (), audience_groups: Iterable[TargetGroup] = (),
+                   ) -> Programme:
+    scope = scope_of(actor)
+    ensure(scope.covers(host_unit.path), NOT_YOURS)
+    if programme is not None:
+        ensure(can_manage_programme(actor, programme), NOT_YOURS)
+    audience_units = list(audience_units)
+    outside = [unit.name for unit in audience_units if not scope.covers(unit.path)]
+    if outside:
+        raise ValidationError({"audience_units": _("These units are outside your scope: %(units)s.")
+                               % {"units": ", ".join(outside)}})
+    title = normalize(title)
+    if not title:
+        raise ValidationError({"title": _("Give the programme a title.")})
+    creating = programme is None
+    before = snapshot(programme, ("title", "host_unit_id")) if programme else {}
+    programme = programme or Programme(created_by=actor if getattr(actor, "pk", None) else None)
+    programme.title, programme.description, programme.host_unit = title, description.strip(), host_unit
+    programme.search_key = search_key(title, host_unit.name)
+    programme.save()
+    programme.audience_units.set(audience_units)
+    programme.audience_groups.set(list(audience_groups))
+    expected_recompute(programme=programme)
+    audit(actor, "programme.create" if creating else "programme.update", programme, before=before,
+          after=snapshot(programme, ("title", "host_unit_id")),
+          extra={"audience_units": ", ".join(u.name for u in audience_units)} if audience_units else None)
+    return programme
+
+
+def expected_recompute(*, programme: Programme) -> int:
+    """Write each site's computed head count; returns how many people of the audience no site serves."""
+    counts, unassigned = expected_counts(programme)
+    rows = list(programme.programme_sites.all())
+    for row in rows:
+        row.expected_computed = counts.get(row.site_id, 0)
+    ProgrammeSite.objects.bulk_update(rows, ["expected_computed"])
+    return unassigned
+
+
+@transaction.atomic
+def programme_sites_add(*, actor: Actor, programme: Programme, sites: Iterable[BridgeSite]) -> int:
+    """Add sites (the actor's own, in use) to the programme; returns how many were new."""
+    ensure(can_manage_programme(actor, programme), NOT_YOURS)
+    scope = scope_of(actor)
+    wanted = [site for site in sites if site.is_active and scope.covers(site.unit.path)]
+    have = set(programme.programme_sites.values_list("site_id", flat=True))
+    new = [ProgrammeSite(programme=programme, site=site) for site in wanted if site.pk not in have]
+    ProgrammeSite.objects.bulk_create(new)
+    if new:
+        expected_recompute(programme=programme)
+        audit(actor, "programme.sites_add", programme, extra={"sites": len(new)})
+    return len(new)
+
+
+@transaction.atomic
+def programme_site_remove(*, actor: Actor, programme_site: ProgrammeSite) -> None:
+    programme = programme_site.programme
+    ensure(can_manage_programme(actor, programme), NOT_YOURS)
+    audit(actor, "programme.site_remove", programme, extra={"site": programme_site.site.name})
+    programme_site.delete()
+    expected_recompute(programme=programme)
+
+
+@transaction.atomic
+def expected_set(*, actor: Actor, programme_site: ProgrammeSite, expected: int | None) -> ProgrammeSite:
+    """The coordinator's (or a manager's) own head count for the site; None goes back to the computed one."""
+    ensure(can_act_for_site(actor, programme_site.site) or can_manage_programme(actor, programme_site.programme),
+           _("Only the site's coordinators and the programme's hosts set its expected head count."))
+    if expected is not None and expected < 0:
+        raise ValidationError({"expected": _("The head count cannot be negative.")})
+    before = programme_site.expected
+    programme_site.expected_override = expected
+    programme_site.save(update_fields=["expected_override"])
+    audit(actor, "programme.expected_set", programme_site.programme,
+          extra={"site": programme_site.site.name, "expected": [before, programme_site.expected]})
+    return programme_site
+
+
+@transaction.atomic
+def session_save(*, actor: Actor, programme: Programme, session: ProgrammeSession | None = None, title: str,
+                 starts_at: dt.datetime, ends_at: dt.datetime, topic: str = "", speakers: str = "",
+                 meeting_url: str = "", materials: str = "") -> ProgrammeSession:
+    ensure(can_manage_programme(actor, programme), NOT_YOURS)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("A session ends after it starts.")})
+    title = normalize(title)
+    if not title:
+        raise ValidationError({"title": _("Give the session a title.")})
+    creating = session is None
+    before = snapshot(session, SESSION_FIELDS) if session else {}
+    session = session or ProgrammeSession(programme=programme)
+    session.title, session.topic, session.speakers = title, topic.strip(), normalize(speakers)
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.meeting_url, session.materials = meeting_url.strip(), materials.strip()
+    session.save()
+    audit(actor, "programme.session_create" if creating else "programme.session_update", programme,
+          before=before, after=snapshot(session, SESSION_FIELDS), extra={"session": session.title})
+    return session
+
+
+READINESS_STEPS = ("connection", "list")
+
+
+@transaction.atomic
+def readiness_confirm(*, actor: Actor, session: ProgrammeSession, site: BridgeSite, step: str,
+                      done: bool = True) -> SiteReadiness:
+    """The site's coordinator confirms (or withdraws) a preparation step for a session: the test connection
+    ("connection") or the attendee list ("list")."""
+    ensure(step in READINESS_STEPS, _("Unknown preparation step."))
+    ensure(can_act_for_site(actor, site) or can_manage_programme(actor, session.programme),
+           _("Only the site's coordinators confirm its preparations."))
+    if not session.programme.programme_sites.filter(site=site).exists():
+        raise ValidationError(_("This site does not take part in the programme."))
+    if done and timezone.now() >= session.ends_at:
+        raise ValidationError(_("The session is over."))
+    readiness, _created = SiteReadiness.objects.select_for_update().get_or_create(session=session, site=site)
+    moment, by = (timezone.now(), actor if getattr(actor, "pk", None) else None) if done else (None, None)
+    if step == "connection":
+        readiness.connection_tested_at, readiness.connection_tested_by = moment, by
+    else:
+        readiness.list_confirmed_at, readiness.list_confirmed_by = moment, by
+    readiness.save()
+    audit(actor, "programme.readiness", session.programme,
+          extra={"session": session.title, "site": site.name, "step": step, "done": done})
+    return readiness
