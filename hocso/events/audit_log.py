@@ -30,14 +30,19 @@ def register() -> None:
         ("programme.session_update", _("{actor} edited a session of the programme {object}"), _("Session edited")),
         ("programme.readiness", _("{actor} confirmed a site's preparations in {object}"),
          _("Site preparations confirmed")),
+        ("programme.check_in", _("{actor} checked someone in at a site of {object}"), _("Checked in")),
+        ("programme.check_in_undo", _("{actor} took back a check-in at a site of {object}"),
+         _("Check-in taken back")),
+        ("programme.head_count", _("{actor} recorded a site's head count in {object}"), _("Head count recorded")),
     ):
         log.register(action, text, label=label, group=programmes)
     log.register_object("events.programme", links=log.links_by_pk("events.programme", "events:programme_detail"),
                         in_units=lambda scope: Programme.objects.filter(scope.q("host_unit__path")))
     for key, label in (("audience_units", _("Audience units")), ("sites", _("Sites")), ("site", _("Site")),
                        ("expected", _("Expected head count")), ("session", _("Session")), ("step", _("Step")),
-                       ("done", _("Done"))):
+                       ("done", _("Done")), ("head_count", _("Head count"))):
         log.register_key(key, label, object_type="events.programme")
+    log.register_key("learner", _("Person"), model="people.learner", object_type="events.programme")
     log.register_object("events.bridgesite", links=log.links_by_pk("events.bridgesite", "events:site_edit"),
                         in_units=lambda scope: BridgeSite.objects.filter(scope.q("unit__path")))
     log.register_key("coordinators_added", _("Coordinator accounts added"))

@@ -142,23 +142,29 @@ class ProgrammeSite(models.Model):
         return self.expected_override if self.expected_override is not None else self.expected_computed
 
 
-class SiteReadiness(models.Model):
-    """A site's preparations for one session: the technician's test connection and the confirmed attendee list."""
+class SiteSession(models.Model):
+    """A site's part in one session: its preparations (the technician's test connection, the confirmed attendee
+    list) and the head count its coordinator took in the room."""
 
-    session = models.ForeignKey(ProgrammeSession, on_delete=models.CASCADE, related_name="readiness")
-    site = models.ForeignKey(BridgeSite, on_delete=models.CASCADE, related_name="readiness")
+    session = models.ForeignKey(ProgrammeSession, on_delete=models.CASCADE, related_name="site_sessions")
+    site = models.ForeignKey(BridgeSite, on_delete=models.CASCADE, related_name="site_sessions")
     connection_tested_at = models.DateTimeField(_("test connection made"), null=True, blank=True)
     connection_tested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                              on_delete=models.SET_NULL, related_name="+")
     list_confirmed_at = models.DateTimeField(_("attendee list confirmed"), null=True, blank=True)
     list_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                           on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    # Everyone in the room, named or not: the site's attendance is the larger of this and its named check-ins, so
+    # a walk-in counted here who later checks in by name is not counted twice.
+    head_count = models.PositiveIntegerField(_("head count"), null=True, blank=True)
+    head_count_at = models.DateTimeField(null=True, blank=True)
+    head_count_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
 
     class Meta:
-        verbose_name = _("site readiness")
-        verbose_name_plural = _("site readiness")
-        constraints = [models.UniqueConstraint(fields=["session", "site"], name="events_readiness_once")]
+        verbose_name = _("site in a session")
+        verbose_name_plural = _("sites in sessions")
+        constraints = [models.UniqueConstraint(fields=["session", "site"], name="events_site_session_once")]
 
     def __str__(self) -> str:
         return f"{self.session_id}@{self.site_id}"
@@ -166,3 +172,31 @@ class SiteReadiness(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.connection_tested_at is not None and self.list_confirmed_at is not None
+
+
+class CheckInMethod(models.TextChoices):
+    QR = "qr", _("QR code, signed in")
+    IDENTITY = "identity", _("QR code, CCCD or phone number")
+    LIST = "list", _("Coordinator's list")
+
+
+class CheckIn(models.Model):
+    """One person present at one session, at one site: once per session whatever the way (the constraint)."""
+
+    session = models.ForeignKey(ProgrammeSession, on_delete=models.CASCADE, related_name="check_ins")
+    site = models.ForeignKey(BridgeSite, on_delete=models.PROTECT, related_name="check_ins")
+    learner = models.ForeignKey("people.Learner", on_delete=models.CASCADE, related_name="check_ins")
+    method = models.CharField(_("how"), max_length=10, choices=CheckInMethod.choices)
+    checked_at = models.DateTimeField(_("checked in at"))
+    late = models.BooleanField(_("late"), default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [models.UniqueConstraint(fields=["session", "learner"], name="events_check_in_once")]
+        indexes = [models.Index(fields=["session", "site"], name="events_check_in_site")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}@{self.site_id}/{self.session_id}"

@@ -15,7 +15,7 @@ from hocso.core.scoping import scope_of
 from hocso.core.text import search_terms
 from hocso.people.models import Learner, LearnerStatus
 
-from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteReadiness
+from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteSession
 
 
 def programmes_visible(*, actor: Actor | None) -> QuerySet[Programme]:
@@ -115,8 +115,8 @@ def site_people(programme: Programme, site: BridgeSite) -> QuerySet[Learner]:
     return people
 
 
-def readiness_map(session: ProgrammeSession) -> dict[int, SiteReadiness]:
-    return {r.site_id: r for r in session.readiness.all()}
+def readiness_map(session: ProgrammeSession) -> dict[int, SiteSession]:
+    return {r.site_id: r for r in session.site_sessions.all()}
 
 
 def next_session(programme: Programme) -> ProgrammeSession | None:
@@ -133,3 +133,14 @@ def upcoming_for_coordinator(*, user, limit: int = 5) -> list[tuple[ProgrammeSes
     sessions = (ProgrammeSession.objects.filter(programme_id__in=rows, ends_at__gte=timezone.now())
                 .select_related("programme").order_by("starts_at", "id")[:limit])
     return [(session, row) for session in sessions for row in rows[session.programme_id]][:limit]
+
+
+def named_counts(session: ProgrammeSession) -> dict[int, int]:
+    """{site pk: people checked in by name} for a session, in one grouped query."""
+    return dict(session.check_ins.order_by().values("site_id").annotate(n=Count("id")).values_list("site_id", "n"))
+
+
+def attendance(named: int, head_count: int | None) -> int:
+    """A site's attendance: everyone its coordinator counted in the room, or its named check-ins if more (a walk-in
+    counted by head who later checks in by name is one person, not two)."""
+    return max(named, head_count or 0)

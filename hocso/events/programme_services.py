@@ -19,7 +19,7 @@ from hocso.core.scoping import scope_of
 from hocso.core.text import normalize, search_key
 from hocso.org.models import TargetGroup, Unit
 
-from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteReadiness
+from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteSession
 from .permissions import can_act_for_site, can_manage_programme
 from .programme_selectors import expected_counts
 
@@ -134,7 +134,7 @@ READINESS_STEPS = ("connection", "list")
 
 @transaction.atomic
 def readiness_confirm(*, actor: Actor, session: ProgrammeSession, site: BridgeSite, step: str,
-                      done: bool = True) -> SiteReadiness:
+                      done: bool = True) -> SiteSession:
     """The site's coordinator confirms (or withdraws) a preparation step for a session: the test connection
     ("connection") or the attendee list ("list")."""
     ensure(step in READINESS_STEPS, _("Unknown preparation step."))
@@ -144,7 +144,7 @@ def readiness_confirm(*, actor: Actor, session: ProgrammeSession, site: BridgeSi
         raise ValidationError(_("This site does not take part in the programme."))
     if done and timezone.now() >= session.ends_at:
         raise ValidationError(_("The session is over."))
-    readiness, _created = SiteReadiness.objects.select_for_update().get_or_create(session=session, site=site)
+    readiness, _created = SiteSession.objects.select_for_update().get_or_create(session=session, site=site)
     moment, by = (timezone.now(), actor if getattr(actor, "pk", None) else None) if done else (None, None)
     if step == "connection":
         readiness.connection_tested_at, readiness.connection_tested_by = moment, by

@@ -77,9 +77,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.programme_sites(programme)
     if not manage:  # a coordinator: their own sites only
         rows = [row for row in rows if can_act_for_site(request.user, row.site)]
-    sessions = list(programme.sessions.prefetch_related("readiness"))
+    sessions = list(programme.sessions.prefetch_related("site_sessions"))
     for session in sessions:
-        session.ready_count = sum(1 for r in session.readiness.all() if r.is_ready)
+        session.ready_count = sum(1 for r in session.site_sessions.all() if r.is_ready)
     _counts, unassigned = selectors.expected_counts(programme) if manage else ({}, 0)
     return render(request, "events/programme_detail.html", {
         "programme": programme, "manage": manage, "rows": rows, "sessions": sessions,
@@ -189,7 +189,7 @@ def site_programme(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     if query:
         people = people.search(query)
     sessions = list(programme.sessions.all())
-    states = {r.session_id: r for r in row.site.readiness.filter(session__programme=programme)}
+    states = {r.session_id: r for r in row.site.site_sessions.filter(session__programme=programme)}
     return render(request, "events/site_programme.html", {
         "programme": programme, "row": row, "site": row.site, "form": form, "q": query,
         "sessions": [(session, states.get(session.pk)) for session in sessions], "now": timezone.now(),

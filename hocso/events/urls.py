@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import checkin_views as checkin
 from . import programme_views as programmes
 from . import views
 
@@ -25,6 +26,11 @@ urlpatterns = [
          name="programme_site_remove"),
     path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/buoi/<int:session_pk>/chuan-bi/",
          programmes.readiness_confirm, name="readiness_confirm"),
+    path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/buoi/<int:session_pk>/diem-danh/", checkin.site_checkin,
+         name="site_checkin"),
+    path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/buoi/<int:session_pk>/ma-qr/", checkin.site_qr,
+         name="site_qr"),
+    path("diem-danh/<str:token>/", checkin.qr_checkin, name="qr_checkin"),
     path("chuong-trinh/<int:pk>/buoi/them/", programmes.session_create, name="session_create"),
     path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/sua/", programmes.session_edit, name="session_edit"),
     path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/san-sang/", programmes.session_readiness,

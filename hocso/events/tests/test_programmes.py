@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hocso.core.models import AuditEntry
-from hocso.events.models import Programme, ProgrammeSession, ProgrammeSite, SiteReadiness
+from hocso.events.models import Programme, ProgrammeSession, ProgrammeSite, SiteSession
 from hocso.events.programme_selectors import expected_counts, site_people
 from hocso.events.programme_services import programme_save, programme_sites_add
 from hocso.events.tests.conftest import make_site
@@ -124,7 +124,7 @@ def test_a_coordinator_confirms_their_sites_preparations_and_the_host_sees_who_i
     url = reverse("events:readiness_confirm", args=[programme.pk, site_a.pk, session.pk])
     client.post(url, {"step": "connection"})
     client.post(url, {"step": "list"})
-    assert SiteReadiness.objects.get(session=session, site=site_a).is_ready
+    assert SiteSession.objects.get(session=session, site=site_a).is_ready
     # Not for another site, nor another site's page.
     other = reverse("events:readiness_confirm", args=[programme.pk, site_b.pk, session.pk])
     assert client.post(other, {"step": "connection"}).status_code == 403
@@ -162,4 +162,4 @@ def test_preparations_cannot_be_confirmed_after_the_session(client, coordinator_
     response = client.post(reverse("events:readiness_confirm", args=[programme.pk, site_a.pk, session.pk]),
                            {"step": "connection"}, follow=True)
     assert "Buổi đã kết thúc." in response.content.decode()
-    assert not SiteReadiness.objects.exists()
+    assert not SiteSession.objects.exists()
