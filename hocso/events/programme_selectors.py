@@ -144,3 +144,30 @@ def attendance(named: int, head_count: int | None) -> int:
     """A site's attendance: everyone its coordinator counted in the room, or its named check-ins if more (a walk-in
     counted by head who later checks in by name is one person, not two)."""
     return max(named, head_count or 0)
+
+
+def board(session: ProgrammeSession) -> dict:
+    """The live board of a session: every site's expected, named check-ins, head count and attendance, each unit's
+    sums and the totals, in three queries. A site is reporting once it has a check-in or a head count."""
+    named = named_counts(session)
+    heads = dict(session.site_sessions.exclude(head_count=None).values_list("site_id", "head_count"))
+    sites, units = [], {}
+    for row in session.programme.programme_sites.select_related("site__unit").order_by(
+            "site__unit__sort_key", "site__sort_key", "site_id"):
+        site = row.site
+        count, head = named.get(site.pk, 0), heads.get(site.pk)
+        item = {"id": site.pk, "name": site.name, "unit": site.unit.name, "expected": row.expected,
+                "named": count, "head": head, "attendance": attendance(count, head),
+                "reporting": bool(count or head is not None)}
+        sites.append(item)
+        unit = units.setdefault(site.unit_id, {"unit": site.unit.name, "sites": 0, "reporting": 0, "expected": 0,
+                                                "attendance": 0})
+        unit["sites"] += 1
+        unit["reporting"] += item["reporting"]
+        unit["expected"] += item["expected"]
+        unit["attendance"] += item["attendance"]
+    totals = {"sites": len(sites), "reporting": sum(s["reporting"] for s in sites),
+              "expected": sum(s["expected"] for s in sites), "named": sum(s["named"] for s in sites),
+              "attendance": sum(s["attendance"] for s in sites)}
+    return {"session": session.pk, "totals": totals, "units": list(units.values()), "sites": sites,
+            "at": timezone.now().isoformat()}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -211,3 +212,38 @@ def readiness_confirm(request: HttpRequest, pk: int, site_pk: int, session_pk: i
     else:
         messages.success(request, _("Saved."))
     return redirect("events:site_programme", programme.pk, row.site_id)
+
+
+BOARD_SECONDS = 5  # the board's figures are shared by everyone polling it for this long
+
+
+def _board(session) -> dict:
+    key = f"events:board:{session.pk}"
+    data = cache.get(key)
+    if data is None:
+        data = selectors.board(session)
+        cache.set(key, data, BOARD_SECONDS)
+    return data
+
+
+@login_required
+@require_GET
+def session_board(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """The live board for the host and the operations centre's wall screen (?man-hinh=1: large type)."""
+    programme = selectors.programme_get(actor=request.user, pk=pk)
+    ensure(can_manage_programme(request.user, programme), services.NOT_YOURS)
+    session = selectors.session_get(programme=programme, pk=session_pk)
+    return render(request, "events/session_board.html", {
+        "programme": programme, "session": session, "board": _board(session),
+        "wall": request.GET.get("man-hinh") == "1", "poll_seconds": 10,
+    })
+
+
+@login_required
+@require_GET
+def session_board_json(request: HttpRequest, pk: int, session_pk: int) -> JsonResponse:
+    programme = selectors.programme_get(actor=request.user, pk=pk)
+    ensure(can_manage_programme(request.user, programme), services.NOT_YOURS)
+    response = JsonResponse(_board(selectors.session_get(programme=programme, pk=session_pk)))
+    response["Cache-Control"] = "private, max-age=5"
+    return response

@@ -33,6 +33,9 @@ urlpatterns = [
     path("diem-danh/<str:token>/", checkin.qr_checkin, name="qr_checkin"),
     path("chuong-trinh/<int:pk>/buoi/them/", programmes.session_create, name="session_create"),
     path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/sua/", programmes.session_edit, name="session_edit"),
+    path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/truc-tiep/", programmes.session_board, name="session_board"),
+    path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/truc-tiep.json", programmes.session_board_json,
+         name="session_board_json"),
     path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/san-sang/", programmes.session_readiness,
          name="session_readiness"),
 ]

@@ -169,3 +169,48 @@ def test_the_qr_page_refreshes_and_its_code_checks_in_at_its_own_site(client, co
 def test_the_participants_page_is_light(client, session, site_a):
     response = client.get(_qr(session, site_a))
     assert response.status_code == 200 and len(response.content) < 50_000
+
+
+def test_the_live_board_adds_up_sites_units_and_the_province(client, province_admin, coordinator_a, session, site_a,
+                                                             site_b, commune_a, commune_b):
+    from django.core.cache import cache
+
+    from hocso.events.models import ProgrammeSite
+
+    ProgrammeSite.objects.filter(site=site_a).update(expected_computed=20)
+    ProgrammeSite.objects.filter(site=site_b).update(expected_computed=0, expected_override=15)
+    named_a = [make_learner(commune_a, f"Nông Thị Mai{n}") for n in range(4)]
+    for person in named_a:
+        codes.check_in(session=session, site=site_a, learner=person, method=CheckInMethod.LIST)
+    codes.head_count_set(actor=coordinator_a, session=session, site=site_a, count=9)  # 4 named + 5 walk-ins
+    cache.clear()
+    client.force_login(province_admin)
+    data = client.get(reverse("events:session_board_json", args=[session.programme_id, session.pk])).json()
+    assert data["totals"] == {"sites": 2, "reporting": 1, "expected": 35, "named": 4, "attendance": 9}
+    by_site = {site["id"]: site for site in data["sites"]}
+    assert (by_site[site_a.pk]["named"], by_site[site_a.pk]["head"], by_site[site_a.pk]["attendance"]) == (4, 9, 9)
+    assert by_site[site_b.pk]["reporting"] is False and by_site[site_b.pk]["expected"] == 15
+    assert {unit["unit"]: unit["attendance"] for unit in data["units"]} == {commune_a.name: 9, commune_b.name: 0}
+    page = client.get(reverse("events:session_board", args=[session.programme_id, session.pk]))
+    text = page.content.decode()
+    assert 'data-field="total-attendance">9<' in text and "events/board" in text
+    # A coordinator runs a site; the board is the host's.
+    client.force_login(coordinator_a)
+    assert client.get(reverse("events:session_board_json", args=[session.programme_id, session.pk])).status_code \
+        == 403
+
+
+def test_the_board_costs_the_same_few_queries_for_many_sites(client, province_admin, programme, session,
+                                                             django_assert_max_num_queries, province):
+    from django.core.cache import cache
+
+    from hocso.events.tests.conftest import make_site
+    from hocso.tests.factories import make_unit
+
+    sites = [make_site(make_unit(f"Xã số {n}", province), f"Hội trường xã số {n}") for n in range(30)]
+    programme_sites_add(actor=province_admin, programme=programme, sites=sites)
+    cache.clear()
+    client.force_login(province_admin)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("events:session_board_json", args=[programme.pk, session.pk]))
+    assert len(response.json()["sites"]) == 32
