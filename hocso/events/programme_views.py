@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hocso.core.exporting import XLSX_TYPE
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
@@ -24,6 +25,7 @@ from . import programme_services as services
 from .forms import ExpectedForm, ProgrammeForm, SessionForm
 from .models import BridgeSite
 from .permissions import can_act_for_site, can_host_programmes, can_manage_programme
+from .reports import attendance_pdf, attendance_xlsx
 
 # How long before a session its sites must have tested the connection, and confirmed their list (Vietnamese
 # practice: the technician connects at least 60 minutes ahead; the host wants the list 15 minutes ahead).
@@ -246,4 +248,20 @@ def session_board_json(request: HttpRequest, pk: int, session_pk: int) -> JsonRe
     ensure(can_manage_programme(request.user, programme), services.NOT_YOURS)
     response = JsonResponse(_board(selectors.session_get(programme=programme, pk=session_pk)))
     response["Cache-Control"] = "private, max-age=5"
+    return response
+
+
+@login_required
+@require_GET
+def programme_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Attendance per site and unit for every session: .xlsx (with the named check-ins) or a PDF summary."""
+    programme = selectors.programme_get(actor=request.user, pk=pk)
+    ensure(can_manage_programme(request.user, programme), services.NOT_YOURS)
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404(_("No such report."))
+    if fmt == "pdf":
+        response = HttpResponse(attendance_pdf(programme), content_type="application/pdf")
+    else:
+        response = HttpResponse(attendance_xlsx(programme), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="diem-danh-chuong-trinh-{programme.pk}.{fmt}"'
     return response

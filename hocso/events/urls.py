@@ -19,6 +19,7 @@ urlpatterns = [
     path("chuong-trinh/them/", programmes.programme_create, name="programme_create"),
     path("chuong-trinh/<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("chuong-trinh/<int:pk>/sua/", programmes.programme_edit, name="programme_edit"),
+    path("chuong-trinh/<int:pk>/diem-danh.<str:fmt>", programmes.programme_report, name="programme_report"),
     path("chuong-trinh/<int:pk>/diem-cau/them-tat-ca/", programmes.programme_sites_add_all,
          name="programme_sites_add_all"),
     path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/", programmes.site_programme, name="site_programme"),

@@ -214,3 +214,27 @@ def test_the_board_costs_the_same_few_queries_for_many_sites(client, province_ad
     with django_assert_max_num_queries(12):
         response = client.get(reverse("events:session_board_json", args=[programme.pk, session.pk]))
     assert len(response.json()["sites"]) == 32
+
+
+def test_the_attendance_report_reads_back_in_excel_and_pdf(client, province_admin, coordinator_a, session, site_a,
+                                                            person_a):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    codes.check_in(session=session, site=site_a, learner=person_a, method=CheckInMethod.LIST)
+    codes.head_count_set(actor=coordinator_a, session=session, site=site_a, count=7)
+    client.force_login(province_admin)
+    book = load_workbook(io.BytesIO(client.get(reverse("events:programme_report",
+                                                       args=[session.programme_id, "xlsx"])).content))
+    by_site = [row for row in book["Theo điểm cầu"].iter_rows(values_only=True) if row[1] == site_a.name]
+    assert by_site == [("Phiên khai mạc", site_a.name, site_a.unit.name, 0, 1, 7, 7)]
+    named = list(book["Danh sách điểm danh"].iter_rows(values_only=True))[1]
+    assert named[2] == "Hoàng Thị Lan" and "*" in named[3]  # the CCCD masked
+    pdf = client.get(reverse("events:programme_report", args=[session.programme_id, "pdf"])).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "7 có mặt" in text and "Báo cáo điểm danh" in text
+    assert client.get(reverse("events:programme_report", args=[session.programme_id, "exe"])).status_code == 404
+    client.force_login(coordinator_a)
+    assert client.get(reverse("events:programme_report", args=[session.programme_id, "xlsx"])).status_code == 403
