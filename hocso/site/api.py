@@ -31,6 +31,7 @@ from hocso.core.api_common import (
     json_method_not_allowed,
     not_found_view,
 )
+from hocso.events.api import router as events_router
 from hocso.identity.api_auth import ApiKeyBearer, ApiKeyHeader
 from hocso.org.api import router as org_router
 from hocso.people.api import router as people_router
@@ -164,3 +165,4 @@ api.add_router("", people_router)
 api.add_router("", assessment_router)
 api.add_router("", campaigns_router)
 api.add_router("", training_router)
+api.add_router("", events_router)

@@ -1,0 +1,147 @@
+"""/api/v1 for awareness programmes: programmes, their sessions and sites, and each session's attendance.
+
+Scoped like the pages: a key or a focal point sees the programmes hosted in their units, and the sites of their
+units. Attendance is given as aggregates only (never a person); for an API key (the IOC, the e-portal) a unit whose
+attendance or expected count describes 1..k-1 people is withheld, and more units where subtraction from the total
+would give one back (k = HOCSO_MIN_GROUP_SIZE), as for campaign results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
+
+from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, paginate_queryset
+from hocso.identity.models import ApiKey
+
+from . import programme_selectors as selectors
+from .selectors import site_list
+
+router = Router(tags=["awareness programmes"])
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    speakers: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    meeting_url: str
+
+
+class ProgrammeOut(Schema):
+    id: int
+    title: str
+    host_unit_id: int
+    host_unit_name: str
+
+    @staticmethod
+    def resolve_host_unit_name(obj) -> str:
+        return obj.host_unit.name if hasattr(obj, "host_unit") else obj["host_unit"].name
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    description: str
+    sessions: list[SessionOut]
+
+
+class ProgrammePage(Page[ProgrammeOut]):
+    pass
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    unit_id: int
+    unit_name: str
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.unit.name
+    address: str
+    capacity: int | None
+    is_active: bool
+
+
+class SitePage(Page[SiteOut]):
+    pass
+
+
+class UnitAttendanceOut(BaseModel):
+    unit_name: str
+    sites: int
+    reporting: int = Field(description="Sites with a check-in or a head count.")
+    expected: int | None = Field(description="People expected. Null when withheld (see `suppressed`).")
+    attendance: int | None = Field(description="People present: the larger of the head count and the named "
+                                               "check-ins, summed over the unit's sites. Null when withheld.")
+    suppressed: bool
+
+
+class AttendanceOut(BaseModel):
+    session_id: int
+    sites: int
+    reporting: int
+    expected: int | None = Field(description="People expected at every site. Null when withheld.")
+    attendance: int | None = Field(description="People present at every site. Null when withheld.")
+    units: list[UnitAttendanceOut]
+    min_group_size: int = Field(description="Figures about fewer people than this are withheld for API keys.")
+
+
+@router.get("/programmes", response={200: ProgrammePage, **errors(401, 422)}, summary="Programmes")
+def list_programmes(request: HttpRequest, paging: Query[PageParams], q: str = ""):
+    return paginate_queryset(selectors.programme_list(actor=actor_of(request), query=q[:200]), paging)
+
+
+@router.get("/programmes/{programme_id}", response={200: ProgrammeDetailOut, **errors(401, 404, 422)},
+            summary="One programme with its sessions")
+def get_programme(request: HttpRequest, programme_id: Id):
+    programme = selectors.programme_get(actor=actor_of(request), pk=programme_id)
+    return {"id": programme.pk, "title": programme.title, "host_unit_id": programme.host_unit_id,
+            "host_unit": programme.host_unit, "description": programme.description,
+            "sessions": list(programme.sessions.all())}
+
+
+@router.get("/bridge-sites", response={200: SitePage, **errors(401, 422)}, summary="Bridge sites")
+def list_sites(request: HttpRequest, paging: Query[PageParams], q: str = ""):
+    return paginate_queryset(site_list(actor=actor_of(request), query=q[:200]), paging)
+
+
+def _protected(units: list[dict], k: int) -> set:
+    """The unit rows (their indexes) to withhold, and "all" when the total itself describes 1..k-1 people.
+
+    The table has one equation, total = the units' sum, so subtraction reveals exactly the sum of the withheld rows:
+    rows of 1..k-1 people are withheld, then the smallest shown rows as well until that sum is 0 or at least k
+    (the one-equation case of hocso.core.disclosure's rule), for people present and people expected alike."""
+    hidden: set = set()
+    for measure in ("attendance", "expected"):
+        values = [unit[measure] for unit in units]
+        withheld = {index for index, value in enumerate(values) if 0 < value < k}
+        shown = sorted((value, index) for index, value in enumerate(values) if index not in withheld and value > 0)
+        while 0 < sum(values[index] for index in withheld) < k and shown:
+            withheld.add(shown.pop(0)[1])
+        hidden |= withheld
+        if 0 < sum(values) < k:
+            hidden.add("all")
+    return hidden
+
+
+@router.get("/programmes/{programme_id}/sessions/{session_id}/attendance",
+            response={200: AttendanceOut, **errors(401, 404, 422)}, summary="A session's attendance by unit")
+def session_attendance(request: HttpRequest, programme_id: Id, session_id: Id):
+    actor = actor_of(request)
+    programme = selectors.programme_get(actor=actor, pk=programme_id)
+    data = selectors.board(selectors.session_get(programme=programme, pk=session_id))
+    k = settings.HOCSO_MIN_GROUP_SIZE
+    hidden = _protected(data["units"], k) if isinstance(actor, ApiKey) and k > 1 else set()
+    units = [{**unit, "unit_name": unit["unit"], "suppressed": index in hidden,
+              "expected": None if index in hidden else unit["expected"],
+              "attendance": None if index in hidden else unit["attendance"]}
+             for index, unit in enumerate(data["units"])]
+    totals, withheld = data["totals"], "all" in hidden
+    return {"session_id": data["session"], "sites": totals["sites"], "reporting": totals["reporting"],
+            "expected": None if withheld else totals["expected"],
+            "attendance": None if withheld else totals["attendance"], "units": units, "min_group_size": k}

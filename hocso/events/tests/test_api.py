@@ -1,0 +1,66 @@
+"""The programmes API: scoped like the pages, aggregates only, small groups withheld for API keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from hocso.events import checkin as codes
+from hocso.events.models import CheckInMethod, ProgrammeSession, ProgrammeSite
+from hocso.events.programme_services import programme_save, programme_sites_add
+from hocso.identity.services import api_key_issue
+from hocso.tests.factories import make_learner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(province_admin, province, site_a, site_b):
+    programme = programme_save(actor=province_admin, title="Hội nghị trực tuyến 2026", host_unit=province)
+    programme_sites_add(actor=province_admin, programme=programme, sites=[site_a, site_b])
+    start = timezone.now() + dt.timedelta(minutes=5)
+    return ProgrammeSession.objects.create(programme=programme, title="Khai mạc", starts_at=start,
+                                           ends_at=start + dt.timedelta(hours=2))
+
+
+def _url(session) -> str:
+    return f"/api/v1/programmes/{session.programme_id}/sessions/{session.pk}/attendance"
+
+
+def test_staff_see_every_units_figures_and_keys_get_small_groups_withheld(client, province_admin, session, site_a,
+                                                                          site_b, commune_a, commune_b,
+                                                                          coordinator_a):
+    ProgrammeSite.objects.filter(site=site_a).update(expected_computed=40)
+    ProgrammeSite.objects.filter(site=site_b).update(expected_computed=30)
+    codes.head_count_set(actor=coordinator_a, session=session, site=site_a, count=35)
+    for n in range(3):  # commune B: three people, a small group
+        codes.check_in(session=session, site=site_b, learner=make_learner(commune_b, f"Lý Văn E{n}"),
+                       method=CheckInMethod.LIST)
+    client.force_login(province_admin)
+    data = client.get(_url(session)).json()
+    assert (data["attendance"], data["expected"]) == (38, 70)
+    assert {u["unit_name"]: u["attendance"] for u in data["units"]} == {commune_a.name: 35, commune_b.name: 3}
+    client.logout()
+    _key, raw = api_key_issue(actor=province_admin, name="IOC")
+    keyed = client.get(_url(session), HTTP_X_API_KEY=raw).json()
+    by_unit = {u["unit_name"]: u for u in keyed["units"]}
+    # Commune B's 3 are withheld, and commune A's 35 too: the total minus it would give the 3 back.
+    assert by_unit[commune_b.name]["attendance"] is None and by_unit[commune_b.name]["suppressed"]
+    assert by_unit[commune_a.name]["attendance"] is None
+    assert keyed["attendance"] == 38 and keyed["min_group_size"] == 5
+    assert "Lý Văn" not in str(keyed)
+
+
+def test_a_key_for_one_commune_sees_only_its_programmes_and_sites(client, province_admin, session, commune_a,
+                                                                  site_a, site_b):
+    _key, raw = api_key_issue(actor=province_admin, name="Cổng xã A", unit=commune_a)
+    assert client.get(f"/api/v1/programmes/{session.programme_id}", HTTP_X_API_KEY=raw).status_code == 404
+    assert client.get("/api/v1/programmes", HTTP_X_API_KEY=raw).json()["count"] == 0
+    sites = client.get("/api/v1/bridge-sites", HTTP_X_API_KEY=raw).json()
+    assert [s["name"] for s in sites["items"]] == [site_a.name]
+    _key, whole = api_key_issue(actor=province_admin, name="IOC")
+    detail = client.get(f"/api/v1/programmes/{session.programme_id}", HTTP_X_API_KEY=whole).json()
+    assert detail["sessions"][0]["title"] == "Khai mạc" and detail["host_unit_name"]
+    assert client.get("/api/v1/programmes/99999999", HTTP_X_API_KEY=whole).status_code == 404
