@@ -36,7 +36,7 @@ from hocso.people.models import Learner, LearnerStatus, Membership, MembershipRe
 from . import data
 from .assessment import reset_assessment, seed_assessment
 from .campaigns import reset_campaigns, seed_campaigns
-from .events import reset_bridge_sites, seed_bridge_sites
+from .events import reset_bridge_sites, seed_bridge_sites, seed_programme
 from .plans import seed_plan
 from .training import reset_training, seed_training
 
@@ -427,6 +427,7 @@ def build_demo(
     seed_plan(admin=admin, root=root)
     seed_training(admin=admin, root=root, seed=seed, progress=say)
     say(f"{seed_bridge_sites(root=root, seed=seed)} bridge sites")
+    say(f"1 awareness programme, {seed_programme(admin=admin, root=root, seed=seed)} check-ins")
     audit(admin, "demo.seed", root, extra={"learners": len(people), "units": len(tree.nodes), "seed": seed})
     report.units = Unit.objects.filter(path__startswith=root.path).count()
     report.learners = len(people)

@@ -223,3 +223,16 @@ def test_every_commune_and_ward_has_a_bridge_site_and_the_demo_coordinator_runs_
     assert not sites.filter(coordinator_phone="").filter(unit__in=communes).exists()
     coordinator = get_user_model().objects.get(username="diemcau")
     assert [site.unit.name for site in sites_visible(actor=coordinator)] == [data.DEMO_COMMUNE]
+
+
+def test_the_demo_programme_has_a_past_session_with_attendance_and_one_to_come(seeded):
+    from hocso.events.models import CheckIn, Programme
+    from hocso.events.programme_selectors import board
+
+    programme = Programme.objects.get()
+    past, upcoming = list(programme.sessions.order_by("starts_at"))
+    assert upcoming.starts_at > timezone.now() > past.ends_at
+    totals = board(past)["totals"]
+    assert 0 < totals["named"] <= totals["attendance"] and totals["reporting"] <= totals["sites"]
+    assert totals["named"] == CheckIn.objects.filter(session=past).count()
+    assert not CheckIn.objects.filter(session=upcoming).exists()
