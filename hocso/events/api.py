@@ -19,6 +19,7 @@ from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, pagina
 from hocso.identity.models import ApiKey
 
 from . import programme_selectors as selectors
+from .permissions import can_manage_programme
 from .selectors import site_list
 
 router = Router(tags=["awareness programmes"])
@@ -136,7 +137,9 @@ def session_attendance(request: HttpRequest, programme_id: Id, session_id: Id):
     programme = selectors.programme_get(actor=actor, pk=programme_id)
     data = selectors.board(selectors.session_get(programme=programme, pk=session_id))
     k = settings.HOCSO_MIN_GROUP_SIZE
-    hidden = _protected(data["units"], k) if isinstance(actor, ApiKey) and k > 1 else set()
+    # The programme's hosts see every figure, as on their live board; keys and everyone else get the published rule.
+    public = isinstance(actor, ApiKey) or not can_manage_programme(actor, programme)
+    hidden = _protected(data["units"], k) if public and k > 1 else set()
     units = [{**unit, "unit_name": unit["unit"], "suppressed": index in hidden,
               "expected": None if index in hidden else unit["expected"],
               "attendance": None if index in hidden else unit["attendance"]}

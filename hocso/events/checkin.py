@@ -11,11 +11,13 @@ start it is marked late.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,7 @@ from hocso.core.phone import PhoneError, normalise_phone
 from hocso.people.models import Learner
 
 from .models import BridgeSite, CheckIn, CheckInMethod, ProgrammeSession, SiteSession
-from .permissions import can_act_for_site, can_manage_programme
+from .permissions import can_act_for_site
 
 SALT = "hocso.events.checkin"
 OPENS_BEFORE = dt.timedelta(minutes=60)
@@ -102,29 +104,32 @@ def check_in(*, session: ProgrammeSession, site: BridgeSite, learner: Learner, m
             raise
         if existing.site_id == site.pk:
             return Outcome(existing, created=False)
-        raise CheckInError("elsewhere", _("%(name)s has already checked in at %(site)s.") % {
-            "name": learner.full_name, "site": existing.site.name}) from None
+        raise CheckInError("elsewhere", _("Already checked in for this session at another site: %(site)s.") % {
+            "site": existing.site.name}) from None
     return Outcome(made, created=True)
 
 
-def find_person(identity: str) -> Learner:
-    """The person a CCCD number or a phone number names, in the tree (never a new one); CheckInError if none or
-    several (a phone number shared by two people: ask for the CCCD)."""
+def find_person(identity: str, *, among: QuerySet[Learner]) -> Learner:
+    """The person a CCCD number or a phone number names among `among` (the programme's audience: never a new
+    person, nobody outside it); CheckInError if none or several (a phone number shared by two people: ask for the
+    CCCD)."""
     text = (identity or "").strip()
-    cccd = clean_cccd(text)
+    digits = re.sub(r"[\s.\-]", "", text)
     people: list[Learner] = []
     # Twelve digits as typed: a CCCD (clean_cccd would also pad a ten-digit phone number with zeros).
-    if len(text.replace(" ", "").replace(".", "")) == 12 and cccd.isascii() and cccd.isdigit():
-        people = list(Learner.objects.filter(cccd=cccd)[:2])
+    if len(digits) == 12 and digits.isascii() and digits.isdigit():
+        people = list(among.filter(cccd=clean_cccd(digits))[:2])
     else:
         try:
             phone = normalise_phone(text)
         except PhoneError:
             phone = ""
+        if phone.startswith("+84"):
+            phone = "0" + phone[3:]  # the staff lists keep the national form
         if phone:
-            people = list(Learner.objects.filter(phone=phone)[:2])
+            people = list(among.filter(phone=phone)[:2])
     if not people:
-        raise CheckInError("not_found", _("No one with this CCCD or phone number is on the province's staff lists. "
+        raise CheckInError("not_found", _("No one with this CCCD or phone number is in this programme's audience. "
                                           "Ask the site's coordinator to count you in."))
     if len(people) > 1:
         raise CheckInError("not_found", _("Several people have this phone number: enter your CCCD number."))
@@ -132,7 +137,7 @@ def find_person(identity: str) -> Learner:
 
 
 def coordinator_check_in(*, actor: Actor, session: ProgrammeSession, site: BridgeSite, learner: Learner) -> Outcome:
-    ensure(can_act_for_site(actor, site) or can_manage_programme(actor, session.programme),
+    ensure(can_act_for_site(actor, site),
            _("Only the site's coordinators check people in here."))
     outcome = check_in(session=session, site=site, learner=learner, method=CheckInMethod.LIST, by=actor)
     if outcome.created:
@@ -144,7 +149,7 @@ def coordinator_check_in(*, actor: Actor, session: ProgrammeSession, site: Bridg
 @transaction.atomic
 def check_in_undo(*, actor: Actor, session: ProgrammeSession, site: BridgeSite, learner: Learner) -> bool:
     """A coordinator takes back a check-in made at their site by mistake."""
-    ensure(can_act_for_site(actor, site) or can_manage_programme(actor, session.programme),
+    ensure(can_act_for_site(actor, site),
            _("Only the site's coordinators check people in here."))
     deleted, _kinds = CheckIn.objects.filter(session=session, site=site, learner=learner).delete()
     if deleted:
@@ -156,7 +161,7 @@ def check_in_undo(*, actor: Actor, session: ProgrammeSession, site: BridgeSite, 
 @transaction.atomic
 def head_count_set(*, actor: Actor, session: ProgrammeSession, site: BridgeSite, count: int | None) -> SiteSession:
     """Everyone in the room at `site`, named or not (None clears it)."""
-    ensure(can_act_for_site(actor, site) or can_manage_programme(actor, session.programme),
+    ensure(can_act_for_site(actor, site),
            _("Only the site's coordinators check people in here."))
     if count is not None and not 0 <= count <= 100_000:
         raise CheckInError("invalid", _("The head count is a whole number from 0 to 100,000."))

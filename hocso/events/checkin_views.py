@@ -8,7 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hocso.core.cccd import mask_cccd
 from hocso.core.pagination import paginate, querystring_without_page
-from hocso.core.permissions import ensure
 from hocso.core.request_context import client_ip
 from hocso.people.models import Learner
 from hocso.people.selectors import learner_of
@@ -27,7 +26,7 @@ from hocso.people.selectors import learner_of
 from . import checkin as codes
 from . import programme_selectors as selectors
 from .models import CheckIn, CheckInMethod, SiteSession
-from .permissions import can_act_for_site, can_manage_programme
+from .permissions import can_act_for_site
 
 # Attempts by CCCD or phone number from one address in ten minutes: enough for a family sharing a phone at a site's
 # door, too few to find out by trial whose numbers are on the staff lists.
@@ -37,9 +36,9 @@ IDENTITY_ATTEMPTS = 20
 def _site_and_session(request: HttpRequest, pk: int, site_pk: int, session_pk: int):
     programme = selectors.programme_get(actor=request.user, pk=pk)
     row = selectors.programme_site_get(programme=programme, site_pk=site_pk)
+    if not can_act_for_site(request.user, row.site):  # another unit's site: as if it did not exist
+        raise Http404(_("This site does not take part in the programme."))
     session = selectors.session_get(programme=programme, pk=session_pk)
-    ensure(can_act_for_site(request.user, row.site) or can_manage_programme(request.user, programme),
-           _("Only the site's coordinators check people in here."))
     return programme, row, session
 
 
@@ -54,30 +53,35 @@ def site_checkin(request: HttpRequest, pk: int, site_pk: int, session_pk: int) -
         try:
             if action == "head_count":
                 text = request.POST.get("count", "").strip()
+                if text and not (text.isascii() and text.isdigit()):
+                    raise _BadNumber
                 count = int(text) if text else None
                 codes.head_count_set(actor=request.user, session=session, site=site, count=count)
                 messages.success(request, _("The head count was saved."))
-            elif action in ("check_in", "undo"):
-                learner = selectors.site_people(programme, site).filter(pk=int(request.POST.get("learner", 0))).first()
+            elif action == "check_in":
+                learner = selectors.site_people(programme, site).filter(pk=_learner_id(request)).first()
                 if learner is None:
                     raise codes.CheckInError("not_found", _("This person is not on the site's list."))
-                if action == "undo":
-                    codes.check_in_undo(actor=request.user, session=session, site=site, learner=learner)
-                    messages.success(request, _("%(name)s is no longer checked in.") % {"name": learner.full_name})
-                else:
-                    codes.coordinator_check_in(actor=request.user, session=session, site=site, learner=learner)
-                    messages.success(request, _("%(name)s is checked in.") % {"name": learner.full_name})
-            elif action == "identity":
-                learner = codes.find_person(request.POST.get("identity", ""))
                 codes.coordinator_check_in(actor=request.user, session=session, site=site, learner=learner)
                 messages.success(request, _("%(name)s is checked in.") % {"name": learner.full_name})
-        except ValueError:
+            elif action == "undo":  # anyone checked in here, on the list or not
+                done = CheckIn.objects.select_related("learner").filter(
+                    session=session, site=site, learner_id=_learner_id(request)).first()
+                if done is not None:
+                    codes.check_in_undo(actor=request.user, session=session, site=site, learner=done.learner)
+                    messages.success(request, _("%(name)s is no longer checked in.") % {
+                        "name": done.learner.full_name})
+            elif action == "identity":
+                learner = codes.find_person(request.POST.get("identity", ""), among=selectors.audience(programme))
+                codes.coordinator_check_in(actor=request.user, session=session, site=site, learner=learner)
+                messages.success(request, _("%(name)s is checked in.") % {"name": learner.full_name})
+        except _BadNumber:
             messages.error(request, _("The head count is a whole number from 0 to 100,000."))
         except codes.CheckInError as error:
             messages.error(request, error.message)
         return redirect(request.get_full_path())
     query = request.GET.get("q", "")[:200]
-    people = selectors.site_people(programme, site).order_by("sort_key", "id")
+    people = selectors.site_people(programme, site).select_related("unit").order_by("sort_key", "id")
     if query:
         people = people.search(query)
     page = paginate(request, people, per_page=50)
@@ -86,6 +90,9 @@ def site_checkin(request: HttpRequest, pk: int, site_pk: int, session_pk: int) -
              .select_related("site")}
     state = SiteSession.objects.filter(session=session, site=site).first()
     named = CheckIn.objects.filter(session=session, site=site).count()
+    # The latest check-ins here, people from outside the list included, each with its undo button.
+    latest = list(CheckIn.objects.filter(session=session, site=site).select_related("learner")
+                  .order_by("-checked_at", "-id")[:10])
     head = state.head_count if state else None
     opens, closes = codes.window(session)
     return render(request, "events/site_checkin.html", {
@@ -93,7 +100,7 @@ def site_checkin(request: HttpRequest, pk: int, site_pk: int, session_pk: int) -
         "querystring": querystring_without_page(request), "where": where, "named": named, "head_count": head,
         "attendance": selectors.attendance(named, head), "open": opens <= timezone.now() <= closes,
         "opens": opens, "closes": closes,
-        "rows": [(person, where.get(person.pk)) for person in page],
+        "rows": [(person, where.get(person.pk)) for person in page], "latest": latest,
     })
 
 
@@ -112,8 +119,18 @@ def site_qr(request: HttpRequest, pk: int, site_pk: int, session_pk: int) -> Htt
     })
 
 
-def _too_many_attempts(request: HttpRequest, site_pk: int) -> bool:
-    key = f"events:identity:{client_ip.get() or request.META.get('REMOTE_ADDR', '')}:{site_pk}"
+class _BadNumber(Exception):
+    pass
+
+
+def _learner_id(request: HttpRequest) -> int:
+    text = request.POST.get("learner", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+
+
+def _too_many_attempts(request: HttpRequest) -> bool:
+    # Per address, whatever the site. Shared by every worker with a shared cache (REDIS_URL); per worker otherwise.
+    key = f"events:identity:{client_ip.get() or request.META.get('REMOTE_ADDR', '')}"
     try:
         attempts = cache.incr(key)
     except ValueError:
@@ -144,10 +161,11 @@ def qr_checkin(request: HttpRequest, token: str) -> HttpResponse:
                                          by=request.user)
                 done = {"name": learner.full_name, "again": not outcome.created}
             else:
-                if _too_many_attempts(request, site.pk):
+                if _too_many_attempts(request):
                     raise codes.CheckInError("throttled", _("Too many attempts from this device. Ask the site's "
                                                             "coordinator to check you in."))
-                person = codes.find_person(request.POST.get("identity", ""))
+                person = codes.find_person(request.POST.get("identity", ""),
+                                           among=selectors.audience(session.programme))
                 outcome = codes.check_in(session=session, site=site, learner=person, method=CheckInMethod.IDENTITY)
                 done = {"name": _masked(person), "cccd": mask_cccd(person.cccd), "again": not outcome.created}
     except codes.CheckInError as exc:

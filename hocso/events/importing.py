@@ -150,6 +150,11 @@ class Plan:
         return sum(1 for row in self.rows if row.action == action)
 
 
+def _site_key(name: str) -> str:
+    """How a row finds its site again: case ignored, diacritics kept ("thôn Đông" and "thôn Đồng" are two sites)."""
+    return normalize(name).casefold()
+
+
 def _units(actor: Actor, rows: list[dict]) -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
     """Units the rows name, among the current units the actor may manage: by code (agency or administrative) and
     by folded name."""
@@ -190,7 +195,7 @@ def plan_rows(*, actor: Actor, rows: list[dict]) -> Plan:
     """Every row checked as the form would check it, with the site each updates; in a handful of queries."""
     by_code, by_name = _units(actor, rows)
     accounts = _accounts(rows)
-    existing = {(unit_id, fold(name)): pk for pk, unit_id, name in BridgeSite.objects.filter(
+    existing = {(unit_id, _site_key(name)): pk for pk, unit_id, name in BridgeSite.objects.filter(
         unit__in={u.pk for u in by_code.values()} | {u.pk for units in by_name.values() for u in units},
     ).values_list("pk", "unit_id", "name")}
     seen: dict[tuple[int, str], int] = {}
@@ -219,7 +224,7 @@ def plan_rows(*, actor: Actor, rows: list[dict]) -> Plan:
             if text.isascii() and text.isdigit():
                 capacity = int(text)
             else:
-                item.errors.append(_("The number of seats is a whole number of at least 1."))
+                item.errors.append(_("The number of seats is a whole number from 1 to 100,000."))
         active = fold(row.get("is_active", ""))
         if active and active not in _YES | _NO:
             item.errors.append(_("“In use” is “Có” or “Không”."))
@@ -243,7 +248,7 @@ def plan_rows(*, actor: Actor, rows: list[dict]) -> Plan:
         except ValidationError as error:
             item.errors.extend(message for messages in error.message_dict.values() for message in messages)
             continue
-        key = (unit.pk, fold(values["name"]))
+        key = (unit.pk, _site_key(values["name"]))
         if key in seen:
             item.errors.append(_("The same site is on row %(row)s.") % {"row": seen[key]})
             continue

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +30,13 @@ def programmes_visible(*, actor: Actor | None) -> QuerySet[Programme]:
 
 
 def programme_list(*, actor: Actor | None, query: str = "") -> QuerySet[Programme]:
+    # Counted in subqueries: a coordinator's filter joins the sites, and a Count over that join would count
+    # only theirs.
+    sessions = ProgrammeSession.objects.filter(programme=OuterRef("pk")).order_by().values("programme")
+    sites = ProgrammeSite.objects.filter(programme=OuterRef("pk")).order_by().values("programme")
     qs = programmes_visible(actor=actor).select_related("host_unit").annotate(
-        session_count=Count("sessions", distinct=True), site_count=Count("programme_sites", distinct=True))
+        session_count=Coalesce(Subquery(sessions.annotate(n=Count("pk")).values("n")), 0),
+        site_count=Coalesce(Subquery(sites.annotate(n=Count("pk")).values("n")), 0))
     for term in search_terms(query):
         qs = qs.filter(search_key__contains=term)
     return qs.order_by("-created_at", "-id")
@@ -50,9 +56,12 @@ def session_get(*, programme: Programme, pk: int) -> ProgrammeSession:
     return session
 
 
-def programme_sites(programme: Programme) -> list[ProgrammeSite]:
-    return list(programme.programme_sites.select_related("site__unit").order_by("site__unit__sort_key",
-                                                                                 "site__sort_key"))
+def programme_sites(programme: Programme, *, coordinator=None) -> list[ProgrammeSite]:
+    """The programme's sites; with `coordinator`, only those whose coordinator accounts include them."""
+    rows = programme.programme_sites.select_related("site__unit")
+    if coordinator is not None:
+        rows = rows.filter(site__coordinators=coordinator.pk)
+    return list(rows.order_by("site__unit__sort_key", "site__sort_key"))
 
 
 def programme_site_get(*, programme: Programme, site_pk: int) -> ProgrammeSite:

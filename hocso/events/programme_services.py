@@ -95,7 +95,7 @@ def programme_site_remove(*, actor: Actor, programme_site: ProgrammeSite) -> Non
 @transaction.atomic
 def expected_set(*, actor: Actor, programme_site: ProgrammeSite, expected: int | None) -> ProgrammeSite:
     """The coordinator's (or a manager's) own head count for the site; None goes back to the computed one."""
-    ensure(can_act_for_site(actor, programme_site.site) or can_manage_programme(actor, programme_site.programme),
+    ensure(can_act_for_site(actor, programme_site.site),
            _("Only the site's coordinators and the programme's hosts set its expected head count."))
     if expected is not None and expected < 0:
         raise ValidationError({"expected": _("The head count cannot be negative.")})
@@ -137,9 +137,9 @@ def readiness_confirm(*, actor: Actor, session: ProgrammeSession, site: BridgeSi
                       done: bool = True) -> SiteSession:
     """The site's coordinator confirms (or withdraws) a preparation step for a session: the test connection
     ("connection") or the attendee list ("list")."""
-    ensure(step in READINESS_STEPS, _("Unknown preparation step."))
-    ensure(can_act_for_site(actor, site) or can_manage_programme(actor, session.programme),
-           _("Only the site's coordinators confirm its preparations."))
+    if step not in READINESS_STEPS:
+        raise ValidationError(_("Unknown preparation step."))
+    ensure(can_act_for_site(actor, site), _("Only the site's coordinators confirm its preparations."))
     if not session.programme.programme_sites.filter(site=site).exists():
         raise ValidationError(_("This site does not take part in the programme."))
     if done and timezone.now() >= session.ends_at:

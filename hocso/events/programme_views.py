@@ -77,9 +77,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(actor=request.user, pk=pk)
     manage = can_manage_programme(request.user, programme)
-    rows = selectors.programme_sites(programme)
-    if not manage:  # a coordinator: their own sites only
-        rows = [row for row in rows if can_act_for_site(request.user, row.site)]
+    rows = selectors.programme_sites(programme, coordinator=None if manage else request.user)
     sessions = list(programme.sessions.prefetch_related("site_sessions"))
     for session in sessions:
         session.ready_count = sum(1 for r in session.site_sessions.all() if r.is_ready)
@@ -179,8 +177,8 @@ def site_programme(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     and the people expected."""
     programme = selectors.programme_get(actor=request.user, pk=pk)
     row = selectors.programme_site_get(programme=programme, site_pk=site_pk)
-    ensure(can_act_for_site(request.user, row.site) or can_manage_programme(request.user, programme),
-           _("Only the site's coordinators and the programme's hosts open this page."))
+    if not can_act_for_site(request.user, row.site):  # another unit's site: as if it did not exist
+        raise Http404(_("This site does not take part in the programme."))
     form = ExpectedForm(request.POST or None, initial={"expected": row.expected_override})
     if request.method == "POST" and form.is_valid() and call_service(
             form, services.expected_set, actor=request.user, programme_site=row,
@@ -205,6 +203,8 @@ def site_programme(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
 def readiness_confirm(request: HttpRequest, pk: int, site_pk: int, session_pk: int) -> HttpResponse:
     programme = selectors.programme_get(actor=request.user, pk=pk)
     row = selectors.programme_site_get(programme=programme, site_pk=site_pk)
+    if not can_act_for_site(request.user, row.site):
+        raise Http404(_("This site does not take part in the programme."))
     session = selectors.session_get(programme=programme, pk=session_pk)
     step, done = request.POST.get("step", ""), request.POST.get("done", "1") == "1"
     try:
@@ -261,7 +261,7 @@ def programme_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(_("No such report."))
     if fmt == "pdf":
         response = HttpResponse(attendance_pdf(programme), content_type="application/pdf")
-    else:
-        response = HttpResponse(attendance_xlsx(programme), content_type=XLSX_TYPE)
+    else:  # the named list: only the people of the actor's own units
+        response = HttpResponse(attendance_xlsx(programme, scope=scope_of(request.user)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="diem-danh-chuong-trinh-{programme.pk}.{fmt}"'
     return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hocso.core.cccd import mask_cccd
 from hocso.core.exporting import add_sheet, append_row, cell, new_workbook, workbook_bytes
 from hocso.core.formatting import day, moment, number
+from hocso.core.scoping import EVERYTHING, UnitScope
 from hocso.training.certificates.pdf import font_path
 
 from .models import CheckIn, Programme
@@ -23,7 +24,8 @@ def _boards(programme: Programme) -> list[tuple]:
     return [(session, board(session)) for session in programme.sessions.select_related("programme")]
 
 
-def attendance_xlsx(programme: Programme) -> bytes:
+def attendance_xlsx(programme: Programme, *, scope: UnitScope = EVERYTHING) -> bytes:
+    """`scope`: whose names the named sheet lists (the sites of the actor's units); the figures are aggregates."""
     from openpyxl.styles import Font
 
     bold = Font(bold=True)
@@ -53,7 +55,7 @@ def attendance_xlsx(programme: Programme) -> bytes:
     named = add_sheet(book, _("Named check-ins"))
     append_row(named, [cell(named, text, font=bold) for text in (
         _("Session"), _("Site"), _("Full name"), _("CCCD"), _("Unit"), _("Checked in at"), _("Late"), _("How"))])
-    for check_in in (CheckIn.objects.filter(session__programme=programme)
+    for check_in in (CheckIn.objects.filter(scope.q("site__unit__path"), session__programme=programme)
                      .select_related("session", "site", "learner__unit").order_by("session__starts_at", "site_id",
                                                                                   "checked_at")):
         append_row(named, [check_in.session.title, check_in.site.name, check_in.learner.full_name,

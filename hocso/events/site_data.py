@@ -43,10 +43,14 @@ def clean_site_data(data: SiteData) -> dict:
     }
     if not values["name"]:
         errors["name"] = _("Give the site a name.")
+    for field, limit in (("name", 255), ("address", 500), ("coordinator_name", 150), ("technician_name", 150),
+                         ("equipment", 2000)):
+        if len(values[field]) > limit:
+            errors[field] = _("At most %(limit)s characters.") % {"limit": limit}
     if data.unit.valid_to is not None:
         errors["unit"] = _("This unit no longer exists (it was merged or split); choose the unit that took it over.")
-    if data.capacity is not None and data.capacity < 1:
-        errors["capacity"] = _("The number of seats is a whole number of at least 1.")
+    if data.capacity is not None and not 1 <= data.capacity <= 100_000:
+        errors["capacity"] = _("The number of seats is a whole number from 1 to 100,000.")
     for field in ("coordinator_phone", "technician_phone"):
         try:
             values[field] = normalise_phone(getattr(data, field))

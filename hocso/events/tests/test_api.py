@@ -64,3 +64,13 @@ def test_a_key_for_one_commune_sees_only_its_programmes_and_sites(client, provin
     detail = client.get(f"/api/v1/programmes/{session.programme_id}", HTTP_X_API_KEY=whole).json()
     assert detail["sessions"][0]["title"] == "Khai mạc" and detail["host_unit_name"]
     assert client.get("/api/v1/programmes/99999999", HTTP_X_API_KEY=whole).status_code == 404
+
+
+def test_a_coordinators_session_gets_the_published_rule_not_the_hosts_figures(client, session, site_a, site_b,
+                                                                              commune_b, coordinator_a):
+    for n in range(2):
+        codes.check_in(session=session, site=site_b, learner=make_learner(commune_b, f"Sầm Văn F{n}"),
+                       method=CheckInMethod.LIST)
+    client.force_login(coordinator_a)
+    units = {u["unit_name"]: u for u in client.get(_url(session)).json()["units"]}
+    assert units[commune_b.name]["attendance"] is None and units[commune_b.name]["suppressed"]

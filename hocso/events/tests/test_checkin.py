@@ -141,9 +141,9 @@ def test_a_coordinator_cannot_check_in_at_another_site(client, coordinator_a, se
     person = make_learner(commune_b, "Ma Văn Khánh")
     client.force_login(coordinator_a)
     url = reverse("events:site_checkin", args=[session.programme_id, site_b.pk, session.pk])
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"action": "check_in", "learner": person.pk}).status_code == 403
-    assert client.get(reverse("events:site_qr", args=[session.programme_id, site_b.pk, session.pk])).status_code == 403
+    assert client.get(url).status_code == 404  # another unit's site: as if it did not exist
+    assert client.post(url, {"action": "check_in", "learner": person.pk}).status_code == 404
+    assert client.get(reverse("events:site_qr", args=[session.programme_id, site_b.pk, session.pk])).status_code == 404
     assert not CheckIn.objects.exists()
 
 
@@ -238,3 +238,58 @@ def test_the_attendance_report_reads_back_in_excel_and_pdf(client, province_admi
     assert client.get(reverse("events:programme_report", args=[session.programme_id, "exe"])).status_code == 404
     client.force_login(coordinator_a)
     assert client.get(reverse("events:programme_report", args=[session.programme_id, "xlsx"])).status_code == 403
+
+
+def test_a_host_focal_point_reaches_only_the_sites_of_their_own_units(client, province_admin, commune_a, site_a,
+                                                                      site_b, commune_b):
+    """A programme hosted by commune A but run over both communes' sites (the province set it up): commune A's
+    focal point manages the programme, yet commune B's site, its people and their names stay out of reach."""
+    from hocso.access.models import Role
+    from hocso.tests.factories import make_user
+
+    programme = programme_save(actor=province_admin, title="Phổ biến liên xã", host_unit=commune_a)
+    programme_sites_add(actor=province_admin, programme=programme, sites=[site_a, site_b])
+    session = _session(programme)
+    there = make_learner(commune_b, "Lục Văn Bảo")
+    codes.check_in(session=session, site=site_b, learner=there, method=CheckInMethod.LIST)
+    focal = make_user(Role.FOCAL_POINT, commune_a, username="daumoi.lienxa")
+    client.force_login(focal)
+    assert client.get(reverse("events:programme_detail", args=[programme.pk])).status_code == 200
+    for name in ("site_programme",):
+        assert client.get(reverse(f"events:{name}", args=[programme.pk, site_b.pk])).status_code == 404
+    checkin_url = reverse("events:site_checkin", args=[programme.pk, site_b.pk, session.pk])
+    assert client.post(checkin_url, {"action": "undo", "learner": there.pk}).status_code == 404
+    assert CheckIn.objects.filter(learner=there).exists()
+    import io
+
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(client.get(reverse("events:programme_report", args=[programme.pk, "xlsx"]))
+                                    .content))
+    assert "Lục Văn Bảo" not in str(list(book["Danh sách điểm danh"].iter_rows(values_only=True)))
+
+
+def test_the_qr_page_finds_only_the_programmes_audience_and_never_names_someone_elsewhere(
+        client, province_admin, commune_a, commune_b, site_a, site_b):
+    programme = programme_save(actor=province_admin, title="Chỉ xã A", host_unit=commune_a.parent,
+                               audience_units=[commune_a])
+    programme_sites_add(actor=province_admin, programme=programme, sites=[site_a, site_b])
+    session = _session(programme)
+    outsider = make_learner(commune_b, "Hoàng Văn Ngoài")
+    response = client.post(_qr(session, site_a), {"as": "identity", "identity": outsider.cccd})
+    assert response.status_code == 404 and not CheckIn.objects.exists()
+    insider = make_learner(commune_a, "Vương Thị Trong")
+    codes.check_in(session=session, site=site_b, learner=insider, method=CheckInMethod.LIST)
+    refused = client.post(_qr(session, site_a), {"as": "identity", "identity": insider.cccd})
+    assert refused.status_code == 409 and "Vương Thị Trong" not in refused.content.decode()
+
+
+def test_someone_from_outside_the_list_can_be_undone(client, coordinator_a, session, site_a, commune_b):
+    walk_in = make_learner(commune_b, "Bế Văn Lạ")  # in the audience, expected at commune B's hall
+    client.force_login(coordinator_a)
+    url = reverse("events:site_checkin", args=[session.programme_id, site_a.pk, session.pk])
+    client.post(url, {"action": "identity", "identity": walk_in.cccd})
+    assert CheckIn.objects.get().site == site_a
+    assert "Bế Văn Lạ" in client.get(url).content.decode()  # under the latest check-ins
+    client.post(url, {"action": "undo", "learner": walk_in.pk})
+    assert not CheckIn.objects.exists()
+    assert client.post(url, {"action": "undo", "learner": "x' OR 1=1"}).status_code == 302

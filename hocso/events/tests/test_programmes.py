@@ -127,8 +127,8 @@ def test_a_coordinator_confirms_their_sites_preparations_and_the_host_sees_who_i
     assert SiteSession.objects.get(session=session, site=site_a).is_ready
     # Not for another site, nor another site's page.
     other = reverse("events:readiness_confirm", args=[programme.pk, site_b.pk, session.pk])
-    assert client.post(other, {"step": "connection"}).status_code == 403
-    assert client.get(reverse("events:site_programme", args=[programme.pk, site_b.pk])).status_code == 403
+    assert client.post(other, {"step": "connection"}).status_code == 404
+    assert client.get(reverse("events:site_programme", args=[programme.pk, site_b.pk])).status_code == 404
     assert client.get(reverse("events:session_readiness", args=[programme.pk, session.pk])).status_code == 403
 
     client.force_login(province_admin)
