@@ -38,7 +38,7 @@ def register() -> None:
         log.register(action, text, label=label, group=programmes)
     log.register_object("events.programme", links=log.links_by_pk("events.programme", "events:programme_detail"),
                         in_units=lambda scope: Programme.objects.filter(scope.q("host_unit__path")))
-    for key, label in (("audience_units", _("Audience units")), ("sites", _("Sites")), ("site", _("Site")),
+    for key, label in (("audience_units", _("Audience units")), ("sites", _("Sites")), ("site", _("Bridge site")),
                        ("expected", _("Expected head count")), ("session", _("Session")), ("step", _("Step")),
                        ("done", _("Done")), ("head_count", _("Head count"))):
         log.register_key(key, label, object_type="events.programme")

@@ -179,4 +179,4 @@ def board(session: ProgrammeSession) -> dict:
               "expected": sum(s["expected"] for s in sites), "named": sum(s["named"] for s in sites),
               "attendance": sum(s["attendance"] for s in sites)}
     return {"session": session.pk, "totals": totals, "units": list(units.values()), "sites": sites,
-            "at": timezone.now().isoformat()}
+            "at": timezone.localtime().isoformat()}

@@ -37,7 +37,8 @@ def attendance_xlsx(programme: Programme, *, scope: UnitScope = EVERYTHING) -> b
         "day": day(timezone.localdate())}])
     append_row(sites, [])
     append_row(sites, [cell(sites, text, font=bold) for text in (
-        _("Session"), _("Site"), _("Unit"), _("Expected"), _("Checked in by name"), _("Head count"), _("Present"))])
+        _("Session"), _("Bridge site"), _("Unit"), _("Expected"), _("Checked in by name"), _("Head count"),
+        _("Present"))])
     for session, data in boards:
         for site in data["sites"]:
             append_row(sites, [session.title, site["name"], site["unit"], site["expected"], site["named"],
@@ -54,7 +55,7 @@ def attendance_xlsx(programme: Programme, *, scope: UnitScope = EVERYTHING) -> b
                                unit["attendance"]])
     named = add_sheet(book, _("Named check-ins"))
     append_row(named, [cell(named, text, font=bold) for text in (
-        _("Session"), _("Site"), _("Full name"), _("CCCD"), _("Unit"), _("Checked in at"), _("Late"), _("How"))])
+        _("Session"), _("Bridge site"), _("Full name"), _("CCCD"), _("Unit"), _("Checked in at"), _("Late"), _("How"))])
     for check_in in (CheckIn.objects.filter(scope.q("site__unit__path"), session__programme=programme)
                      .select_related("session", "site", "learner__unit").order_by("session__starts_at", "site_id",
                                                                                   "checked_at")):
