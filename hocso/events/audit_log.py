@@ -34,6 +34,8 @@ def register() -> None:
         ("programme.check_in_undo", _("{actor} took back a check-in at a site of {object}"),
          _("Check-in taken back")),
         ("programme.head_count", _("{actor} recorded a site's head count in {object}"), _("Head count recorded")),
+        ("programme.expected_recompute", _("{actor} counted the expected people of {object} again"),
+         _("Expected people counted again")),
     ):
         log.register(action, text, label=label, group=programmes)
     log.register_object("events.programme", links=log.links_by_pk("events.programme", "events:programme_detail"),

@@ -58,8 +58,13 @@ def programme_save(*, actor: Actor, programme: Programme | None = None, title: s
     return programme
 
 
-def expected_recompute(*, programme: Programme) -> int:
-    """Write each site's computed head count; returns how many people of the audience no site serves."""
+def expected_recompute(*, programme: Programme, actor: Actor | None = None) -> int:
+    """Write each site's computed head count from the staff lists as they are now (a coordinator's own figure
+    stays); returns how many people of the audience no site serves. With `actor`, a host asked for it: checked
+    and audited."""
+    if actor is not None:
+        ensure(can_manage_programme(actor, programme), NOT_YOURS)
+        audit(actor, "programme.expected_recompute", programme)
     counts, unassigned = expected_counts(programme)
     rows = list(programme.programme_sites.all())
     for row in rows:

@@ -105,6 +105,17 @@ def programme_sites_add_all(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def programme_expected_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff lists changed since the sites were added (people joined, moved, retired): count again."""
+    programme = selectors.programme_get(actor=request.user, pk=pk)
+    unassigned = services.expected_recompute(programme=programme, actor=request.user)
+    messages.success(request, _("The expected head counts were computed again from the staff lists "
+                                "(%(unassigned)s people of the audience have no site).") % {"unassigned": unassigned})
+    return redirect("events:programme_detail", programme.pk)
+
+
+@login_required
+@require_POST
 def programme_site_remove(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     programme = selectors.programme_get(actor=request.user, pk=pk)
     row = selectors.programme_site_get(programme=programme, site_pk=site_pk)

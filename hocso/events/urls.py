@@ -22,6 +22,8 @@ urlpatterns = [
     path("chuong-trinh/<int:pk>/diem-danh.<str:fmt>", programmes.programme_report, name="programme_report"),
     path("chuong-trinh/<int:pk>/diem-cau/them-tat-ca/", programmes.programme_sites_add_all,
          name="programme_sites_add_all"),
+    path("chuong-trinh/<int:pk>/diem-cau/tinh-lai/", programmes.programme_expected_recompute,
+         name="programme_expected_recompute"),
     path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/", programmes.site_programme, name="site_programme"),
     path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/bo/", programmes.programme_site_remove,
          name="programme_site_remove"),

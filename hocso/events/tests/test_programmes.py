@@ -163,3 +163,13 @@ def test_preparations_cannot_be_confirmed_after_the_session(client, coordinator_
                            {"step": "connection"}, follow=True)
     assert "Buổi đã kết thúc." in response.content.decode()
     assert not SiteSession.objects.exists()
+
+
+def test_the_host_counts_the_expected_people_again_after_the_staff_lists_changed(client, province_admin, programme,
+                                                                                 site_a, commune_a):
+    make_learner(commune_a, "Người Mới Đến")
+    assert ProgrammeSite.objects.get(programme=programme, site=site_a).expected == 6  # written when added
+    client.force_login(province_admin)
+    client.post(reverse("events:programme_expected_recompute", args=[programme.pk]))
+    assert ProgrammeSite.objects.get(programme=programme, site=site_a).expected == 7
+    assert AuditEntry.objects.filter(action="programme.expected_recompute").exists()
