@@ -265,6 +265,14 @@ HOCSO_MIN_GROUP_SIZE = max(1, int(os.environ.get("HOCSO_MIN_GROUP_SIZE", "5")))
 # after the others, unranked: their pass rate says more about who chose to sit than about the agency.
 HOCSO_RANKING_MIN_PARTICIPATION = min(100, max(0, int(os.environ.get("HOCSO_RANKING_MIN_PARTICIPATION", "50"))))
 
+# Awareness programmes (docs/bridge-sites.md): how long a check-in QR code stays valid, and the video system's
+# webhook (BigBlueButton's bbb-webhooks): its shared secret, the callback URL as registered there (the checksum covers
+# it; empty: the URL this server sees) and its checksum algorithm.
+HOCSO_EVENT_QR_SECONDS = int(os.environ.get("HOCSO_EVENT_QR_SECONDS", "120"))
+HOCSO_BBB_WEBHOOK_SECRET = os.environ.get("HOCSO_BBB_WEBHOOK_SECRET", "")
+HOCSO_BBB_CALLBACK_URL = os.environ.get("HOCSO_BBB_CALLBACK_URL", "")
+HOCSO_BBB_CHECKSUM_ALGORITHM = os.environ.get("HOCSO_BBB_CHECKSUM_ALGORITHM", "sha1")
+
 # Background work (DESIGN §4): the database backend and its `hocso db_worker` in production; the immediate
 # backend (tasks run inside the request) in tests and the demo. HOCSO_TASKS_BACKEND overrides either.
 _TASKS_DEFAULT = "django_tasks.backends.immediate.ImmediateBackend" if (DEMO or TESTING) else (

@@ -37,7 +37,7 @@ CLOSES_AFTER_START = dt.timedelta(minutes=30)
 
 
 def qr_seconds() -> int:
-    return int(getattr(settings, "HOCSO_EVENT_QR_SECONDS", 120))
+    return settings.HOCSO_EVENT_QR_SECONDS
 
 
 class CheckInError(Exception):

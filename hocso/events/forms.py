@@ -123,6 +123,10 @@ class SessionForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     meeting_url = forms.URLField(label=_("Meeting link"), required=False, max_length=500, assume_scheme="https",
                                  help_text=_("The link of any video-conference system (Zoom, Jitsi, BigBlueButton…)."))
+    meeting_id = forms.CharField(
+        label=_("Meeting ID in the video system"), required=False, max_length=200,
+        help_text=_("BigBlueButton's meetingID: its join and leave events then show on the live board. Each site "
+                    "joins with the user ID diemcau-<site number>."))
     materials = forms.CharField(label=_("Materials"), required=False, max_length=5000,
                                 widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text=_("One link or document name per line."))

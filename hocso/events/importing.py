@@ -9,7 +9,6 @@ unit with the same name is updated, any other is created. Nothing is written her
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -19,11 +18,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hocso.core.actors import Actor
-from hocso.core.exporting import strip_csv_guard
 from hocso.core.formatting import number
 from hocso.core.scoping import scope_of
 from hocso.core.text import fold, normalize
 from hocso.core.uploads import FileRejected, Sheet, UploadLimits, fill_merged, open_workbook
+from hocso.core.uploads.cells import cell_text
 from hocso.org.models import Unit
 
 from .models import BridgeSite
@@ -69,23 +68,11 @@ _NO = {"khong", "no", "false", "0", "ngung", "ngung su dung"}
 _ACCOUNT_SPLIT = re.compile(r"[,;\n]+")
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%d/%m/%Y")
-    return normalize(strip_csv_guard(str(value)))
-
-
 def _header(sheet: Sheet) -> tuple[int, dict[int, str]] | None:
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         columns = {}
         for position, cell in enumerate(row):
-            name = fold(_text(cell)).strip(" :*")
+            name = fold(cell_text(cell)).strip(" :*")
             if name in _FIELD_OF and _FIELD_OF[name] not in columns.values():
                 columns[position] = _FIELD_OF[name]
         if "name" in columns.values() and {"unit_code", "unit_name"} & set(columns.values()):
@@ -107,7 +94,7 @@ def read_site_rows(content: bytes) -> list[dict]:
         index, columns = found
         rows = []
         for offset, cells in enumerate(sheet.rows[index + 1:]):
-            values = {name: _text(cells[position]) if position < len(cells) else ""
+            values = {name: cell_text(cells[position]) if position < len(cells) else ""
                       for position, name in columns.items()}
             if not any(values.values()):
                 continue

@@ -107,6 +107,9 @@ class ProgrammeSession(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
+    # The video system's own name for the meeting (BigBlueButton's meetingID), so that its join and leave events
+    # (hocso.events.webhooks) find the session.
+    meeting_id = models.CharField(_("meeting ID in the video system"), max_length=200, blank=True, db_index=True)
     materials = models.TextField(_("materials"), blank=True, help_text=_("One link or document name per line."))
 
     class Meta:
@@ -200,3 +203,29 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id}@{self.site_id}/{self.session_id}"
+
+
+class VideoEventKind(models.TextChoices):
+    JOINED = "joined", _("joined")
+    LEFT = "left", _("left")
+
+
+class VideoEvent(models.Model):
+    """A connection joining or leaving the session's meeting, as the video system reported it (a webhook). A site's
+    connection is the one that joins with the user ID `diemcau-<site id>`; others are counted for the session only.
+    The video system counts connections, not the people in front of a site's camera: shown beside the site's count."""
+
+    session = models.ForeignKey(ProgrammeSession, on_delete=models.CASCADE, related_name="video_events")
+    site = models.ForeignKey(BridgeSite, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user_key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=VideoEventKind.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("video-conference event")
+        verbose_name_plural = _("video-conference events")
+        # The video system retries a callback until it is answered: the same event twice is stored once.
+        constraints = [models.UniqueConstraint(fields=["session", "user_key", "kind", "at"], name="events_video_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_key} {self.kind} {self.at:%H:%M:%S}"

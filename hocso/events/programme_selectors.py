@@ -17,6 +17,7 @@ from hocso.core.text import search_terms
 from hocso.people.models import Learner, LearnerStatus
 
 from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteSession
+from .webhooks import connections
 
 
 def programmes_visible(*, actor: Actor | None) -> QuerySet[Programme]:
@@ -160,6 +161,7 @@ def board(session: ProgrammeSession) -> dict:
     sums and the totals, in three queries. A site is reporting once it has a check-in or a head count."""
     named = named_counts(session)
     heads = dict(session.site_sessions.exclude(head_count=None).values_list("site_id", "head_count"))
+    video, video_total = connections(session)
     sites, units = [], {}
     for row in session.programme.programme_sites.select_related("site__unit").order_by(
             "site__unit__sort_key", "site__sort_key", "site_id"):
@@ -167,7 +169,7 @@ def board(session: ProgrammeSession) -> dict:
         count, head = named.get(site.pk, 0), heads.get(site.pk)
         item = {"id": site.pk, "name": site.name, "unit": site.unit.name, "expected": row.expected,
                 "named": count, "head": head, "attendance": attendance(count, head),
-                "reporting": bool(count or head is not None)}
+                "reporting": bool(count or head is not None), "video": video.get(site.pk, 0)}
         sites.append(item)
         unit = units.setdefault(site.unit_id, {"unit": site.unit.name, "sites": 0, "reporting": 0, "expected": 0,
                                                 "attendance": 0})
@@ -177,6 +179,6 @@ def board(session: ProgrammeSession) -> dict:
         unit["attendance"] += item["attendance"]
     totals = {"sites": len(sites), "reporting": sum(s["reporting"] for s in sites),
               "expected": sum(s["expected"] for s in sites), "named": sum(s["named"] for s in sites),
-              "attendance": sum(s["attendance"] for s in sites)}
+              "attendance": sum(s["attendance"] for s in sites), "video": video_total}
     return {"session": session.pk, "totals": totals, "units": list(units.values()), "sites": sites,
             "at": timezone.localtime().isoformat()}

@@ -24,7 +24,7 @@ from .permissions import can_act_for_site, can_manage_programme
 from .programme_selectors import expected_counts
 
 NOT_YOURS = gettext_lazy("Only the host unit's focal points and the province administrators manage this programme.")
-SESSION_FIELDS = ("title", "topic", "speakers", "starts_at", "ends_at", "meeting_url", "materials")
+SESSION_FIELDS = ("title", "topic", "speakers", "starts_at", "ends_at", "meeting_url", "meeting_id", "materials")
 
 
 @transaction.atomic
@@ -115,7 +115,7 @@ def expected_set(*, actor: Actor, programme_site: ProgrammeSite, expected: int |
 @transaction.atomic
 def session_save(*, actor: Actor, programme: Programme, session: ProgrammeSession | None = None, title: str,
                  starts_at: dt.datetime, ends_at: dt.datetime, topic: str = "", speakers: str = "",
-                 meeting_url: str = "", materials: str = "") -> ProgrammeSession:
+                 meeting_url: str = "", meeting_id: str = "", materials: str = "") -> ProgrammeSession:
     ensure(can_manage_programme(actor, programme), NOT_YOURS)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("A session ends after it starts.")})
@@ -128,6 +128,7 @@ def session_save(*, actor: Actor, programme: Programme, session: ProgrammeSessio
     session.title, session.topic, session.speakers = title, topic.strip(), normalize(speakers)
     session.starts_at, session.ends_at = starts_at, ends_at
     session.meeting_url, session.materials = meeting_url.strip(), materials.strip()
+    session.meeting_id = meeting_id.strip()
     session.save()
     audit(actor, "programme.session_create" if creating else "programme.session_update", programme,
           before=before, after=snapshot(session, SESSION_FIELDS), extra={"session": session.title})

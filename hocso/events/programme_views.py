@@ -3,6 +3,7 @@ board for the host, and a site's own page for its coordinator (expected head cou
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocso.core.exporting import XLSX_TYPE
@@ -22,6 +24,7 @@ from hocso.org.selectors import units_visible
 
 from . import programme_selectors as selectors
 from . import programme_services as services
+from . import webhooks
 from .forms import ExpectedForm, ProgrammeForm, SessionForm
 from .models import BridgeSite
 from .permissions import can_act_for_site, can_host_programmes, can_manage_programme
@@ -276,3 +279,18 @@ def programme_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = HttpResponse(attendance_xlsx(programme, scope=scope_of(request.user)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="diem-danh-chuong-trinh-{programme.pk}.{fmt}"'
     return response
+
+
+@csrf_exempt  # the video system posts here with its checksum, not a browser with a session
+@require_POST
+def bbb_webhook(request: HttpRequest) -> JsonResponse:
+    """BigBlueButton's join and leave events (hocso.events.webhooks)."""
+    callback_url = settings.HOCSO_BBB_CALLBACK_URL or request.build_absolute_uri(request.path)
+    try:
+        webhooks.authenticate(callback_url=callback_url, body=request.body,
+                              checksum=request.GET.get("checksum", ""),
+                              authorization=request.headers.get("Authorization", ""))
+        received = webhooks.receive(request.POST.get("event", ""))
+    except webhooks.Refused as refused:
+        return JsonResponse({"error": refused.message}, status=refused.status)
+    return JsonResponse({"stored": received.stored, "ignored": received.ignored})

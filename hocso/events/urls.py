@@ -34,6 +34,7 @@ urlpatterns = [
     path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/buoi/<int:session_pk>/ma-qr/", checkin.site_qr,
          name="site_qr"),
     path("diem-danh/<str:token>/", checkin.qr_checkin, name="qr_checkin"),
+    path("chuong-trinh/webhook/bigbluebutton/", programmes.bbb_webhook, name="bbb_webhook"),
     path("chuong-trinh/<int:pk>/buoi/them/", programmes.session_create, name="session_create"),
     path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/sua/", programmes.session_edit, name="session_edit"),
     path("chuong-trinh/<int:pk>/buoi/<int:session_pk>/truc-tiep/", programmes.session_board, name="session_board"),

@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hocso.core.cccd import FEMALE, MALE
-from hocso.core.exporting import strip_csv_guard
 from hocso.core.phone import PhoneError, normalise_phone
 from hocso.core.text import fold, is_digits
+from hocso.core.uploads.cells import cell_text
+from hocso.core.uploads.cells import clean_text as uploads_clean_text
 from hocso.people.models import RANK_CODE_RE
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -46,32 +46,9 @@ def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def clean_text(text: str) -> str:
-    """`hocso.core.text.normalize` (NFC, single spaces), with fast paths: most cells are already clean."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return " ".join(text.split())
-
-
-def as_text(value) -> str:
-    """The cell as text: whole numbers without '.0', dates as dd/mm/yyyy, NFC with single spaces.
-
-    The apostrophe our CSV exports put before a text that could read as a formula ('+84…) is taken off again, so
-    an exported list imports unchanged.
-    """
-    if type(value) is str:
-        return clean_text(strip_csv_guard(value))
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return clean_text(str(value))
+# The cell's text: one reading for every upload (hocso.core.uploads.cells); the staff import's names for it.
+clean_text = uploads_clean_text
+as_text = cell_text
 
 
 def _masked(text: str) -> bool:

@@ -16,13 +16,13 @@
   }
 
   function draw(data) {
-    ["sites", "reporting", "expected", "named", "attendance"].forEach(function (name) {
+    ["sites", "reporting", "expected", "named", "attendance", "video"].forEach(function (name) {
       put(root, "total-" + name, data.totals[name]);
     });
     data.sites.forEach(function (site) {
       var row = root.querySelector("tr[data-site='" + site.id + "']");
       if (!row) { return; }
-      ["expected", "named", "head", "attendance"].forEach(function (name) { put(row, name, site[name]); });
+      ["expected", "named", "head", "attendance", "video"].forEach(function (name) { put(row, name, site[name]); });
       row.classList.toggle("silent", !site.reporting);
     });
     data.units.forEach(function (unit, index) {
