@@ -38,8 +38,8 @@ def test_admin_menu_is_grouped_and_a_learner_menu_is_flat(client, province_admin
     client.force_login(province_admin)
     page = html(client.get("/can-bo/"))
     groups = re.findall(r"<summary[^>]*>([^<]+)</summary>", page)
-    assert groups[:4] == ["Học tập", "Giảng dạy", "Quản lý", "Hệ thống"], groups
-    assert page.count("<details data-menu>") == 4
+    assert groups[:5] == ["Học tập", "Giảng dạy", "Quản lý", "Chương trình", "Hệ thống"], groups
+    assert page.count("<details data-menu>") == 5
     # The current page is marked, in its group.
     assert '<a href="/can-bo/" aria-current="page">' in page
     assert re.search(r'<summary class="current">Quản lý</summary>', page)
