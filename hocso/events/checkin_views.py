@@ -8,7 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -113,9 +113,10 @@ def site_qr(request: HttpRequest, pk: int, site_pk: int, session_pk: int) -> Htt
     url = request.build_absolute_uri(reverse("events:qr_checkin", args=[codes.token_for(session, row.site)]))
     # segno writes the SVG itself from our own URL: safe to embed as is.
     svg = segno.make(url, error="m").svg_inline(scale=8, border=2, title=_("Check-in code"))
+    figures = next((s for s in selectors.shared_board(session)["sites"] if s["id"] == row.site_id), {})
     return render(request, "events/site_qr.html", {
         "programme": programme, "site": row.site, "session": session, "url": url, "qr_svg": mark_safe(svg),
-        "refresh": max(codes.qr_seconds() // 2, 10),
+        "refresh": max(codes.qr_seconds() // 2, 10), "figures": figures,
     })
 
 
@@ -177,3 +178,15 @@ def qr_checkin(request: HttpRequest, token: str) -> HttpResponse:
         "learner": learner,
     }, status=status)
 
+
+
+@never_cache
+@login_required
+@require_GET
+def site_figures(request: HttpRequest, pk: int, site_pk: int, session_pk: int) -> JsonResponse:
+    """This site's figures and the programme's totals, for the site's screen (the QR page shows them and asks again
+    every 10 s): small, and read from the board every poller shares."""
+    _programme, row, session = _site_and_session(request, pk, site_pk, session_pk)
+    data = selectors.shared_board(session)
+    site = next((s for s in data["sites"] if s["id"] == row.site_id), None)
+    return JsonResponse({"site": site, "totals": data["totals"], "at": data["at"]})

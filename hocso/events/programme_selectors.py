@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -182,3 +183,17 @@ def board(session: ProgrammeSession) -> dict:
               "attendance": sum(s["attendance"] for s in sites), "video": video_total}
     return {"session": session.pk, "totals": totals, "units": list(units.values()), "sites": sites,
             "at": timezone.localtime().isoformat()}
+
+
+BOARD_SECONDS = 5  # the board's figures are shared by everyone polling it for this long
+
+
+def shared_board(session: ProgrammeSession) -> dict:
+    """`board(session)`, computed at most once every BOARD_SECONDS for everyone polling it (the host's page, the
+    wall screen, every site's screen)."""
+    key = f"events:board:{session.pk}"
+    data = cache.get(key)
+    if data is None:
+        data = board(session)
+        cache.set(key, data, BOARD_SECONDS)
+    return data

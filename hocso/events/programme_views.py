@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -230,18 +229,6 @@ def readiness_confirm(request: HttpRequest, pk: int, site_pk: int, session_pk: i
     return redirect("events:site_programme", programme.pk, row.site_id)
 
 
-BOARD_SECONDS = 5  # the board's figures are shared by everyone polling it for this long
-
-
-def _board(session) -> dict:
-    key = f"events:board:{session.pk}"
-    data = cache.get(key)
-    if data is None:
-        data = selectors.board(session)
-        cache.set(key, data, BOARD_SECONDS)
-    return data
-
-
 @login_required
 @require_GET
 def session_board(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
@@ -250,7 +237,7 @@ def session_board(request: HttpRequest, pk: int, session_pk: int) -> HttpRespons
     ensure(can_manage_programme(request.user, programme), services.NOT_YOURS)
     session = selectors.session_get(programme=programme, pk=session_pk)
     return render(request, "events/session_board.html", {
-        "programme": programme, "session": session, "board": _board(session),
+        "programme": programme, "session": session, "board": selectors.shared_board(session),
         "wall": request.GET.get("man-hinh") == "1", "poll_seconds": 10,
     })
 
@@ -260,7 +247,7 @@ def session_board(request: HttpRequest, pk: int, session_pk: int) -> HttpRespons
 def session_board_json(request: HttpRequest, pk: int, session_pk: int) -> JsonResponse:
     programme = selectors.programme_get(actor=request.user, pk=pk)
     ensure(can_manage_programme(request.user, programme), services.NOT_YOURS)
-    response = JsonResponse(_board(selectors.session_get(programme=programme, pk=session_pk)))
+    response = JsonResponse(selectors.shared_board(selectors.session_get(programme=programme, pk=session_pk)))
     response["Cache-Control"] = "private, max-age=5"
     return response
 

@@ -33,6 +33,8 @@ urlpatterns = [
          name="site_checkin"),
     path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/buoi/<int:session_pk>/ma-qr/", checkin.site_qr,
          name="site_qr"),
+    path("chuong-trinh/<int:pk>/diem-cau/<int:site_pk>/buoi/<int:session_pk>/so-lieu.json", checkin.site_figures,
+         name="site_figures"),
     path("diem-danh/<str:token>/", checkin.qr_checkin, name="qr_checkin"),
     path("chuong-trinh/webhook/bigbluebutton/", programmes.bbb_webhook, name="bbb_webhook"),
     path("chuong-trinh/<int:pk>/buoi/them/", programmes.session_create, name="session_create"),

@@ -186,7 +186,7 @@ def test_the_live_board_adds_up_sites_units_and_the_province(client, province_ad
     cache.clear()
     client.force_login(province_admin)
     data = client.get(reverse("events:session_board_json", args=[session.programme_id, session.pk])).json()
-    assert data["totals"] == {"sites": 2, "reporting": 1, "expected": 35, "named": 4, "attendance": 9}
+    assert data["totals"] == {"sites": 2, "reporting": 1, "expected": 35, "named": 4, "attendance": 9, "video": 0}
     by_site = {site["id"]: site for site in data["sites"]}
     assert (by_site[site_a.pk]["named"], by_site[site_a.pk]["head"], by_site[site_a.pk]["attendance"]) == (4, 9, 9)
     assert by_site[site_b.pk]["reporting"] is False and by_site[site_b.pk]["expected"] == 15
@@ -293,3 +293,18 @@ def test_someone_from_outside_the_list_can_be_undone(client, coordinator_a, sess
     client.post(url, {"action": "undo", "learner": walk_in.pk})
     assert not CheckIn.objects.exists()
     assert client.post(url, {"action": "undo", "learner": "x' OR 1=1"}).status_code == 302
+
+
+def test_the_sites_screen_shows_its_own_count_and_asks_again(client, coordinator_a, session, site_a, site_b,
+                                                             person_a):
+    from django.core.cache import cache
+
+    codes.check_in(session=session, site=site_a, learner=person_a, method=CheckInMethod.LIST)
+    cache.clear()
+    client.force_login(coordinator_a)
+    page = client.get(reverse("events:site_qr", args=[session.programme_id, site_a.pk, session.pk])).content.decode()
+    assert 'data-field="site-named">1<' in page and "so-lieu.json" in page
+    data = client.get(reverse("events:site_figures", args=[session.programme_id, site_a.pk, session.pk])).json()
+    assert data["site"]["named"] == 1 and data["totals"]["named"] == 1 and "sites" not in data
+    assert client.get(reverse("events:site_figures", args=[session.programme_id, site_b.pk, session.pk])) \
+        .status_code == 404

@@ -19,13 +19,16 @@
     ["sites", "reporting", "expected", "named", "attendance", "video"].forEach(function (name) {
       put(root, "total-" + name, data.totals[name]);
     });
-    data.sites.forEach(function (site) {
+    if (data.site) {  // one site's screen: its own figures
+      ["named", "expected"].forEach(function (name) { put(root, "site-" + name, data.site[name]); });
+    }
+    (data.sites || []).forEach(function (site) {
       var row = root.querySelector("tr[data-site='" + site.id + "']");
       if (!row) { return; }
       ["expected", "named", "head", "attendance", "video"].forEach(function (name) { put(row, name, site[name]); });
       row.classList.toggle("silent", !site.reporting);
     });
-    data.units.forEach(function (unit, index) {
+    (data.units || []).forEach(function (unit, index) {
       var row = root.querySelector("tr[data-unit-index='" + index + "']");
       if (!row) { return; }
       ["sites", "reporting", "expected", "attendance"].forEach(function (name) { put(row, name, unit[name]); });
