@@ -8,6 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Awareness programmes")
 
     def ready(self) -> None:
+        # Training counts towards its plan the people events says attended (it never imports us).
+        from hocso.training.plans.achievements import register_counted_learners
+
         from . import audit_log
+        from .training_plan import learners_attended
 
         audit_log.register()
+        register_counted_learners(learners_attended)

@@ -107,12 +107,17 @@ class ProgrammeForm(forms.Form):
     audience_groups = forms.ModelMultipleChoiceField(
         label=_("Audience target groups"), required=False, queryset=TargetGroup.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every target group."))
+    counts_toward_plan = forms.BooleanField(
+        label=_("Counts towards the training plan"), required=False,
+        help_text=_("Whoever attends a session counts as trained that year in the plan's progress."))
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, plan_switch: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["host_unit"].queryset = units
             self.fields["audience_units"].queryset = units
+        if not plan_switch:  # the province administrators' decision
+            del self.fields["counts_toward_plan"]
 
 
 class SessionForm(forms.Form):

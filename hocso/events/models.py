@@ -82,6 +82,8 @@ class Programme(models.Model):
     audience_units = models.ManyToManyField(Unit, verbose_name=_("audience units"), blank=True, related_name="+")
     audience_groups = models.ManyToManyField("org.TargetGroup", verbose_name=_("audience target groups"),
                                              blank=True, related_name="+")
+    # Set by a province administrator: whoever attends a session counts as trained that year in the plan's progress.
+    counts_toward_plan = models.BooleanField(_("counts towards the training plan"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

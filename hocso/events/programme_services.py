@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from hocso.core.actors import Actor
 from hocso.core.audit import audit, snapshot
 from hocso.core.permissions import ensure
-from hocso.core.scoping import scope_of
+from hocso.core.scoping import acts_for_whole_province, scope_of
 from hocso.core.text import normalize, search_key
 from hocso.org.models import TargetGroup, Unit
 
@@ -30,7 +30,9 @@ SESSION_FIELDS = ("title", "topic", "speakers", "starts_at", "ends_at", "meeting
 @transaction.atomic
 def programme_save(*, actor: Actor, programme: Programme | None = None, title: str, description: str = "",
                    host_unit: Unit, audience_units: Iterable[Unit] = (), audience_groups: Iterable[TargetGroup] = (),
-                   ) -> Programme:
+                   counts_toward_plan: bool | None = None) -> Programme:
+    """Create or edit a programme. `counts_toward_plan` (None: unchanged) is the province administrators' to set:
+    whoever attends then counts as trained in the plan's progress."""
     scope = scope_of(actor)
     ensure(scope.covers(host_unit.path), NOT_YOURS)
     if programme is not None:
@@ -44,16 +46,20 @@ def programme_save(*, actor: Actor, programme: Programme | None = None, title: s
     if not title:
         raise ValidationError({"title": _("Give the programme a title.")})
     creating = programme is None
-    before = snapshot(programme, ("title", "host_unit_id")) if programme else {}
+    before = snapshot(programme, ("title", "host_unit_id", "counts_toward_plan")) if programme else {}
     programme = programme or Programme(created_by=actor if getattr(actor, "pk", None) else None)
     programme.title, programme.description, programme.host_unit = title, description.strip(), host_unit
     programme.search_key = search_key(title, host_unit.name)
+    if counts_toward_plan is not None and counts_toward_plan != programme.counts_toward_plan:
+        ensure(acts_for_whole_province(actor),
+               _("Only province administrators decide which programmes count towards the training plan."))
+        programme.counts_toward_plan = counts_toward_plan
     programme.save()
     programme.audience_units.set(audience_units)
     programme.audience_groups.set(list(audience_groups))
     expected_recompute(programme=programme)
     audit(actor, "programme.create" if creating else "programme.update", programme, before=before,
-          after=snapshot(programme, ("title", "host_unit_id")),
+          after=snapshot(programme, ("title", "host_unit_id", "counts_toward_plan")),
           extra={"audience_units": ", ".join(u.name for u in audience_units)} if audience_units else None)
     return programme
 

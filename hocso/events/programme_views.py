@@ -18,7 +18,7 @@ from hocso.core.exporting import XLSX_TYPE
 from hocso.core.forms import call_service
 from hocso.core.pagination import paginate, querystring_without_page
 from hocso.core.permissions import ensure
-from hocso.core.scoping import scope_of
+from hocso.core.scoping import acts_for_whole_province, scope_of
 from hocso.org.selectors import units_visible
 
 from . import programme_selectors as selectors
@@ -53,8 +53,10 @@ def _programme_form(request: HttpRequest, programme=None) -> HttpResponse:
         ensure(can_manage_programme(actor, programme), services.NOT_YOURS)
         initial = {"title": programme.title, "description": programme.description, "host_unit": programme.host_unit,
                    "audience_units": list(programme.audience_units.all()),
-                   "audience_groups": list(programme.audience_groups.all())}
-    form = ProgrammeForm(request.POST or None, initial=initial, units=units_visible(actor=actor))
+                   "audience_groups": list(programme.audience_groups.all()),
+                   "counts_toward_plan": programme.counts_toward_plan}
+    form = ProgrammeForm(request.POST or None, initial=initial, units=units_visible(actor=actor),
+                         plan_switch=acts_for_whole_province(actor))
     if request.method == "POST" and form.is_valid() and (saved := call_service(
             form, services.programme_save, actor=actor, programme=programme, **form.cleaned_data)):
         messages.success(request, _("The programme %(title)s was saved.") % {"title": saved.title})

@@ -1,4 +1,5 @@
-"""Which passed quiz attempts count towards the training plan: a registry that higher apps fill.
+"""Which passed quiz attempts, and which other people, count towards the training plan: registries that higher apps
+fill.
 
 Training knows quizzes and attempts (assessment is below it) but not why a test was sat. An app above training that
 does know (campaigns: "sat in a published test campaign") registers, in its `AppConfig.ready()`, a function that
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 
 from hocso.assessment.models import Attempt
+from hocso.core.scoping import UnitScope
 
 CountedAttempts = Callable[[QuerySet[Attempt]], QuerySet[Attempt]]
 
@@ -35,3 +37,19 @@ def register_counted_attempts(narrow: CountedAttempts) -> None:
 def counted_attempts(attempts: QuerySet[Attempt]) -> list[QuerySet[Attempt]]:
     """The registered narrowings of `attempts`, one queryset each (empty when nobody registered any)."""
     return [narrow(attempts) for narrow in _counted]
+
+
+# `learners(scope, year)`: the ids of the people who achieved in `year` by something training does not know (an
+# awareness programme the province counts towards its plan: hocso.events), where the scope covers where they did.
+CountedLearners = Callable[[UnitScope, int], QuerySet]
+
+_learners: list[CountedLearners] = []
+
+
+def register_counted_learners(learners: CountedLearners) -> None:
+    if learners not in _learners:
+        _learners.append(learners)
+
+
+def counted_learners(scope: UnitScope, year: int) -> list[QuerySet]:
+    return [learners(scope, year) for learners in _learners]

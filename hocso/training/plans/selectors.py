@@ -4,7 +4,9 @@ Definition of "achieved" (stated on the page too): a learner of target group G c
 they either received a certificate that is not revoked (any course), or passed (graded, passed) a quiz attempt
 submitted in Y that belongs to a published test campaign: a campaign with at least one published result snapshot,
 on the attempt's quiz, whose window contains the day the attempt was started (campaigns says which attempts those
-are, through `achievements`: training does not import campaigns). Each learner counts once per year.
+are, through `achievements`: training does not import campaigns), or attended a session of an awareness programme
+that the province counts towards the plan (events says who, through `achievements` too). Each learner counts once
+per year.
 The target group is the learner's current one. For focal points, certificates count by the learner's current unit
 and attempts by the unit recorded on the attempt when it was started.
 """
@@ -27,7 +29,7 @@ from hocso.people.models import Learner
 
 from ..models import Certificate, TrainingPlan
 from ..permissions import can_see_plans
-from .achievements import counted_attempts
+from .achievements import counted_attempts, counted_learners
 
 
 def plans(*, actor: Actor):
@@ -59,6 +61,8 @@ def achieved_counts(*, scope: UnitScope, years: list[int]) -> dict[tuple[int, in
                                         submitted_at__year=year)
         for counted in counted_attempts(passed):
             achieved |= Q(pk__in=counted.values("learner_id"))
+        for learner_ids in counted_learners(scope, year):
+            achieved |= Q(pk__in=learner_ids)
         rows = (
             Learner.objects.filter(target_group__isnull=False).filter(achieved)
             .values("target_group_id").annotate(n=Count("pk", distinct=True)).order_by()
