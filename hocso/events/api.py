@@ -19,6 +19,7 @@ from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, pagina
 from hocso.identity.models import ApiKey
 
 from . import programme_selectors as selectors
+from .disclosure import public_attendance
 from .permissions import can_manage_programme
 from .selectors import site_list
 
@@ -111,25 +112,6 @@ def list_sites(request: HttpRequest, paging: Query[PageParams], q: str = ""):
     return paginate_queryset(site_list(actor=actor_of(request), query=q[:200]), paging)
 
 
-def _protected(units: list[dict], k: int) -> set:
-    """The unit rows (their indexes) to withhold, and "all" when the total itself describes 1..k-1 people.
-
-    The table has one equation, total = the units' sum, so subtraction reveals exactly the sum of the withheld rows:
-    rows of 1..k-1 people are withheld, then the smallest shown rows as well until that sum is 0 or at least k
-    (the one-equation case of hocso.core.disclosure's rule), for people present and people expected alike."""
-    hidden: set = set()
-    for measure in ("attendance", "expected"):
-        values = [unit[measure] for unit in units]
-        withheld = {index for index, value in enumerate(values) if 0 < value < k}
-        shown = sorted((value, index) for index, value in enumerate(values) if index not in withheld and value > 0)
-        while 0 < sum(values[index] for index in withheld) < k and shown:
-            withheld.add(shown.pop(0)[1])
-        hidden |= withheld
-        if 0 < sum(values) < k:
-            hidden.add("all")
-    return hidden
-
-
 @router.get("/programmes/{programme_id}/sessions/{session_id}/attendance",
             response={200: AttendanceOut, **errors(401, 404, 422)}, summary="A session's attendance by unit")
 def session_attendance(request: HttpRequest, programme_id: Id, session_id: Id):
@@ -139,12 +121,4 @@ def session_attendance(request: HttpRequest, programme_id: Id, session_id: Id):
     k = settings.HOCSO_MIN_GROUP_SIZE
     # The programme's hosts see every figure, as on their live board; keys and everyone else get the published rule.
     public = isinstance(actor, ApiKey) or not can_manage_programme(actor, programme)
-    hidden = _protected(data["units"], k) if public and k > 1 else set()
-    units = [{**unit, "unit_name": unit["unit"], "suppressed": index in hidden,
-              "expected": None if index in hidden else unit["expected"],
-              "attendance": None if index in hidden else unit["attendance"]}
-             for index, unit in enumerate(data["units"])]
-    totals, withheld = data["totals"], "all" in hidden
-    return {"session_id": data["session"], "sites": totals["sites"], "reporting": totals["reporting"],
-            "expected": None if withheld else totals["expected"],
-            "attendance": None if withheld else totals["attendance"], "units": units, "min_group_size": k}
+    return {**public_attendance(data, k if public else 1), "min_group_size": k}

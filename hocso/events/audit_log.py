@@ -34,6 +34,9 @@ def register() -> None:
         ("programme.check_in_undo", _("{actor} took back a check-in at a site of {object}"),
          _("Check-in taken back")),
         ("programme.head_count", _("{actor} recorded a site's head count in {object}"), _("Head count recorded")),
+        ("programme.publish", _("{actor} published the attendance of {object}"), _("Attendance published")),
+        ("programme.unpublish", _("{actor} took the attendance of {object} off the public pages"),
+         _("Attendance unpublished")),
         ("programme.expected_recompute", _("{actor} counted the expected people of {object} again"),
          _("Expected people counted again")),
     ):

@@ -84,6 +84,8 @@ class Programme(models.Model):
                                              blank=True, related_name="+")
     # Set by a province administrator: whoever attends a session counts as trained that year in the plan's progress.
     counts_toward_plan = models.BooleanField(_("counts towards the training plan"), default=False)
+    # Once set, the attendance of its sessions (aggregates only, small groups withheld) is on the public pages.
+    published_at = models.DateTimeField(_("attendance published"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

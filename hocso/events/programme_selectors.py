@@ -197,3 +197,18 @@ def shared_board(session: ProgrammeSession) -> dict:
         data = board(session)
         cache.set(key, data, BOARD_SECONDS)
     return data
+
+
+def published_programmes(*, query: str = "") -> QuerySet[Programme]:
+    """Programmes whose hosts published their attendance: for everyone, no sign-in."""
+    qs = Programme.objects.filter(published_at__isnull=False).select_related("host_unit")
+    for term in search_terms(query):
+        qs = qs.filter(search_key__contains=term)
+    return qs.order_by("-published_at", "-id")
+
+
+def published_programme(pk: int) -> Programme:
+    programme = published_programmes().filter(pk=pk).first()
+    if programme is None:
+        raise Http404(_("Programme not found."))
+    return programme

@@ -166,3 +166,14 @@ def readiness_confirm(*, actor: Actor, session: ProgrammeSession, site: BridgeSi
     audit(actor, "programme.readiness", session.programme,
           extra={"session": session.title, "site": site.name, "step": step, "done": done})
     return readiness
+
+
+@transaction.atomic
+def programme_publish(*, actor: Actor, programme: Programme, publish: bool) -> Programme:
+    """Put the programme's attendance on the public pages (aggregates by unit, small groups withheld), or take it
+    off again."""
+    ensure(can_manage_programme(actor, programme), NOT_YOURS)
+    programme.published_at = timezone.now() if publish else None
+    programme.save(update_fields=["published_at"])
+    audit(actor, "programme.publish" if publish else "programme.unpublish", programme)
+    return programme

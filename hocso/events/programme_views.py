@@ -283,3 +283,14 @@ def bbb_webhook(request: HttpRequest) -> JsonResponse:
     except webhooks.Refused as refused:
         return JsonResponse({"error": refused.message}, status=refused.status)
     return JsonResponse({"stored": received.stored, "ignored": received.ignored})
+
+
+@login_required
+@require_POST
+def programme_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(actor=request.user, pk=pk)
+    publish = request.POST.get("publish") == "1"
+    services.programme_publish(actor=request.user, programme=programme, publish=publish)
+    messages.success(request, _("The attendance is on the public pages.") if publish
+                     else _("The attendance is no longer on the public pages."))
+    return redirect("events:programme_detail", programme.pk)

@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import checkin_views as checkin
 from . import programme_views as programmes
-from . import views
+from . import views, views_public
 
 app_name = "events"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("chuong-trinh/them/", programmes.programme_create, name="programme_create"),
     path("chuong-trinh/<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("chuong-trinh/<int:pk>/sua/", programmes.programme_edit, name="programme_edit"),
+    path("chuong-trinh/<int:pk>/cong-bo/", programmes.programme_publish, name="programme_publish"),
+    path("cong-khai/chuong-trinh/", views_public.public_programmes, name="public_programmes"),
+    path("cong-khai/chuong-trinh/<int:pk>/", views_public.public_programme, name="public_programme"),
     path("chuong-trinh/<int:pk>/diem-danh.<str:fmt>", programmes.programme_report, name="programme_report"),
     path("chuong-trinh/<int:pk>/diem-cau/them-tat-ca/", programmes.programme_sites_add_all,
          name="programme_sites_add_all"),

@@ -74,3 +74,37 @@ def test_a_coordinators_session_gets_the_published_rule_not_the_hosts_figures(cl
     client.force_login(coordinator_a)
     units = {u["unit_name"]: u for u in client.get(_url(session)).json()["units"]}
     assert units[commune_b.name]["attendance"] is None and units[commune_b.name]["suppressed"]
+
+
+def test_published_attendance_is_public_by_unit_with_small_groups_withheld(client, province_admin, session, site_a,
+                                                                           site_b, commune_a, commune_b,
+                                                                           coordinator_a, focal_b):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    ProgrammeSite.objects.filter(site=site_a).update(expected_computed=40)
+    ProgrammeSite.objects.filter(site=site_b).update(expected_computed=30)
+    codes.head_count_set(actor=coordinator_a, session=session, site=site_a, count=35)
+    names = [f"Lý Văn G{n}" for n in range(3)]
+    for name in names:
+        codes.check_in(session=session, site=site_b, learner=make_learner(commune_b, name),
+                       method=CheckInMethod.LIST)
+    # The session has begun: the public page shows sessions once they start.
+    ProgrammeSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=10))
+    public = reverse("events:public_programme", args=[session.programme_id])
+    assert client.get(public).status_code == 404  # not published yet
+    client.force_login(focal_b)  # not the host's: cannot publish
+    assert client.post(reverse("events:programme_publish", args=[session.programme_id]),
+                       {"publish": "1"}).status_code == 404
+    client.force_login(province_admin)
+    client.post(reverse("events:programme_publish", args=[session.programme_id]), {"publish": "1"})
+    client.logout()
+    cache.clear()
+    response = client.get(public)
+    page = response.content.decode()
+    assert "38 có mặt / 70 dự kiến" in page
+    assert commune_a.name in page and commune_b.name in page and "*" in page
+    assert ">3<" not in page and ">35<" not in page  # commune B's 3, and commune A's 35 that would give them back
+    assert not any(name in page for name in names) and site_a.name not in page
+    listing = client.get(reverse("events:public_programmes")).content.decode()
+    assert "Hội nghị trực tuyến 2026" in listing
