@@ -12,10 +12,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
-from hocso.core.api_common import Id, Page, PageParams, actor_of, errors, paginate_queryset
+from hocso.core.api_common import ApiError, Id, Page, PageParams, actor_of, errors, paginate_queryset
 from hocso.identity.models import ApiKey
 
 from . import programme_selectors as selectors
@@ -113,12 +115,17 @@ def list_sites(request: HttpRequest, paging: Query[PageParams], q: str = ""):
 
 
 @router.get("/programmes/{programme_id}/sessions/{session_id}/attendance",
-            response={200: AttendanceOut, **errors(401, 404, 422)}, summary="A session's attendance by unit")
+            response={200: AttendanceOut, **errors(401, 404, 409, 422)},
+            summary="A session's attendance by unit")
 def session_attendance(request: HttpRequest, programme_id: Id, session_id: Id):
     actor = actor_of(request)
     programme = selectors.programme_get(actor=actor, pk=programme_id)
-    data = selectors.board(selectors.session_get(programme=programme, pk=session_id))
+    session = selectors.session_get(programme=programme, pk=session_id)
+    data = selectors.board(session)
     k = settings.HOCSO_MIN_GROUP_SIZE
-    # The programme's hosts see every figure, as on their live board; keys and everyone else get the published rule.
+    # The programme's hosts see every figure, live, as on their board; keys and everyone else get the published rule,
+    # and only once the session has ended (figures that still move would let two readings tell single people).
     public = isinstance(actor, ApiKey) or not can_manage_programme(actor, programme)
+    if public and session.ends_at > timezone.now():
+        raise ApiError(409, "session_not_ended", _("Attendance is given once the session has ended."))
     return {**public_attendance(data, k if public else 1), "min_group_size": k}

@@ -11,8 +11,10 @@ def withheld_units(units: list[dict], k: int) -> set:
     rows of 1..k-1 people are withheld, then the smallest shown rows as well until that sum is 0 or at least k
     (the one-equation case of hocso.core.disclosure's rule), for people present and people expected alike."""
     hidden: set = set()
-    for measure in ("attendance", "expected"):
-        values = [unit[measure] for unit in units]
+    # The absentees too: expected − present of 1..k-1 would tell who stayed away (or that everyone came).
+    absent = [max(0, unit["expected"] - unit["attendance"]) for unit in units]
+    for measure in ("attendance", "expected", "absent"):
+        values = absent if measure == "absent" else [unit[measure] for unit in units]
         withheld = {index for index, value in enumerate(values) if 0 < value < k}
         shown = sorted((value, index) for index, value in enumerate(values) if index not in withheld and value > 0)
         while 0 < sum(values[index] for index in withheld) < k and shown:

@@ -212,16 +212,18 @@ class CheckIn(models.Model):
 class VideoEventKind(models.TextChoices):
     JOINED = "joined", _("joined")
     LEFT = "left", _("left")
+    ENDED = "ended", _("meeting ended")
 
 
 class VideoEvent(models.Model):
-    """A connection joining or leaving the session's meeting, as the video system reported it (a webhook). A site's
-    connection is the one that joins with the user ID `diemcau-<site id>`; others are counted for the session only.
-    The video system counts connections, not the people in front of a site's camera: shown beside the site's count."""
+    """A connection (the video system's internal user ID) joining or leaving the session's meeting, or the meeting
+    ending, as the video system reported it (a webhook). A site's connection joins with the external user ID
+    `diemcau-<site id>`; others count for the session only. The video system counts connections, not the people in
+    front of a site's camera: shown beside the site's count."""
 
     session = models.ForeignKey(ProgrammeSession, on_delete=models.CASCADE, related_name="video_events")
     site = models.ForeignKey(BridgeSite, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    user_key = models.CharField(max_length=200)
+    user_key = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=10, choices=VideoEventKind.choices)
     at = models.DateTimeField()
 

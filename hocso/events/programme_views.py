@@ -3,6 +3,8 @@ board for the host, and a site's own page for its coordinator (expected head cou
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +30,8 @@ from .forms import ExpectedForm, ProgrammeForm, SessionForm
 from .models import BridgeSite
 from .permissions import can_act_for_site, can_host_programmes, can_manage_programme
 from .reports import attendance_pdf, attendance_xlsx
+
+logger = logging.getLogger("hocso.events")
 
 # How long before a session its sites must have tested the connection, and confirmed their list (Vietnamese
 # practice: the technician connects at least 60 minutes ahead; the host wants the list 15 minutes ahead).
@@ -273,14 +277,17 @@ def programme_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @csrf_exempt  # the video system posts here with its checksum, not a browser with a session
 @require_POST
 def bbb_webhook(request: HttpRequest) -> JsonResponse:
-    """BigBlueButton's join and leave events (hocso.events.webhooks)."""
-    callback_url = settings.HOCSO_BBB_CALLBACK_URL or request.build_absolute_uri(request.path)
+    """BigBlueButton's join and leave events (hocso.events.webhooks). The checksum covers the callback URL as it was
+    registered, which a proxy may rewrite on the way: it is configured (HOCSO_BBB_CALLBACK_URL), never guessed."""
+    callback_url = settings.HOCSO_BBB_CALLBACK_URL
     try:
         webhooks.authenticate(callback_url=callback_url, body=request.body,
                               checksum=request.GET.get("checksum", ""),
                               authorization=request.headers.get("Authorization", ""))
         received = webhooks.receive(request.POST.get("event", ""))
     except webhooks.Refused as refused:
+        # bbb-webhooks takes a 401 as delivered and does not retry: say so where the operator will look.
+        logger.warning("BigBlueButton webhook refused (%s): %s", refused.status, refused.message)
         return JsonResponse({"error": refused.message}, status=refused.status)
     return JsonResponse({"stored": received.stored, "ignored": received.ignored})
 

@@ -8,9 +8,11 @@ from django.db.models import QuerySet
 
 from hocso.core.scoping import UnitScope
 
-from .models import CheckIn
+from .models import CheckIn, CheckInMethod
 
 
 def learners_attended(scope: UnitScope, year: int) -> QuerySet:
+    # Signed in, or ticked by the site's coordinator: a CCCD or phone number typed on the QR page could be anyone's.
     return (CheckIn.objects.filter(scope.q("site__unit__path"), session__programme__counts_toward_plan=True,
-                                   session__starts_at__year=year).values("learner_id"))
+                                   session__starts_at__year=year)
+            .exclude(method=CheckInMethod.IDENTITY).values("learner_id"))

@@ -28,9 +28,11 @@ def public_programmes(request: HttpRequest) -> HttpResponse:
 def public_programme(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.published_programme(pk)
     k = settings.HOCSO_MIN_GROUP_SIZE
-    held = [(session, public_attendance(selectors.shared_board(session), k))
-            for session in programme.sessions.filter(starts_at__lte=timezone.now())]
+    # Ended sessions only: figures that still move would let two readings a few seconds apart tell single people.
+    now = timezone.now()
+    held = [(session, public_attendance(selectors.board(session), k))
+            for session in programme.sessions.filter(ends_at__lte=now)]
     return render(request, "events/public_programme.html", {
         "programme": programme, "sessions": held, "k": k,
-        "upcoming": list(programme.sessions.filter(starts_at__gt=timezone.now())),
+        "upcoming": list(programme.sessions.filter(ends_at__gt=now)),
     })

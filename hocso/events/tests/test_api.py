@@ -39,11 +39,14 @@ def test_staff_see_every_units_figures_and_keys_get_small_groups_withheld(client
         codes.check_in(session=session, site=site_b, learner=make_learner(commune_b, f"Lý Văn E{n}"),
                        method=CheckInMethod.LIST)
     client.force_login(province_admin)
-    data = client.get(_url(session)).json()
+    data = client.get(_url(session)).json()  # the host: live, every figure
     assert (data["attendance"], data["expected"]) == (38, 70)
     assert {u["unit_name"]: u["attendance"] for u in data["units"]} == {commune_a.name: 35, commune_b.name: 3}
     client.logout()
     _key, raw = api_key_issue(actor=province_admin, name="IOC")
+    assert client.get(_url(session), HTTP_X_API_KEY=raw).status_code == 409  # not before the session has ended
+    ProgrammeSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(hours=2),
+                                                          ends_at=timezone.now() - dt.timedelta(minutes=1))
     keyed = client.get(_url(session), HTTP_X_API_KEY=raw).json()
     by_unit = {u["unit_name"]: u for u in keyed["units"]}
     # Commune B's 3 are withheld, and commune A's 35 too: the total minus it would give the 3 back.
@@ -71,6 +74,8 @@ def test_a_coordinators_session_gets_the_published_rule_not_the_hosts_figures(cl
     for n in range(2):
         codes.check_in(session=session, site=site_b, learner=make_learner(commune_b, f"Sầm Văn F{n}"),
                        method=CheckInMethod.LIST)
+    ProgrammeSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(hours=2),
+                                                          ends_at=timezone.now() - dt.timedelta(minutes=1))
     client.force_login(coordinator_a)
     units = {u["unit_name"]: u for u in client.get(_url(session)).json()["units"]}
     assert units[commune_b.name]["attendance"] is None and units[commune_b.name]["suppressed"]
@@ -89,8 +94,9 @@ def test_published_attendance_is_public_by_unit_with_small_groups_withheld(clien
     for name in names:
         codes.check_in(session=session, site=site_b, learner=make_learner(commune_b, name),
                        method=CheckInMethod.LIST)
-    # The session has begun: the public page shows sessions once they start.
-    ProgrammeSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=10))
+    # The session is over: the public page shows sessions once they have ended.
+    ProgrammeSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(hours=3),
+                                                          ends_at=timezone.now() - dt.timedelta(minutes=10))
     public = reverse("events:public_programme", args=[session.programme_id])
     assert client.get(public).status_code == 404  # not published yet
     client.force_login(focal_b)  # not the host's: cannot publish

@@ -40,6 +40,11 @@ def test_attendees_of_a_counting_programme_count_as_trained_where_they_attended(
     assert achieved_counts(scope=UnitScope(paths=(commune_a.path,)), years=[year]) == {(year, group.pk): 1}
     assert achieved_counts(scope=UnitScope(paths=(commune_b.path,)), years=[year]) == {}
     assert achieved_counts(scope=EVERYTHING, years=[year - 1]) == {}
+    # Someone checked in by a number typed on the QR page (anyone could have typed it) does not count.
+    other = make_learner(commune_a, "Lò Thị Số", target_group=group)
+    session = _programme.sessions.get()
+    codes.check_in(session=session, site=site_a, learner=other, method=CheckInMethod.IDENTITY)
+    assert achieved_counts(scope=EVERYTHING, years=[year]) == {(year, group.pk): 1}
 
 
 def test_other_programmes_do_not_count_and_only_the_province_flips_the_switch(client, province_admin, province,
