@@ -114,3 +114,17 @@ def test_published_attendance_is_public_by_unit_with_small_groups_withheld(clien
     assert not any(name in page for name in names) and site_a.name not in page
     listing = client.get(reverse("events:public_programmes")).content.decode()
     assert "Hội nghị trực tuyến 2026" in listing
+
+
+@pytest.mark.parametrize("units, hidden", [
+    ([(40, 35), (30, 3)], {0, 1}),            # 3 present: small; 35 withheld too, or the total gives the 3 back
+    ([(40, 35), (30, 20)], set()),            # nothing small: present, expected and absent all 0 or ≥ 5
+    ([(40, 39), (30, 20)], {0, 1}),           # one absentee in the first unit: withheld with its complement
+    ([(7, 6)], {0, "all"}),                   # one unit, one absentee: even the totals would tell
+    ([(0, 0), (12, 12)], set()),              # everyone came: 0 absent is nobody
+])
+def test_withheld_units_cover_present_expected_and_absent(units, hidden):
+    from hocso.events.disclosure import withheld_units
+
+    rows = [{"expected": expected, "attendance": present} for expected, present in units]
+    assert withheld_units(rows, 5) == hidden
