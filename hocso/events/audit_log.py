@@ -37,6 +37,8 @@ def register() -> None:
         ("programme.publish", _("{actor} published the attendance of {object}"), _("Attendance published")),
         ("programme.unpublish", _("{actor} took the attendance of {object} off the public pages"),
          _("Attendance unpublished")),
+        ("programme.certificates", _("{actor} asked for certificates of participation in {object}"),
+         _("Certificates of participation asked for")),
         ("programme.expected_recompute", _("{actor} counted the expected people of {object} again"),
          _("Expected people counted again")),
     ):

@@ -16,6 +16,7 @@ from hocso.core.actors import Actor
 from hocso.core.scoping import scope_of
 from hocso.core.text import search_terms
 from hocso.people.models import Learner, LearnerStatus
+from hocso.training.models import Certificate
 
 from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteSession
 from .webhooks import connections
@@ -212,3 +213,8 @@ def published_programme(pk: int) -> Programme:
     if programme is None:
         raise Http404(_("Programme not found."))
     return programme
+
+
+def certificates_issued(programme: Programme) -> int:
+    """Certificates of participation issued for the programme (training's, found by their source)."""
+    return Certificate.objects.filter(source=f"programme:{programme.pk}").count()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +19,12 @@ from hocso.core.permissions import ensure
 from hocso.core.scoping import acts_for_whole_province, scope_of
 from hocso.core.text import normalize, search_key
 from hocso.org.models import TargetGroup, Unit
+from hocso.training.certificates.services import participation_certificate
 
-from .models import BridgeSite, Programme, ProgrammeSession, ProgrammeSite, SiteSession
+from .models import BridgeSite, CheckIn, CheckInMethod, Programme, ProgrammeSession, ProgrammeSite, SiteSession
 from .permissions import can_act_for_site, can_manage_programme
 from .programme_selectors import expected_counts
+from .tasks import issue_programme_certificates
 
 NOT_YOURS = gettext_lazy("Only the host unit's focal points and the province administrators manage this programme.")
 SESSION_FIELDS = ("title", "topic", "speakers", "starts_at", "ends_at", "meeting_url", "meeting_id", "materials")
@@ -177,3 +180,35 @@ def programme_publish(*, actor: Actor, programme: Programme, publish: bool) -> P
     programme.save(update_fields=["published_at"])
     audit(actor, "programme.publish" if publish else "programme.unpublish", programme)
     return programme
+
+
+def programme_certificates_issue(*, actor: Actor, programme: Programme) -> None:
+    """Queue certificates of participation for the programme's attendees (run by a background task once this
+    request's transaction commits)."""
+    ensure(can_manage_programme(actor, programme), NOT_YOURS)
+    audit(actor, "programme.certificates", programme)
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(lambda: issue_programme_certificates.enqueue(programme.pk, actor_id))
+
+
+def certificates_run(*, programme: Programme, actor: Actor) -> tuple[int, int]:
+    """A certificate of participation (the training certificates' PDF and verification) for everyone who checked in
+    by name at an ended session (signed in, or ticked by the site's coordinator: a number typed on the QR page could
+    be anyone's), with the hours of the sessions they attended. Returns (issued now, held already); running it again
+    issues nothing twice (a task run twice does no harm)."""
+    now = timezone.now()
+    hours: dict[int, dt.timedelta] = {}
+    people: dict[int, object] = {}
+    for check_in in (CheckIn.objects.filter(session__programme=programme, session__ends_at__lte=now)
+                     .exclude(method=CheckInMethod.IDENTITY).select_related("session", "learner")):
+        span = check_in.session.ends_at - check_in.session.starts_at
+        hours[check_in.learner_id] = hours.get(check_in.learner_id, dt.timedelta()) + span
+        people[check_in.learner_id] = check_in.learner
+    issued = held = 0
+    for learner_id, learner in people.items():
+        _certificate, created = participation_certificate(
+            actor=actor, learner=learner, source=f"programme:{programme.pk}", title=programme.title,
+            hours=Decimal(hours[learner_id].total_seconds() / 3600).quantize(Decimal("0.1")))
+        issued += created
+        held += not created
+    return issued, held

@@ -95,6 +95,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "site_total": len(rows), "expected_total": sum(row.expected for row in rows), "unassigned": unassigned,
         "audience_units": list(programme.audience_units.all()),
         "audience_groups": list(programme.audience_groups.all()),
+        "certificates_issued": selectors.certificates_issued(programme) if manage else 0,
     })
 
 
@@ -300,4 +301,14 @@ def programme_publish(request: HttpRequest, pk: int) -> HttpResponse:
     services.programme_publish(actor=request.user, programme=programme, publish=publish)
     messages.success(request, _("The attendance is on the public pages.") if publish
                      else _("The attendance is no longer on the public pages."))
+    return redirect("events:programme_detail", programme.pk)
+
+
+@login_required
+@require_POST
+def programme_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(actor=request.user, pk=pk)
+    services.programme_certificates_issue(actor=request.user, programme=programme)
+    messages.success(request, _("Certificates of participation are being issued to everyone who attended an ended "
+                                "session; each person receives one, however often this is asked."))
     return redirect("events:programme_detail", programme.pk)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("chuong-trinh/<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("chuong-trinh/<int:pk>/sua/", programmes.programme_edit, name="programme_edit"),
     path("chuong-trinh/<int:pk>/cong-bo/", programmes.programme_publish, name="programme_publish"),
+    path("chuong-trinh/<int:pk>/chung-nhan/", programmes.programme_certificates, name="programme_certificates"),
     path("cong-khai/chuong-trinh/", views_public.public_programmes, name="public_programmes"),
     path("cong-khai/chuong-trinh/<int:pk>/", views_public.public_programme, name="public_programme"),
     path("chuong-trinh/<int:pk>/diem-danh.<str:fmt>", programmes.programme_report, name="programme_report"),

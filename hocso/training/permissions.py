@@ -130,7 +130,10 @@ def can_issue_class_certificates(actor: Actor, klass: CourseClass) -> bool:
 
 
 def can_revoke_certificate(actor: Actor, certificate: Certificate) -> bool:
-    """Revoke a certificate (and see why one was revoked): those who may edit its course."""
+    """Revoke a certificate (and see why one was revoked): those who may edit its course; for a certificate of
+    participation (no course), the province administrators."""
+    if certificate.course_id is None:
+        return is_province_admin(actor)
     return can_edit_course(actor, certificate.course)
 
 

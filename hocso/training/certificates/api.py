@@ -18,7 +18,7 @@ from . import selectors
 
 class MyCertificateOut(Schema):
     code: str
-    course_id: int
+    course_id: int | None = Field(description="null for a certificate of participation (an awareness programme).")
     course_title: str
     hours: float
     issued_at: dt.datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -18,7 +19,15 @@ from hocso.core.audit import audit
 from hocso.core.permissions import ensure
 
 from ..courses.completion import course_status
-from ..models import BatchStatus, Certificate, CertificateBatch, CourseClass, Enrolment, EnrolmentStatus
+from ..models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateKind,
+    CourseClass,
+    Enrolment,
+    EnrolmentStatus,
+)
 from ..permissions import can_issue_certificate, can_issue_class_certificates, can_revoke_certificate
 from ..tasks import issue_class_certificates
 from .pdf import certificate_pdf
@@ -155,3 +164,23 @@ def batch_run(batch_id: int, base_url: str, province: str) -> None:
         raise
     CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now(),
                                                         **counts)
+
+
+@transaction.atomic
+def participation_certificate(*, actor: Actor, learner, source: str, title: str, hours: Decimal,
+                              issued_at: dt.datetime | None = None) -> tuple[Certificate, bool]:
+    """A certificate of participation in something a higher app ran (`source`, e.g. "programme:12"): the same one if
+    already issued for that source. Returns it and whether it is new. The caller decides who may ask."""
+    existing = Certificate.objects.filter(learner=learner, source=source).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                code=new_code(), learner=learner, course=None, kind=CertificateKind.PARTICIPATION, source=source,
+                learner_name=learner.full_name, course_title=title[:255], hours=hours,
+                issued_at=issued_at or timezone.now())
+    except IntegrityError:  # issued at the same moment by another request
+        return Certificate.objects.get(learner=learner, source=source), False
+    audit(actor, "certificate.issue", certificate, after={"source": source, "learner": learner.pk})
+    return certificate, True

@@ -10,13 +10,21 @@ from .classes import CourseClass
 from .courses import Course
 
 
+class CertificateKind(models.TextChoices):
+    COURSE = "course", _("Course completed")
+    PARTICIPATION = "participation", _("Participation")
+
+
 class Certificate(models.Model):
-    """Issued once a learner completes a course. Names are frozen at issue, so the certificate reads the same later;
-    anyone holding the code can verify it on the public page."""
+    """Issued once a learner completes a course, or for taking part in something a higher app runs (an awareness
+    programme: `kind` participation, no course, `source` says what, e.g. "programme:12"). Names are frozen at issue,
+    so the certificate reads the same later; anyone holding the code can verify it on the public page."""
 
     code = models.CharField(_("verification code"), max_length=20, unique=True)
     learner = models.ForeignKey("people.Learner", on_delete=models.PROTECT, related_name="certificates")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates", null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=CertificateKind.choices, default=CertificateKind.COURSE)
+    source = models.CharField(max_length=40, blank=True, default="")
     learner_name = models.CharField(_("name"), max_length=255)
     course_title = models.CharField(_("course"), max_length=255)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, default=0)
@@ -28,7 +36,14 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at"]
-        constraints = [models.UniqueConstraint(fields=["learner", "course"], name="training_one_certificate")]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "course"], name="training_one_certificate"),
+            models.UniqueConstraint(fields=["learner", "source"], condition=~models.Q(source=""),
+                                    name="training_one_certificate_per_source"),
+            models.CheckConstraint(condition=models.Q(kind="course", course__isnull=False)
+                                   | models.Q(kind="participation", course__isnull=True) & ~models.Q(source=""),
+                                   name="training_certificate_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.code

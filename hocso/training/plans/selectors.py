@@ -27,7 +27,7 @@ from hocso.core.scoping import UnitScope
 from hocso.org.models import TargetGroup
 from hocso.people.models import Learner
 
-from ..models import Certificate, TrainingPlan
+from ..models import Certificate, CertificateKind, TrainingPlan
 from ..permissions import can_see_plans
 from .achievements import counted_attempts, counted_learners
 
@@ -54,7 +54,9 @@ def achieved_counts(*, scope: UnitScope, years: list[int]) -> dict[tuple[int, in
     every person (28 s on the demo's SQLite with 7,700 attempts; now well under a second)."""
     result: dict[tuple[int, int], int] = {}
     for year in years:
-        certified = Certificate.objects.filter(revoked_at__isnull=True, issued_at__year=year)
+        # Course certificates; a participation certificate counts only if its programme does (counted_learners).
+        certified = Certificate.objects.filter(revoked_at__isnull=True, issued_at__year=year,
+                                               kind=CertificateKind.COURSE)
         # A certificate counts where the person works now, an attempt where it was sat (its own unit).
         achieved = scope.q("unit__path") & Q(pk__in=certified.values("learner_id"))
         passed = Attempt.objects.filter(scope.q("unit__path"), state=AttemptState.GRADED, passed=True,
