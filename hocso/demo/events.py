@@ -75,10 +75,14 @@ def seed_bridge_sites(*, root: Unit, seed: int) -> int:
 def reset_bridge_sites(root: Unit | None) -> dict[str, int]:
     """The demo's programmes (hosted in the province; their sessions and check-ins go with them), then its sites."""
     from hocso.events.models import CheckIn, Programme
+    from hocso.training.models import Certificate
 
     if root is None:
         return {}
     programmes = Programme.objects.filter(host_unit__path__startswith=root.path)
+    # Certificates of participation hold on to people: they go with their programme.
+    Certificate.objects.filter(source__in=[f"programme:{pk}" for pk in programmes.values_list("pk", flat=True)]) \
+        .delete()
     CheckIn.objects.filter(session__programme__in=programmes).delete()
     removed = programmes.delete()[1]
     deleted = BridgeSite.objects.filter(unit__path__startswith=root.path).delete()[1]
