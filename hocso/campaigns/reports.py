@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from hocso.core.exporting import XLSX_TYPE, add_sheet, append_row, new_workbook, workbook_bytes
 from hocso.core.formatting import day, number
-from hocso.training.certificates.pdf import font_path
+from hocso.training.certificates.pdf import vietnamese_pdf
 
 from .disclosure import suppression_rule
 from .models import Snapshot
@@ -172,13 +172,8 @@ def _fmt(value: Any) -> str:
 
 def report_pdf(snapshot: Snapshot, *, today: dt.date | None = None) -> bytes:
     """One or two pages: the title block, the province's figures, and each agency's subtotal."""
-    from fpdf import FPDF
-
     today = today or timezone.localdate()
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", str(font_path("DejaVuSans.ttf")))
-    pdf.add_font("DejaVu", "B", str(font_path("DejaVuSans-Bold.ttf")))
-    pdf.set_title(_title(snapshot))
+    pdf = vietnamese_pdf(title=_title(snapshot))
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 12)
     pdf.cell(0, 7, settings.HOCSO_PROVINCE_NAME.upper(), align="C", new_x="LMARGIN", new_y="NEXT")

@@ -14,7 +14,7 @@ from hocso.core.cccd import mask_cccd
 from hocso.core.exporting import add_sheet, append_row, cell, new_workbook, workbook_bytes
 from hocso.core.formatting import day, moment, number
 from hocso.core.scoping import EVERYTHING, UnitScope
-from hocso.training.certificates.pdf import font_path
+from hocso.training.certificates.pdf import vietnamese_pdf
 
 from .models import CheckIn, Programme
 from .programme_selectors import board
@@ -68,13 +68,8 @@ def attendance_xlsx(programme: Programme, *, scope: UnitScope = EVERYTHING) -> b
 
 def attendance_pdf(programme: Programme, *, today: dt.date | None = None) -> bytes:
     """The programme's figures: each session's totals, then each unit's attendance in each session."""
-    from fpdf import FPDF
-
     today = today or timezone.localdate()
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", str(font_path("DejaVuSans.ttf")))
-    pdf.add_font("DejaVu", "B", str(font_path("DejaVuSans-Bold.ttf")))
-    pdf.set_title(programme.title)
+    pdf = vietnamese_pdf(title=programme.title)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 12)
     pdf.cell(0, 7, settings.HOCSO_PROVINCE_NAME.upper(), align="C", new_x="LMARGIN", new_y="NEXT")

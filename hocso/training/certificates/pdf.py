@@ -1,7 +1,8 @@
 """The certificate as a PDF: A4 landscape, fpdf2 with DejaVu Sans (which covers Vietnamese), and a QR code of its
 public verification address.
 
-Public: `font_path` is also used by other apps' PDF reports (campaigns) to find the same installed font.
+Public: `vietnamese_pdf` starts every PDF the product writes (campaign reports, programme attendance), with the
+same installed font (`font_path`).
 """
 
 from __future__ import annotations
@@ -39,14 +40,23 @@ def font_path(name: str = "DejaVuSans.ttf") -> Path:
     raise ImproperlyConfigured(f"{name} not found; install fonts-dejavu-core (or matplotlib).")
 
 
-def certificate_pdf(certificate: Certificate, *, verify_url: str, province: str) -> bytes:
+def vietnamese_pdf(*, orientation: str = "P", title: str = ""):
+    """An A4 fpdf2 document with DejaVu Sans ("DejaVu", regular and "B") for the Vietnamese diacritics: every PDF
+    the product writes (certificates, official reports, attendance) starts here."""
     from fpdf import FPDF
 
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     pdf.add_font("DejaVu", "", str(font_path("DejaVuSans.ttf")))
     pdf.add_font("DejaVu", "B", str(font_path("DejaVuSans-Bold.ttf")))
+    if title:
+        pdf.set_title(title)
+    return pdf
+
+
+def certificate_pdf(certificate: Certificate, *, verify_url: str, province: str) -> bytes:
+    pdf = vietnamese_pdf(orientation="L")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
     pdf.set_draw_color(30, 80, 150)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 277, 190)
