@@ -131,10 +131,6 @@ def readiness_map(session: ProgrammeSession) -> dict[int, SiteSession]:
     return {r.site_id: r for r in session.site_sessions.all()}
 
 
-def next_session(programme: Programme) -> ProgrammeSession | None:
-    return programme.sessions.filter(ends_at__gte=timezone.now()).order_by("starts_at").first()
-
-
 def upcoming_for_coordinator(*, user, limit: int = 5) -> list[tuple[ProgrammeSession, ProgrammeSite]]:
     """The next sessions at the sites `user` coordinates (their home page), each with the site's row."""
     rows: dict[int, list[ProgrammeSite]] = defaultdict(list)

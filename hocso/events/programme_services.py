@@ -20,6 +20,7 @@ from hocso.core.scoping import acts_for_whole_province, scope_of
 from hocso.core.text import normalize, search_key
 from hocso.org.models import TargetGroup, Unit
 from hocso.training.certificates.services import participation_certificate
+from hocso.training.models import Certificate
 
 from .models import BridgeSite, CheckIn, CheckInMethod, Programme, ProgrammeSession, ProgrammeSite, SiteSession
 from .permissions import can_act_for_site, can_manage_programme
@@ -204,10 +205,15 @@ def certificates_run(*, programme: Programme, actor: Actor) -> tuple[int, int]:
         span = check_in.session.ends_at - check_in.session.starts_at
         hours[check_in.learner_id] = hours.get(check_in.learner_id, dt.timedelta()) + span
         people[check_in.learner_id] = check_in.learner
-    issued = held = 0
+    source = f"programme:{programme.pk}"
+    # Those who hold one already are counted, not asked for again (one query, not one per person).
+    holders = set(Certificate.objects.filter(source=source).values_list("learner_id", flat=True))
+    held, issued = len(holders & people.keys()), 0
     for learner_id, learner in people.items():
+        if learner_id in holders:
+            continue
         _certificate, created = participation_certificate(
-            actor=actor, learner=learner, source=f"programme:{programme.pk}", title=programme.title,
+            actor=actor, learner=learner, source=source, title=programme.title,
             hours=Decimal(hours[learner_id].total_seconds() / 3600).quantize(Decimal("0.1")))
         issued += created
         held += not created
